@@ -1,0 +1,62 @@
+// The contract between the emulator's HTTP/identity layer (server.ts, identity.ts, faults.ts,
+// batch.ts) and its Graph resource handlers (graph/). The HTTP layer authenticates the caller,
+// applies faults and throttling, parses the request and renders the response and error envelope;
+// the handlers own the tenant's data and the per-call permission checks.
+
+export type GraphVersion = "v1.0" | "beta";
+
+/** The application that called, as proven by its access token. */
+export interface CallerIdentity {
+  clientId: string;
+  /** The app's name in the tenant file ("writer", "reader", ...). */
+  appName: string;
+  tenantId: string;
+  /** Application permissions (the token's `roles` claim). */
+  roles: string[];
+}
+
+export interface GraphRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  version: GraphVersion;
+  /** The path after the version segment, percent-decoded per segment, e.g. "/groups/{id}/members/$ref". */
+  path: string;
+  /** The same path split into decoded segments (no empty segments). */
+  segments: string[];
+  /** The raw query string parameters ($filter, $select, $top, $skiptoken, ...). */
+  query: URLSearchParams;
+  /** Request headers with lower-case names. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  caller: CallerIdentity;
+  /** Origin the client used, e.g. "https://127.0.0.1:8443"; used for @odata.context and nextLink. */
+  baseUrl: string;
+}
+
+export interface GraphResponse {
+  status: number;
+  /** Serialized as JSON when present; omitted for 204. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A tenant's application registration, as loaded from the tenant file. */
+export interface AppRegistration {
+  name: string;
+  clientId: string;
+  /** Generated at start when the tenant file has none. */
+  clientSecret?: string;
+  /** Application permissions granted (and consented) to the app. */
+  roles: string[];
+}
+
+/** What the HTTP layer needs from the Graph resource handlers. */
+export interface GraphApi {
+  readonly tenantId: string;
+  readonly apps: AppRegistration[];
+  /** Answers one Graph call (also each sub-request of a $batch). Throws GraphHttpError for errors. */
+  handle(req: GraphRequest): Promise<GraphResponse>;
+  /** Puts the tenant back to the state it was loaded in. */
+  reset(): void;
+}

@@ -1,0 +1,2 @@
+// Public exports of pulumi-entra-nudge.
+export {};
