@@ -10,7 +10,8 @@ const { ensureCertificateAuthority } = require("../dist/emulator/tls.js");
 
 const ca = ensureCertificateAuthority();
 const mocha = require.resolve("mocha/bin/mocha.js");
-const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2)], {
+const specs = process.argv.length > 2 ? process.argv.slice(2) : ["dist/tests/**/*.test.js"];
+const result = spawnSync(process.execPath, [mocha, ...specs], {
   cwd: path.join(__dirname, ".."),
   stdio: "inherit",
   env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath },
