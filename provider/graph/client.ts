@@ -1,0 +1,391 @@
+// The one Graph client: @microsoft/microsoft-graph-client over a TokenCredential from
+// @azure/identity. Nothing else in the package talks HTTP. Every call is described by what it
+// does (for error messages) and by the permission it needs (for the 403 hint).
+import {
+  BatchRequestContent,
+  Client,
+  GraphError,
+  type BatchRequestStep,
+  type GraphRequest,
+  type MiddlewareOptions,
+} from "@microsoft/microsoft-graph-client";
+import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
+import type { TokenCredential } from "@azure/identity";
+import type { GraphSettings, ResolvedSettings } from "../config";
+import { GraphRequestError, httpError, malformedResponse, signInError } from "./errors";
+import {
+  buildMiddleware,
+  CallOptions,
+  idempotentPostRetryOptions,
+  TRANSPORT_ERROR_CODE,
+  type MiddlewareSettings,
+  type RetryEvent,
+} from "./middleware";
+
+export type GraphVersion = "v1.0" | "beta";
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** One Graph call, described for the client and for whoever reads its error. */
+export interface GraphCall {
+  /** What the call does, as a verb phrase: "read the authentication methods policy". */
+  operation: string;
+  method: HttpMethod;
+  /** Relative path without the version ("/groups/{id}"), or an absolute @odata.nextLink. */
+  path: string;
+  version?: GraphVersion;
+  /** Query parameters; values are encoded here, so OData literals need only their '' escaping. */
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The least-privileged application permission that allows the call. */
+  permission: string;
+  /** What a 404 means, e.g. "the group 1f0e…". */
+  target?: string;
+  /** Whether repeating the call is harmless. Default: every method but POST. */
+  idempotent?: boolean;
+}
+
+export interface GraphClientOptions extends Partial<MiddlewareSettings> {
+  /** Per-attempt timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Overrides the credential built from the settings (tests, or a caller's own credential). */
+  credential?: TokenCredential;
+}
+
+export type BatchOutcome<T = unknown> =
+  { ok: true; status: number; body: T } | { ok: false; status: number; error: GraphRequestError };
+
+const DEFAULTS = { maxRetries: 5, retryDelaySeconds: 2, timeoutMs: 30_000 };
+/** Graph's limit of requests in one JSON batch (graph-contract.md §7.1). */
+export const BATCH_LIMIT = 20;
+const IDENTITY_ERROR_NAMES = new Set([
+  "AuthenticationError",
+  "CredentialUnavailableError",
+  "AuthenticationRequiredError",
+  "AggregateAuthenticationError",
+]);
+
+export class GraphClient {
+  readonly settings: GraphSettings;
+  private readonly middlewareSettings: MiddlewareSettings & { timeoutMs: number };
+  private sdk?: Client;
+
+  constructor(
+    private readonly resolved: ResolvedSettings,
+    private readonly options: GraphClientOptions = {},
+  ) {
+    this.settings = resolved.settings;
+    this.middlewareSettings = {
+      maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
+      retryDelaySeconds: options.retryDelaySeconds ?? DEFAULTS.retryDelaySeconds,
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      onRetry: options.onRetry,
+    };
+  }
+
+  private client(): Client {
+    if (!this.sdk) {
+      const credential = this.options.credential ?? this.resolved.createCredential();
+      const authProvider = new TokenCredentialAuthenticationProvider(credential, {
+        scopes: this.settings.scopes,
+      });
+      this.sdk = Client.initWithMiddleware({
+        middleware: buildMiddleware(authProvider, this.middlewareSettings),
+        baseUrl: this.settings.graphEndpoint,
+        customHosts: new Set(this.settings.customHosts),
+      });
+    }
+    return this.sdk;
+  }
+
+  /** Sends one call; resolves to the parsed body (undefined for 204), or throws GraphRequestError. */
+  async request<T = unknown>(call: GraphCall): Promise<T> {
+    const callOptions = new CallOptions(
+      call.idempotent ?? call.method !== "POST",
+      this.middlewareSettings.timeoutMs,
+    );
+    const middlewareOptions: MiddlewareOptions[] = [callOptions];
+    if (call.method === "POST" && callOptions.idempotent) {
+      middlewareOptions.push(idempotentPostRetryOptions(this.middlewareSettings));
+    }
+    let req: GraphRequest = this.client().api(urlOf(call));
+    if (!isAbsolute(call.path)) req = req.version(call.version ?? "v1.0");
+    req = req.middlewareOptions(middlewareOptions);
+    if (call.headers) req = req.headers(call.headers);
+    try {
+      switch (call.method) {
+        case "GET":
+          return (await req.get()) as T;
+        case "POST":
+          return (await req.post(call.body)) as T;
+        case "PATCH":
+          return (await req.patch(call.body)) as T;
+        case "PUT":
+          return (await req.put(call.body)) as T;
+        case "DELETE":
+          return (await req.delete()) as T;
+      }
+    } catch (err) {
+      throw this.toError(call, err, callOptions.attempts);
+    }
+  }
+
+  /** Yields each page's `value` of a collection, following @odata.nextLink verbatim. */
+  async *pages<T>(call: GraphCall): AsyncGenerator<T[], void, undefined> {
+    let next: GraphCall | undefined = call;
+    while (next) {
+      const page: { value?: unknown; "@odata.nextLink"?: unknown } | undefined =
+        await this.request<{ value?: unknown; "@odata.nextLink"?: unknown }>(next);
+      if (!page || !Array.isArray(page.value)) {
+        throw malformedResponse(
+          call.operation,
+          describeRequest(next),
+          "a page without a value array",
+        );
+      }
+      yield page.value as T[];
+      const link: unknown = page["@odata.nextLink"];
+      next = typeof link === "string" ? { ...call, path: link, query: undefined } : undefined;
+    }
+  }
+
+  /** Every item of a paged collection. */
+  async all<T>(call: GraphCall): Promise<T[]> {
+    const items: T[] = [];
+    for await (const page of this.pages<T>(call)) items.push(...page);
+    return items;
+  }
+
+  /**
+   * Sends calls in JSON batches of at most 20 (one version per batch). Retryable failures of
+   * idempotent calls inside a batch (429, 5xx: the batch itself answers 200) are sent again after
+   * the longest Retry-After, up to maxRetries rounds. Outcomes are in the order of `calls`.
+   */
+  async batch<T = unknown>(calls: GraphCall[]): Promise<BatchOutcome<T>[]> {
+    const outcomes: BatchOutcome<T>[] = new Array(calls.length);
+    const attempts = new Array<number>(calls.length).fill(0);
+    let pending = calls.map((_, i) => i);
+    for (let round = 0; pending.length > 0; round++) {
+      const retry: number[] = [];
+      let waitSeconds = 0;
+      for (const chunk of chunksByVersion(pending, calls)) {
+        const answers = await this.sendBatch(chunk.map((i) => calls[i]));
+        chunk.forEach((callIndex, k) => {
+          const answer = answers[k];
+          attempts[callIndex]++;
+          const call = calls[callIndex];
+          const idempotent = call.idempotent ?? call.method !== "POST";
+          if (
+            RETRYABLE_IN_BATCH.has(answer.status) &&
+            idempotent &&
+            round < this.middlewareSettings.maxRetries
+          ) {
+            retry.push(callIndex);
+            const after = Number(answer.headers["retry-after"] ?? answer.headers["Retry-After"]);
+            const backoff = this.middlewareSettings.retryDelaySeconds * 2 ** round;
+            waitSeconds = Math.max(waitSeconds, Number.isFinite(after) ? after : backoff);
+            this.middlewareSettings.onRetry?.({
+              attempt: attempts[callIndex],
+              status: answer.status,
+              delaySeconds: Number.isFinite(after) ? after : backoff,
+              method: call.method,
+              url: call.path,
+            });
+            return;
+          }
+          outcomes[callIndex] =
+            answer.status < 400
+              ? { ok: true, status: answer.status, body: answer.body as T }
+              : {
+                  ok: false,
+                  status: answer.status,
+                  error: this.errorFromEnvelope(call, answer, attempts[callIndex]),
+                };
+        });
+      }
+      pending = retry;
+      if (pending.length > 0) await sleep(Math.min(waitSeconds, 180) * 1000);
+    }
+    return outcomes;
+  }
+
+  private async sendBatch(calls: GraphCall[]): Promise<BatchAnswer[]> {
+    const steps: BatchRequestStep[] = calls.map((call, i) => {
+      const headers: Record<string, string> = { ...call.headers };
+      if (call.body !== undefined) headers["Content-Type"] = "application/json";
+      return {
+        id: String(i + 1),
+        request: new Request(`${this.settings.graphEndpoint}${pathWithQuery(call)}`, {
+          method: call.method,
+          headers,
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        }),
+      };
+    });
+    const content = await new BatchRequestContent(steps).getContent();
+    const version = calls[0].version ?? "v1.0";
+    const readOnly = calls.every((c) => c.method === "GET");
+    const raw = await this.request<unknown>({
+      operation: `send a batch of ${calls.length} requests (${calls[0].operation}${calls.length > 1 ? ", …" : ""})`,
+      method: "POST",
+      path: "/$batch",
+      version,
+      body: content,
+      permission: calls[0].permission,
+      // A read-only batch can be repeated; a batch with writes is retried per item instead.
+      idempotent: readOnly,
+    });
+    const byId = new Map<string, BatchAnswer>();
+    const body = raw as { responses?: unknown };
+    if (!Array.isArray(body?.responses)) {
+      throw malformedResponse(
+        calls[0].operation,
+        "POST /$batch",
+        "a batch answer without responses",
+      );
+    }
+    for (const r of body.responses as RawBatchResponse[]) {
+      byId.set(String(r.id), {
+        status: Number(r.status),
+        headers: r.headers ?? {},
+        body: r.body,
+      });
+    }
+    return calls.map((call, i) => {
+      const answer = byId.get(String(i + 1));
+      if (!answer) {
+        throw malformedResponse(call.operation, "POST /$batch", `no answer for request ${i + 1}`);
+      }
+      return answer;
+    });
+  }
+
+  private errorFromEnvelope(
+    call: GraphCall,
+    answer: BatchAnswer,
+    attempts: number,
+  ): GraphRequestError {
+    const envelope = (answer.body as { error?: ErrorEnvelope } | undefined)?.error;
+    return httpError({
+      operation: call.operation,
+      request: describeRequest(call),
+      status: answer.status,
+      code: envelope?.code,
+      graphMessage: envelope?.message,
+      requestId: envelope?.innerError?.["request-id"] ?? answer.headers["request-id"],
+      clientRequestId: envelope?.innerError?.["client-request-id"],
+      permission: call.permission,
+      target: call.target,
+      attempts,
+      throttleScope: answer.headers["x-ms-throttle-scope"],
+    });
+  }
+
+  private toError(call: GraphCall, err: unknown, attempts: number): GraphRequestError {
+    if (err instanceof GraphRequestError) return err;
+    if (err instanceof GraphError) {
+      if (IDENTITY_ERROR_NAMES.has(err.code ?? "")) return signInError(call.operation, err);
+      if (err.code === TRANSPORT_ERROR_CODE || err.statusCode === -1) {
+        return httpError({
+          operation: call.operation,
+          request: describeRequest(call),
+          status: 0,
+          permission: call.permission,
+          attempts: Math.max(attempts, 1),
+          transportError: err.message,
+        });
+      }
+      if (err.statusCode >= 200 && err.statusCode < 300) {
+        return malformedResponse(
+          call.operation,
+          describeRequest(call),
+          err.message,
+          err.requestId ?? undefined,
+        );
+      }
+      const headers = err.headers;
+      return httpError({
+        operation: call.operation,
+        request: describeRequest(call),
+        status: err.statusCode,
+        code: err.code ?? undefined,
+        graphMessage: err.message,
+        requestId: err.requestId ?? headers?.get("request-id") ?? undefined,
+        clientRequestId: headers?.get("client-request-id") ?? undefined,
+        permission: call.permission,
+        target: call.target,
+        attempts: Math.max(attempts, 1),
+        throttleScope: headers?.get("x-ms-throttle-scope") ?? undefined,
+      });
+    }
+    const e = err as { name?: string };
+    if (e && IDENTITY_ERROR_NAMES.has(e.name ?? "")) return signInError(call.operation, err);
+    return malformedResponse(call.operation, describeRequest(call), String(err));
+  }
+}
+
+interface ErrorEnvelope {
+  code?: string;
+  message?: string;
+  innerError?: Record<string, string>;
+}
+interface RawBatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+interface BatchAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const RETRYABLE_IN_BATCH = new Set([429, 500, 502, 503, 504]);
+
+function isAbsolute(path: string): boolean {
+  return /^https:\/\//i.test(path);
+}
+
+function queryString(query: GraphCall["query"]): string {
+  if (!query) return "";
+  const parts = Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join("&")}` : "";
+}
+
+function pathWithQuery(call: GraphCall): string {
+  const path = call.path.startsWith("/") ? call.path : `/${call.path}`;
+  return `${path}${queryString(call.query)}`;
+}
+
+function urlOf(call: GraphCall): string {
+  return isAbsolute(call.path) ? call.path : pathWithQuery(call);
+}
+
+function describeRequest(call: GraphCall): string {
+  const path = isAbsolute(call.path)
+    ? new URL(call.path).pathname
+    : `/${call.version ?? "v1.0"}${call.path}`;
+  return `${call.method} ${path}`;
+}
+
+function chunksByVersion(indices: number[], calls: GraphCall[]): number[][] {
+  const byVersion = new Map<string, number[]>();
+  for (const i of indices) {
+    const v = calls[i].version ?? "v1.0";
+    byVersion.set(v, [...(byVersion.get(v) ?? []), i]);
+  }
+  const chunks: number[][] = [];
+  for (const list of byVersion.values()) {
+    for (let i = 0; i < list.length; i += BATCH_LIMIT) chunks.push(list.slice(i, i + BATCH_LIMIT));
+  }
+  return chunks;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { RetryEvent };

@@ -1,0 +1,186 @@
+// Typed calls for security groups and their members and owners (graph-contract.md §4).
+import type { DirectoryObject, Group } from "@microsoft/microsoft-graph-types";
+import type { BatchOutcome, GraphCall, GraphClient } from "./client";
+import { GraphRequestError } from "./errors";
+import { keySegment, stringLiteral } from "./odata";
+
+// §4.1–§4.6: least-privileged application permissions.
+export const GROUP_READ = "Group.Read.All";
+export const GROUP_WRITE = "Group.ReadWrite.All";
+export const MEMBER_READ = "GroupMember.Read.All";
+export const MEMBER_WRITE = "GroupMember.ReadWrite.All";
+
+/** Relationships a create request may bind at most (§4.1). */
+export const CREATE_BIND_LIMIT = 20;
+
+export type Relationship = "members" | "owners";
+
+export const GROUP_FIELDS =
+  "id,displayName,description,mailNickname,mailEnabled,securityEnabled,groupTypes";
+
+export function directoryObjectUrl(graphEndpoint: string, id: string): string {
+  return `${graphEndpoint}/v1.0/directoryObjects/${keySegment(id)}`;
+}
+
+export interface NewSecurityGroup {
+  displayName: string;
+  mailNickname: string;
+  description?: string;
+  /** Object ids bound at creation; members and owners together at most CREATE_BIND_LIMIT. */
+  memberIds?: string[];
+  ownerIds?: string[];
+}
+
+/** POST /groups for an assigned security group. Not idempotent: never retried blindly. */
+export function createSecurityGroup(graph: GraphClient, group: NewSecurityGroup): Promise<Group> {
+  const endpoint = graph.settings.graphEndpoint;
+  const body: Record<string, unknown> = {
+    displayName: group.displayName,
+    mailNickname: group.mailNickname,
+    mailEnabled: false,
+    securityEnabled: true,
+    groupTypes: [],
+  };
+  if (group.description) body.description = group.description;
+  if (group.memberIds?.length)
+    body["members@odata.bind"] = group.memberIds.map((id) => directoryObjectUrl(endpoint, id));
+  if (group.ownerIds?.length)
+    body["owners@odata.bind"] = group.ownerIds.map((id) => directoryObjectUrl(endpoint, id));
+  return graph.request<Group>({
+    operation: `create the security group "${group.displayName}"`,
+    method: "POST",
+    path: "/groups",
+    body,
+    permission: GROUP_WRITE,
+  });
+}
+
+export function getGroup(graph: GraphClient, id: string): Promise<Group> {
+  return graph.request<Group>({
+    operation: `read the group ${id}`,
+    method: "GET",
+    path: `/groups/${keySegment(id)}`,
+    query: { $select: GROUP_FIELDS },
+    permission: GROUP_READ,
+    target: `the group ${id}`,
+  });
+}
+
+/** Groups whose mailNickname equals the given one (not unique for security groups, §4.1). */
+export function findGroupsByMailNickname(
+  graph: GraphClient,
+  mailNickname: string,
+): Promise<Group[]> {
+  return graph.all<Group>({
+    operation: `look up groups with mailNickname "${mailNickname}"`,
+    method: "GET",
+    path: "/groups",
+    query: { $filter: `mailNickname eq ${stringLiteral(mailNickname)}`, $select: GROUP_FIELDS },
+    permission: GROUP_READ,
+  });
+}
+
+export async function updateGroup(
+  graph: GraphClient,
+  id: string,
+  changes: Pick<Group, "displayName" | "description" | "mailNickname">,
+): Promise<void> {
+  await graph.request<void>({
+    operation: `update the group ${id}`,
+    method: "PATCH",
+    path: `/groups/${keySegment(id)}`,
+    body: changes,
+    permission: GROUP_WRITE,
+    target: `the group ${id}`,
+  });
+}
+
+/** DELETE /groups/{id}: the group goes to deleted items, restorable for 30 days (§4.3). */
+export async function deleteGroup(graph: GraphClient, id: string): Promise<void> {
+  await graph.request<void>({
+    operation: `delete the group ${id}`,
+    method: "DELETE",
+    path: `/groups/${keySegment(id)}`,
+    permission: GROUP_WRITE,
+    target: `the group ${id}`,
+  });
+}
+
+/** Object ids of a group's direct members or owners, every page at the maximum page size. */
+export async function listRelationshipIds(
+  graph: GraphClient,
+  groupId: string,
+  relationship: Relationship,
+): Promise<string[]> {
+  const items = await graph.all<DirectoryObject>({
+    operation: `list the ${relationship} of the group ${groupId}`,
+    method: "GET",
+    path: `/groups/${keySegment(groupId)}/${relationship}`,
+    query: { $select: "id", $top: 999 },
+    permission: MEMBER_READ,
+    target: `the group ${groupId}`,
+  });
+  return items.map((o) => o.id as string);
+}
+
+// §4.4 and §4.5: adding an existing member and removing an absent one are answered with these
+// errors; the wanted end state holds, so they count as success.
+const ALREADY_THERE = /added object references already exist/i;
+const ALREADY_GONE = /removed object references do not exist/i;
+
+function settled(outcome: BatchOutcome, change: "add" | "remove"): boolean {
+  if (outcome.ok) return true;
+  const e = outcome.error;
+  if (change === "add") return e.status === 400 && ALREADY_THERE.test(e.graphMessage ?? "");
+  return e.status === 404 || (e.status === 400 && ALREADY_GONE.test(e.graphMessage ?? ""));
+}
+
+/**
+ * Adds or removes members or owners through $batch ($ref per object). Throws one
+ * GraphRequestError naming how many changes failed, after all others were applied.
+ */
+export async function changeRelationship(
+  graph: GraphClient,
+  groupId: string,
+  relationship: Relationship,
+  change: "add" | "remove",
+  objectIds: string[],
+): Promise<void> {
+  if (objectIds.length === 0) return;
+  const endpoint = graph.settings.graphEndpoint;
+  const calls: GraphCall[] = objectIds.map((id) =>
+    change === "add"
+      ? {
+          operation: `add ${id} to the ${relationship} of the group ${groupId}`,
+          method: "POST",
+          path: `/groups/${keySegment(groupId)}/${relationship}/$ref`,
+          body: { "@odata.id": directoryObjectUrl(endpoint, id) },
+          permission: MEMBER_WRITE,
+          target: `the group ${groupId} or the object ${id}`,
+          idempotent: true,
+        }
+      : {
+          operation: `remove ${id} from the ${relationship} of the group ${groupId}`,
+          method: "DELETE",
+          path: `/groups/${keySegment(groupId)}/${relationship}/${keySegment(id)}/$ref`,
+          permission: MEMBER_WRITE,
+          target: `the group ${groupId}`,
+        },
+  );
+  const outcomes = await graph.batch(calls);
+  const failures = outcomes
+    .map((o, i) => ({ o, id: objectIds[i] }))
+    .filter(({ o }) => !settled(o, change));
+  if (failures.length === 0) return;
+  const first = failures[0].o as Extract<BatchOutcome, { ok: false }>;
+  if (failures.length === 1) throw first.error;
+  throw new GraphRequestError({
+    kind: first.error.kind,
+    operation: `${change} ${failures.length} of ${objectIds.length} ${relationship} of the group ${groupId} (${failures.map((f) => f.id).join(", ")})`,
+    status: first.error.status,
+    code: first.error.code,
+    graphMessage: first.error.graphMessage,
+    requestId: first.error.requestId,
+    hint: first.error.hint,
+  });
+}

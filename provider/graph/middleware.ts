@@ -1,0 +1,164 @@
+// The Graph SDK's middleware chain, with two adjustments this tool needs:
+//  - retries also cover 500 and 502 (the SDK's RetryHandler retries only 429, 503 and 504), and
+//    never repeat a call that is not idempotent (a POST that creates a group) unless the call says
+//    it is safe (adding a member twice only yields "already exists");
+//  - a per-attempt timeout, and timeouts or connection resets of idempotent calls become a
+//    retryable response, so the SDK's RetryHandler (with its Retry-After and backoff logic) also
+//    handles them instead of a second, hand-made retry loop.
+import {
+  AuthenticationHandler,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from "@microsoft/microsoft-graph-client";
+
+/** Error code of a timeout or connection failure, in the stand-in response and thrown errors. */
+export const TRANSPORT_ERROR_CODE = "EntraNudgeTransportFailure";
+
+const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** Per-call options, passed through the SDK's middlewareOptions(). */
+export class CallOptions implements MiddlewareOptions {
+  /** How many times the request went out (first try plus retries). */
+  attempts = 0;
+
+  constructor(
+    readonly idempotent: boolean,
+    readonly timeoutMs: number,
+  ) {}
+}
+
+export interface RetryEvent {
+  attempt: number;
+  status: number;
+  delaySeconds: number;
+  method: string;
+  url: string;
+}
+
+export interface MiddlewareSettings {
+  maxRetries: number;
+  /** Base delay of the SDK's backoff, in seconds (used when Graph sends no Retry-After). */
+  retryDelaySeconds: number;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+function methodOf(request: string | Request, options: { method?: string } | undefined): string {
+  return (typeof request === "string" ? options?.method : request.method) ?? "GET";
+}
+
+/** The SDK's RetryHandler, retrying 500 and 502 too. */
+class GraphRetryHandler extends RetryHandler {}
+// isRetry is private in the SDK's type declarations, so it is replaced on the prototype; the SDK
+// calls it once per response to decide whether a status is retryable at all.
+Object.defineProperty(GraphRetryHandler.prototype, "isRetry", {
+  value: (response: Response) => RETRIED_STATUSES.has(response.status),
+});
+
+/** A fetch failure (timeout, reset, refused) of a call that must not be retried blindly. */
+export class TransportFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = TRANSPORT_ERROR_CODE;
+  }
+}
+
+function describeFetchFailure(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") {
+    return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  }
+  const code = e?.cause?.code;
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the connection was reset";
+  if (code === "ECONNREFUSED") return "the connection was refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return "the Graph host name could not be resolved";
+  return `the request failed: ${e?.cause?.message ?? e?.message ?? String(err)}`;
+}
+
+/** Sits just before the HTTP handler: applies the per-attempt timeout and maps fetch failures. */
+class TransportHandler implements Middleware {
+  private next?: Middleware;
+
+  constructor(private readonly defaultTimeoutMs: number) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const call = context.middlewareControl?.getMiddlewareOptions(CallOptions) as
+      CallOptions | undefined;
+    const timeoutMs = call?.timeoutMs ?? this.defaultTimeoutMs;
+    const method = methodOf(context.request, context.options);
+    const idempotent = call?.idempotent ?? method !== "POST";
+    context.options = { ...context.options, signal: AbortSignal.timeout(timeoutMs) };
+    if (call) call.attempts++;
+    try {
+      await (this.next as Middleware).execute(context);
+    } catch (err) {
+      const description = describeFetchFailure(err, timeoutMs);
+      if (!idempotent) throw new TransportFailure(description);
+      // A stand-in 503: the RetryHandler above retries it with its usual backoff; if the retries
+      // run out, its error code makes the client report the transport failure, not a made-up 503.
+      context.response = new Response(
+        JSON.stringify({ error: { code: TRANSPORT_ERROR_CODE, message: description } }),
+        { status: 503, headers: { "Content-Type": "application/json" } },
+      );
+    }
+  }
+}
+
+/** Builds Auth → Retry → Redirect → Telemetry → Transport → HTTP. */
+export function buildMiddleware(
+  authProvider: AuthenticationProvider,
+  settings: MiddlewareSettings & { timeoutMs: number },
+): Middleware {
+  const retry = new GraphRetryHandler(defaultRetryOptions(settings));
+  const chain: Middleware[] = [
+    new AuthenticationHandler(authProvider),
+    retry,
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new TransportHandler(settings.timeoutMs),
+    new HTTPMessageHandler(),
+  ];
+  for (let i = 0; i < chain.length - 1; i++) chain[i].setNext?.(chain[i + 1]);
+  return chain[0];
+}
+
+function retryOptions(settings: MiddlewareSettings, retryPost: boolean): RetryHandlerOptions {
+  return new RetryHandlerOptions(
+    settings.retryDelaySeconds,
+    settings.maxRetries,
+    (delay, attempt, request, options, response) => {
+      const method = methodOf(request, options);
+      if (method === "POST" && !retryPost) return false;
+      settings.onRetry?.({
+        attempt: attempt + 1,
+        status: response.status,
+        delaySeconds: Number(response.headers.get("Retry-After") ?? delay),
+        method,
+        url: typeof request === "string" ? request : request.url,
+      });
+      return true;
+    },
+  );
+}
+
+/** Retry options for calls that are not POSTs, or POSTs that create things (never repeated). */
+export function defaultRetryOptions(settings: MiddlewareSettings): RetryHandlerOptions {
+  return retryOptions(settings, false);
+}
+
+/** Retry options for a POST whose repetition is harmless (adding a member, a read-only batch). */
+export function idempotentPostRetryOptions(settings: MiddlewareSettings): RetryHandlerOptions {
+  return retryOptions(settings, true);
+}
