@@ -1,0 +1,67 @@
+// Offline, isolated settings for tests that drive the real Pulumi engine: every run gets its own
+// PULUMI_HOME, a file:// backend and a passphrase in a fresh temp directory, so no test reads or
+// writes the user's ~/.pulumi, logs in anywhere, or downloads a plugin.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { provideEngine } from "../../scripts/engine";
+
+/** The repository root: it holds node_modules/@pulumi/pulumi, which dynamic providers resolve. */
+export const projectRoot = path.resolve(__dirname, "..", "..", "..");
+
+export interface IsolatedWorkspace {
+  /** Temp directory holding everything below; removed by {@link IsolatedWorkspace.cleanup}. */
+  dir: string;
+  pulumiHome: string;
+  backendUrl: string;
+  /** Where Automation API writes Pulumi.yaml and stack settings. */
+  workDir: string;
+  /** Environment for every CLI call (LocalWorkspace `envVars`). */
+  envVars: Record<string, string>;
+  pulumiCommand: PulumiCommand;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The `pulumi` binary: `ENTRA_NUDGE_PULUMI` (set by scripts/run-tests.js), or the engine tool
+ * when mocha runs directly. A missing engine is an error, never a reason to skip.
+ */
+export async function pulumiBinary(): Promise<string> {
+  const fromEnv = process.env.ENTRA_NUDGE_PULUMI;
+  return fromEnv ? path.resolve(fromEnv) : (await provideEngine()).pulumiPath;
+}
+
+export async function isolatedWorkspace(): Promise<IsolatedWorkspace> {
+  const binary = await pulumiBinary();
+  if (path.basename(path.dirname(binary)) !== "bin") {
+    throw new Error(`${binary} is not <root>/bin/pulumi, which PulumiCommand.get({ root }) needs.`);
+  }
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(binary)) });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-engine-"));
+  const pulumiHome = path.join(dir, "home");
+  const backendDir = path.join(dir, "state");
+  const workDir = path.join(dir, "work");
+  for (const sub of [pulumiHome, backendDir, workDir]) fs.mkdirSync(sub);
+  const backendUrl = `file://${backendDir}`;
+
+  const envVars: Record<string, string> = {
+    PULUMI_HOME: pulumiHome,
+    PULUMI_BACKEND_URL: backendUrl,
+    PULUMI_CONFIG_PASSPHRASE: "entra-nudge-tests",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  };
+
+  return {
+    dir,
+    pulumiHome,
+    backendUrl,
+    workDir,
+    envVars,
+    pulumiCommand,
+    cleanup: async () => fs.promises.rm(dir, { recursive: true, force: true }),
+  };
+}
