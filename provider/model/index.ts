@@ -1,0 +1,13 @@
+// The model: pure functions (no I/O, no Pulumi runtime) that the resources, drift, impact and
+// export features share — one normalizer per object, one place for defaults, one comparison.
+export * from "./types";
+export * from "./ids";
+export * from "./defaults";
+export * from "./validation";
+export * from "./compare";
+export * from "./campaign";
+export * from "./authenticator";
+export * from "./pilotGroup";
+export * from "./check";
+export * from "./changes";
+export * from "./cloud";

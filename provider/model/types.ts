@@ -1,0 +1,268 @@
+// The shapes the model works with, in three families:
+// - *Args: the resource arguments exactly as DESIGN.md fixes them (what a program declares);
+// - canonical forms (*Settings, *Inputs): explicit defaults, lower-case GUIDs, sorted targets. Their
+//   enums use Graph's wider vocabulary because actual settings read from a tenant may hold values a
+//   program cannot declare ("unknownFutureValue", a "fido2" campaign);
+// - Graph payloads: v1.0 types from @microsoft/microsoft-graph-types, extended with the beta-only
+//   properties listed in graph-schema/beta-properties.json (that package only describes v1.0).
+import type * as Graph from "@microsoft/microsoft-graph-types";
+import type { UnknownValue } from "./ids";
+
+export type ResourceKind = "RegistrationCampaign" | "AuthenticatorPolicy" | "PilotGroup";
+export type GraphVersion = "v1.0" | "beta";
+
+// ---- Declared arguments (DESIGN.md "Public names") ----
+
+export type OnDelete = "restore" | "retain";
+export type CampaignState = "enabled" | "disabled" | "default";
+export type TargetType = "user" | "group";
+export type TargetedAuthenticationMethod = "microsoftAuthenticator";
+export type AuthenticatorState = "enabled" | "disabled";
+export type AuthenticationMode = "any" | "push" | "deviceBasedPush";
+export type FeatureState = "default" | "enabled" | "disabled";
+export type FeatureTargetType = "group" | "administrativeUnit" | "role";
+
+export interface CampaignIncludeTargetArgs {
+  id: string;
+  targetType: TargetType;
+  targetedAuthenticationMethod?: TargetedAuthenticationMethod;
+}
+
+export interface ExcludeTargetArgs {
+  id: string;
+  targetType: TargetType;
+}
+
+export interface RegistrationCampaignArgs {
+  state: CampaignState;
+  snoozeDurationInDays?: number;
+  enforceRegistrationAfterAllowedSnoozes?: boolean;
+  includeTargets?: CampaignIncludeTargetArgs[];
+  excludeTargets?: ExcludeTargetArgs[];
+  onDelete?: OnDelete;
+}
+
+export interface AuthenticatorIncludeTargetArgs {
+  id: string;
+  targetType: TargetType;
+  authenticationMode?: AuthenticationMode;
+  isRegistrationRequired?: boolean;
+}
+
+export interface FeatureTarget {
+  id: string;
+  targetType: FeatureTargetType;
+}
+
+export interface FeatureSetting {
+  state: FeatureState;
+  includeTarget?: FeatureTarget;
+  excludeTarget?: FeatureTarget;
+}
+
+export interface AuthenticatorFeatureSettingsArgs {
+  displayAppInformationRequiredState?: FeatureSetting;
+  displayLocationInformationRequiredState?: FeatureSetting;
+  /** Beta only. */
+  companionAppAllowedState?: FeatureSetting;
+}
+
+export interface AuthenticatorPolicyArgs {
+  state: AuthenticatorState;
+  includeTargets?: AuthenticatorIncludeTargetArgs[];
+  excludeTargets?: ExcludeTargetArgs[];
+  isSoftwareOathEnabled?: boolean;
+  featureSettings?: AuthenticatorFeatureSettingsArgs;
+  onDelete?: OnDelete;
+}
+
+export interface PilotGroupArgs {
+  displayName: string;
+  description?: string;
+  mailNickname?: string;
+  /** User principal names or object ids. */
+  members?: string[];
+  owners?: string[];
+}
+
+// ---- Canonical forms ----
+
+export interface CampaignIncludeTarget {
+  id: string;
+  targetType: Graph.AuthenticationMethodTargetType;
+  targetedAuthenticationMethod: string;
+}
+
+export interface CampaignExcludeTarget {
+  id: string;
+  targetType: Graph.AuthenticationMethodTargetType;
+}
+
+/** The campaign as it lives in Graph. */
+export interface CampaignSettings {
+  state: Graph.AdvancedConfigState;
+  snoozeDurationInDays: number;
+  /** Absent = not managed (the program did not declare it, or v1.0 did not return it). */
+  enforceRegistrationAfterAllowedSnoozes?: boolean;
+  includeTargets: CampaignIncludeTarget[];
+  excludeTargets: CampaignExcludeTarget[];
+}
+
+/** Canonical RegistrationCampaign inputs: the settings plus what only the provider uses. */
+export interface CampaignInputs extends CampaignSettings {
+  onDelete: OnDelete;
+}
+
+export interface AuthenticatorIncludeTarget {
+  id: string;
+  targetType: Graph.AuthenticationMethodTargetType;
+  authenticationMode: Graph.MicrosoftAuthenticatorAuthenticationMode;
+  isRegistrationRequired: boolean;
+}
+
+export interface FeatureTargetCanonical {
+  id: string;
+  targetType: Graph.FeatureTargetType;
+}
+
+export interface FeatureSettingCanonical {
+  state: Graph.AdvancedConfigState;
+  includeTarget: FeatureTargetCanonical;
+  excludeTarget: FeatureTargetCanonical;
+}
+
+export type FeatureSettingName =
+  | "displayAppInformationRequiredState"
+  | "displayLocationInformationRequiredState"
+  | "companionAppAllowedState";
+
+/** Only the feature settings that are managed (declared) or, when read from Graph, present. */
+export type AuthenticatorFeatureSettings = Partial<
+  Record<FeatureSettingName, FeatureSettingCanonical>
+>;
+
+/** The Microsoft Authenticator configuration as it lives in Graph. */
+export interface AuthenticatorSettings {
+  state: Graph.AuthenticationMethodState;
+  includeTargets: AuthenticatorIncludeTarget[];
+  excludeTargets: CampaignExcludeTarget[];
+  /** Absent = not managed. */
+  isSoftwareOathEnabled?: boolean;
+  featureSettings: AuthenticatorFeatureSettings;
+}
+
+export interface AuthenticatorInputs extends AuthenticatorSettings {
+  onDelete: OnDelete;
+}
+
+/** Canonical PilotGroup inputs. `members`/`owners` absent = membership not managed. */
+export interface PilotGroupInputs {
+  displayName: string;
+  /** "" = no description (Graph's null). */
+  description: string;
+  mailNickname: string;
+  /** Lower-case object ids and UPNs, sorted. */
+  members?: string[];
+  owners?: string[];
+}
+
+/** A pilot group as read from Graph, its members expressed the way the program names them. */
+export interface PilotGroupObserved extends PilotGroupInputs {
+  id: string;
+  memberIds: string[];
+  ownerIds: string[];
+}
+
+/** Canonical inputs per kind, and what Graph holds per kind (what `describeChanges` compares). */
+export interface InputsByKind {
+  RegistrationCampaign: CampaignInputs;
+  AuthenticatorPolicy: AuthenticatorInputs;
+  PilotGroup: PilotGroupInputs;
+}
+export interface SettingsByKind {
+  RegistrationCampaign: CampaignSettings;
+  AuthenticatorPolicy: AuthenticatorSettings;
+  PilotGroup: PilotGroupInputs;
+}
+export interface ArgsByKind {
+  RegistrationCampaign: RegistrationCampaignArgs;
+  AuthenticatorPolicy: AuthenticatorPolicyArgs;
+  PilotGroup: PilotGroupArgs;
+}
+
+// ---- Values that may be unknown during preview ----
+
+/**
+ * T where any value, at any depth, may be Pulumi's unknown sentinel: what check()/diff() receive
+ * during a preview when an input depends on a resource not created yet.
+ */
+export type Previewable<T> = T extends readonly (infer E)[]
+  ? Previewable<E>[] | UnknownValue
+  : T extends object
+    ? { [K in keyof T]: Previewable<T[K]> } | UnknownValue
+    : T | UnknownValue;
+
+/** A top-level inputs object (never itself unknown) whose properties may be unknown. */
+export type PreviewInputs<T> = T extends unknown ? { [K in keyof T]: Previewable<T[K]> } : never;
+
+// ---- Graph payloads, with the beta-only properties ----
+
+export interface GraphCampaign extends Graph.AuthenticationMethodsRegistrationCampaign {
+  /** Beta only. */
+  enforceRegistrationAfterAllowedSnoozes?: boolean | null;
+}
+
+export interface GraphAuthenticationMethodsPolicy extends Omit<
+  Graph.AuthenticationMethodsPolicy,
+  "registrationEnforcement"
+> {
+  registrationEnforcement?: {
+    authenticationMethodsRegistrationCampaign?: GraphCampaign | null;
+  } | null;
+}
+
+/** The body of the campaign PATCH: `registrationEnforcement` and nothing else of the policy. */
+export interface CampaignPatchBody {
+  registrationEnforcement: { authenticationMethodsRegistrationCampaign: GraphCampaign };
+}
+
+export interface GraphAuthenticatorFeatureSettings
+  extends Graph.MicrosoftAuthenticatorFeatureSettings {
+  /** Beta only. */
+  companionAppAllowedState?: Graph.AuthenticationMethodFeatureConfiguration | null;
+  /** Beta only; returned by GET, never sent (Graph rejects it). */
+  numberMatchingRequiredState?: Graph.AuthenticationMethodFeatureConfiguration | null;
+}
+
+export interface GraphAuthenticatorConfiguration extends Omit<
+  Graph.MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+  "featureSettings"
+> {
+  "@odata.type"?: string;
+  featureSettings?: GraphAuthenticatorFeatureSettings | null;
+}
+
+export const AUTHENTICATOR_ODATA_TYPE =
+  "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration";
+
+/** The body of the Authenticator PATCH: `@odata.type` is required by Graph. */
+export interface AuthenticatorPatchBody {
+  "@odata.type": typeof AUTHENTICATOR_ODATA_TYPE;
+  state: Graph.AuthenticationMethodState;
+  includeTargets: Graph.MicrosoftAuthenticatorAuthenticationMethodTarget[];
+  excludeTargets: Graph.ExcludeTarget[];
+  isSoftwareOathEnabled?: boolean;
+  featureSettings?: Omit<GraphAuthenticatorFeatureSettings, "numberMatchingRequiredState">;
+}
+
+/** Where a write goes and what it sends. */
+export interface GraphWrite<Body> {
+  version: GraphVersion;
+  body: Body;
+}
+
+/** A member or owner as Graph lists it (`/groups/{id}/members`). */
+export interface GraphMemberRef {
+  id?: string | null;
+  userPrincipalName?: string | null;
+}

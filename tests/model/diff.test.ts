@@ -1,0 +1,642 @@
+// diff on canonical forms: equivalent spellings never differ, real differences are named per
+// property, unknowns always count as changes, singletons are replaced only for another tenant.
+import {
+  ALL_USERS,
+  NIL_GUID,
+  UNKNOWN,
+  checkArgs,
+  describeChanges,
+  describeOverwrites,
+  diffResult,
+  formatChange,
+  formatOverwriteWarning,
+  type LikeByKind,
+  type ResourceKind,
+} from "../../provider/model";
+import { G1, G2, G3, expect } from "./support";
+
+type Props = Record<string, unknown>;
+
+/** What check() would hand the engine: the canonical inputs, plus the engine's __provider. */
+function checked(kind: ResourceKind, args: Props, provider = "provider-v1"): Props {
+  const outcome = checkArgs(kind, args);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
+  return { ...outcome.inputs, __provider: provider };
+}
+
+interface Equivalence {
+  name: string;
+  kind: ResourceKind;
+  /** The new declaration (goes through check like news). */
+  news: Props;
+  /** The recorded outputs (olds), as a resource stores them. */
+  olds: Props;
+}
+
+const campaignOutputs = (change: Props = {}): Props => ({
+  state: "enabled",
+  snoozeDurationInDays: 0,
+  includeTargets: [
+    { id: G1, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },
+  ],
+  excludeTargets: [{ id: G2, targetType: "group" }],
+  onDelete: "restore",
+  // Outputs beyond the arguments must never count.
+  tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  originalSettings: { state: "default" },
+  __provider: "provider-v1",
+  ...change,
+});
+
+const authenticatorOutputs = (change: Props = {}): Props => ({
+  state: "enabled",
+  includeTargets: [
+    {
+      id: ALL_USERS,
+      targetType: "group",
+      authenticationMode: "any",
+      isRegistrationRequired: false,
+    },
+  ],
+  excludeTargets: [],
+  isSoftwareOathEnabled: false,
+  featureSettings: {
+    displayAppInformationRequiredState: {
+      state: "enabled",
+      includeTarget: { id: ALL_USERS, targetType: "group" },
+      excludeTarget: { id: NIL_GUID, targetType: "group" },
+    },
+    companionAppAllowedState: {
+      state: "default",
+      includeTarget: { id: ALL_USERS, targetType: "group" },
+      excludeTarget: { id: NIL_GUID, targetType: "group" },
+    },
+  },
+  onDelete: "restore",
+  ...change,
+});
+
+const groupOutputs = (change: Props = {}): Props => ({
+  id: "0f6c2b7e-4a1d-4e8f-9b3a-6c5d4e3f2a1b",
+  displayName: "Pilot - Authenticator wave 1",
+  description: "",
+  mailNickname: "pilot-authenticator-wave-1",
+  members: [G3, "alice@contoso.com"],
+  memberIds: [G3, "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"],
+  ownerIds: [],
+  ...change,
+});
+
+const NO_CHANGE: Equivalence[] = [
+  {
+    name: "campaign: the same declaration",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs(),
+  },
+  {
+    name: "campaign: reordered targets",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [
+        { id: G3, targetType: "group" },
+        { id: G1, targetType: "group" },
+      ],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs({
+      includeTargets: [
+        { id: G1, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },
+        { id: G3, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },
+      ],
+    }),
+  },
+  {
+    name: "campaign: GUID case",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1.toUpperCase(), targetType: "group" }],
+      excludeTargets: [{ id: G2.toUpperCase(), targetType: "group" }],
+    },
+    olds: campaignOutputs({ excludeTargets: [{ id: G2, targetType: "group" }] }),
+  },
+  {
+    name: "campaign: defaults spelled out versus omitted",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "disabled",
+      snoozeDurationInDays: 1,
+      includeTargets: [
+        {
+          id: ALL_USERS,
+          targetType: "group",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+        },
+      ],
+      excludeTargets: [],
+      onDelete: "restore",
+    },
+    olds: { state: "disabled", onDelete: "restore" },
+  },
+  {
+    name: "campaign: onDelete omitted versus recorded as the default",
+    kind: "RegistrationCampaign",
+    news: { state: "disabled" },
+    olds: { state: "disabled", snoozeDurationInDays: 1, onDelete: "restore" },
+  },
+  {
+    name: "campaign: only __provider changed",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+      __provider: "provider-v2",
+    },
+    olds: campaignOutputs({ __provider: "provider-v1" }),
+  },
+  {
+    name: "campaign: enforceRegistrationAfterAllowedSnoozes omitted while the tenant has a value",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs({ enforceRegistrationAfterAllowedSnoozes: true }),
+  },
+  {
+    name: "authenticator: defaults spelled out versus omitted",
+    kind: "AuthenticatorPolicy",
+    news: {
+      state: "enabled",
+      includeTargets: [
+        {
+          id: ALL_USERS,
+          targetType: "group",
+          authenticationMode: "any",
+          isRegistrationRequired: false,
+        },
+      ],
+      excludeTargets: [],
+      featureSettings: {
+        displayAppInformationRequiredState: {
+          state: "enabled",
+          includeTarget: { id: ALL_USERS, targetType: "group" },
+          excludeTarget: { id: NIL_GUID, targetType: "group" },
+        },
+      },
+      onDelete: "restore",
+    },
+    olds: authenticatorOutputs(),
+  },
+  {
+    name: "authenticator: isSoftwareOathEnabled and companionAppAllowedState unmanaged",
+    kind: "AuthenticatorPolicy",
+    news: {
+      state: "enabled",
+      featureSettings: { displayAppInformationRequiredState: { state: "enabled" } },
+    },
+    olds: authenticatorOutputs({ isSoftwareOathEnabled: true }),
+  },
+  {
+    name: "authenticator: feature target GUID case",
+    kind: "AuthenticatorPolicy",
+    news: {
+      state: "enabled",
+      featureSettings: {
+        displayAppInformationRequiredState: {
+          state: "enabled",
+          includeTarget: { id: G1.toUpperCase(), targetType: "group" },
+        },
+      },
+    },
+    olds: authenticatorOutputs({
+      featureSettings: {
+        displayAppInformationRequiredState: {
+          state: "enabled",
+          includeTarget: { id: G1, targetType: "group" },
+          excludeTarget: { id: NIL_GUID, targetType: "group" },
+        },
+      },
+    }),
+  },
+  {
+    name: "pilot group: derived mailNickname spelled out, description omitted, members reordered in another case",
+    kind: "PilotGroup",
+    news: {
+      displayName: "Pilot - Authenticator wave 1",
+      mailNickname: "pilot-authenticator-wave-1",
+      members: ["Alice@Contoso.com", G3.toUpperCase()],
+    },
+    olds: groupOutputs(),
+  },
+  {
+    name: "pilot group: members omitted (not managed) while the group has members",
+    kind: "PilotGroup",
+    news: { displayName: "Pilot - Authenticator wave 1" },
+    olds: groupOutputs(),
+  },
+];
+
+interface Difference {
+  name: string;
+  kind: ResourceKind;
+  news: Props;
+  olds: Props;
+  properties: string[];
+}
+
+const DIFFERENT: Difference[] = [
+  {
+    name: "campaign: snooze changed",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 3,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs(),
+    properties: ["snoozeDurationInDays"],
+  },
+  {
+    name: "campaign: a target added and one removed",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G3, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs(),
+    properties: [`includeTargets[${G3}]`, `includeTargets[${G1}]`],
+  },
+  {
+    name: "campaign: a target's type changed",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "user" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs(),
+    properties: [`includeTargets[${G1}].targetType`],
+  },
+  {
+    name: "campaign: enforceRegistrationAfterAllowedSnoozes declared",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      enforceRegistrationAfterAllowedSnoozes: false,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    },
+    olds: campaignOutputs({ enforceRegistrationAfterAllowedSnoozes: true }),
+    properties: ["enforceRegistrationAfterAllowedSnoozes"],
+  },
+  {
+    name: "campaign: onDelete changed (an update, no replacement)",
+    kind: "RegistrationCampaign",
+    news: {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+      onDelete: "retain",
+    },
+    olds: campaignOutputs(),
+    properties: ["onDelete"],
+  },
+  {
+    name: "authenticator: authentication mode changed",
+    kind: "AuthenticatorPolicy",
+    news: {
+      state: "enabled",
+      includeTargets: [{ id: ALL_USERS, targetType: "group", authenticationMode: "push" }],
+      featureSettings: { displayAppInformationRequiredState: { state: "enabled" } },
+    },
+    olds: authenticatorOutputs(),
+    properties: [`includeTargets[${ALL_USERS}].authenticationMode`],
+  },
+  {
+    name: "authenticator: a declared feature setting's state changed",
+    kind: "AuthenticatorPolicy",
+    news: {
+      state: "enabled",
+      featureSettings: { companionAppAllowedState: { state: "disabled" } },
+    },
+    olds: authenticatorOutputs(),
+    properties: ["featureSettings.companionAppAllowedState.state"],
+  },
+  {
+    name: "authenticator: isSoftwareOathEnabled declared",
+    kind: "AuthenticatorPolicy",
+    news: { state: "enabled", isSoftwareOathEnabled: true },
+    olds: authenticatorOutputs(),
+    properties: ["isSoftwareOathEnabled"],
+  },
+  {
+    name: "pilot group: renamed (mailNickname derived again)",
+    kind: "PilotGroup",
+    news: { displayName: "Pilot - wave 2", members: ["alice@contoso.com", G3] },
+    olds: groupOutputs(),
+    properties: ["displayName", "mailNickname"],
+  },
+  {
+    name: "pilot group: a member added and one removed",
+    kind: "PilotGroup",
+    news: {
+      displayName: "Pilot - Authenticator wave 1",
+      members: ["alice@contoso.com", "bob@contoso.com"],
+    },
+    olds: groupOutputs(),
+    properties: ["members[bob@contoso.com]", `members[${G3}]`],
+  },
+];
+
+describe("model: equivalent declarations never diff", () => {
+  for (const testCase of NO_CHANGE) {
+    it(testCase.name, () => {
+      const result = diffResult(
+        testCase.kind,
+        testCase.olds,
+        checked(testCase.kind, testCase.news),
+      );
+      expect(result.propertyChanges).to.deep.equal([]);
+      expect(result.changes).to.equal(false);
+      expect(result.replaces).to.deep.equal([]);
+    });
+  }
+});
+
+describe("model: real differences are named per property", () => {
+  for (const testCase of DIFFERENT) {
+    it(testCase.name, () => {
+      const result = diffResult(
+        testCase.kind,
+        testCase.olds,
+        checked(testCase.kind, testCase.news),
+      );
+      expect(result.changes).to.equal(true);
+      expect(result.replaces).to.deep.equal([]);
+      expect(result.propertyChanges.map((change) => change.property)).to.have.members(
+        testCase.properties,
+      );
+    });
+  }
+
+  it("a changed argument is not stable, the others are", () => {
+    const result = diffResult(
+      "RegistrationCampaign",
+      campaignOutputs(),
+      checked("RegistrationCampaign", {
+        state: "enabled",
+        snoozeDurationInDays: 3,
+        includeTargets: [{ id: G1, targetType: "group" }],
+        excludeTargets: [{ id: G2, targetType: "group" }],
+      }),
+    );
+    expect(result.stables).to.not.include("snoozeDurationInDays");
+    expect(result.stables).to.include.members([
+      "state",
+      "includeTargets",
+      "excludeTargets",
+      "onDelete",
+    ]);
+  });
+
+  it("a change reads as actual → declared", () => {
+    const [change] = describeChanges(
+      "RegistrationCampaign",
+      { state: "enabled", snoozeDurationInDays: 0 },
+      { state: "enabled", snoozeDurationInDays: 3 },
+    );
+    expect(change).to.deep.equal({ property: "snoozeDurationInDays", declared: 0, actual: 3 });
+    expect(formatChange(change)).to.equal("snoozeDurationInDays: 3 → 0");
+  });
+
+  it("an added target shows the whole target; a removed one shows as absent", () => {
+    const changes = describeChanges(
+      "RegistrationCampaign",
+      { state: "enabled", includeTargets: [{ id: G1, targetType: "group" }] },
+      { state: "enabled", includeTargets: [{ id: G2, targetType: "group" }] },
+    );
+    expect(changes.map(formatChange)).to.deep.equal([
+      `includeTargets[${G1}]: (absent) → {"id":"${G1}","targetType":"group","targetedAuthenticationMethod":"microsoftAuthenticator"}`,
+      `includeTargets[${G2}]: {"id":"${G2}","targetType":"group","targetedAuthenticationMethod":"microsoftAuthenticator"} → (absent)`,
+    ]);
+  });
+});
+
+describe("model: unknown values during preview always count as changes", () => {
+  const cases: [string, ResourceKind, Props, Props][] = [
+    [
+      "a target id from a group created in the same program",
+      "RegistrationCampaign",
+      {
+        state: "enabled",
+        snoozeDurationInDays: 0,
+        includeTargets: [{ id: UNKNOWN, targetType: "group" }],
+        excludeTargets: [{ id: G2, targetType: "group" }],
+      },
+      campaignOutputs(),
+    ],
+    [
+      "the whole exclude list",
+      "RegistrationCampaign",
+      {
+        state: "enabled",
+        snoozeDurationInDays: 0,
+        includeTargets: [{ id: G1, targetType: "group" }],
+        excludeTargets: UNKNOWN,
+      },
+      campaignOutputs(),
+    ],
+    [
+      "the state",
+      "RegistrationCampaign",
+      {
+        state: UNKNOWN,
+        snoozeDurationInDays: 0,
+        includeTargets: [{ id: G1, targetType: "group" }],
+        excludeTargets: [{ id: G2, targetType: "group" }],
+      },
+      campaignOutputs(),
+    ],
+    [
+      "a feature target",
+      "AuthenticatorPolicy",
+      {
+        state: "enabled",
+        featureSettings: {
+          displayAppInformationRequiredState: {
+            state: "enabled",
+            includeTarget: { id: UNKNOWN, targetType: "group" },
+          },
+        },
+      },
+      authenticatorOutputs(),
+    ],
+    [
+      "a member",
+      "PilotGroup",
+      { displayName: "Pilot - Authenticator wave 1", members: ["alice@contoso.com", G3, UNKNOWN] },
+      groupOutputs(),
+    ],
+    [
+      "the displayName (and so the derived mailNickname)",
+      "PilotGroup",
+      { displayName: UNKNOWN, members: ["alice@contoso.com", G3] },
+      groupOutputs(),
+    ],
+  ];
+  for (const [name, kind, news, olds] of cases) {
+    it(`${kind}: ${name}`, () => {
+      const result = diffResult(kind, olds, checked(kind, news));
+      expect(result.changes).to.equal(true);
+      expect(
+        result.propertyChanges.some((change) => change.declared === "(known after apply)"),
+      ).to.equal(true);
+    });
+  }
+
+  it("an unknown onDelete against outputs that never recorded one", () => {
+    const olds = campaignOutputs({ onDelete: undefined });
+    const news = checked("RegistrationCampaign", {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+      onDelete: UNKNOWN,
+    });
+    const result = diffResult("RegistrationCampaign", olds, news);
+    expect(result.changes).to.equal(true);
+    expect(result.stables).to.not.include("onDelete");
+  });
+});
+
+describe("model: singletons are replaced only when the tenant changes", () => {
+  const news = checked("RegistrationCampaign", {
+    state: "enabled",
+    snoozeDurationInDays: 0,
+    includeTargets: [{ id: G1, targetType: "group" }],
+    excludeTargets: [{ id: G2, targetType: "group" }],
+  });
+  const tenantA = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+  const tenantB = "c0ffee00-86f1-41af-91ab-2d7cd011db47";
+
+  it("another tenant replaces, deleting (restoring) first", () => {
+    const result = diffResult("RegistrationCampaign", campaignOutputs(), news, {
+      prior: tenantA,
+      current: tenantB,
+    });
+    expect(result).to.include({ changes: true, deleteBeforeReplace: true });
+    expect(result.replaces).to.deep.equal(["tenantId"]);
+  });
+
+  const same: [string, { prior?: string; current?: string }][] = [
+    ["the same tenant", { prior: tenantA, current: tenantA }],
+    ["the same tenant in another case", { prior: tenantA, current: tenantA.toUpperCase() }],
+    ["the current tenant not known yet", { prior: tenantA, current: UNKNOWN }],
+    ["no tenant given", {}],
+  ];
+  for (const [name, tenants] of same) {
+    it(`${name}: no replacement`, () => {
+      const result = diffResult("RegistrationCampaign", campaignOutputs(), news, tenants);
+      expect(result).to.include({ changes: false, deleteBeforeReplace: false });
+      expect(result.replaces).to.deep.equal([]);
+    });
+  }
+
+  it("the Authenticator configuration is a singleton too", () => {
+    const result = diffResult(
+      "AuthenticatorPolicy",
+      authenticatorOutputs(),
+      checked("AuthenticatorPolicy", { state: "enabled" }),
+      { prior: tenantA, current: tenantB },
+    );
+    expect(result.replaces).to.deep.equal(["tenantId"]);
+  });
+
+  it("a pilot group is never replaced, not even for another tenant, and renaming is an update", () => {
+    const result = diffResult(
+      "PilotGroup",
+      groupOutputs(),
+      checked("PilotGroup", { displayName: "Renamed" }),
+      { prior: tenantA, current: tenantB },
+    );
+    expect(result.replaces).to.deep.equal([]);
+    expect(result.changes).to.equal(true);
+  });
+});
+
+describe("model: overwriting changes made outside Pulumi", () => {
+  const recorded = campaignOutputs();
+  const actual = campaignOutputs({
+    snoozeDurationInDays: 5,
+    excludeTargets: [
+      { id: G2, targetType: "group" },
+      { id: G3, targetType: "user" },
+    ],
+  });
+
+  it("names each property changed outside and about to be overwritten, old → new", () => {
+    const declared = checked("RegistrationCampaign", {
+      state: "disabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [{ id: G2, targetType: "group" }],
+    });
+    const overwrites = describeOverwrites(
+      "RegistrationCampaign",
+      recorded as LikeByKind["RegistrationCampaign"],
+      actual as LikeByKind["RegistrationCampaign"],
+      declared as LikeByKind["RegistrationCampaign"],
+    );
+    // state differs only because the declaration changed it: not an overwrite of someone's edit.
+    expect(overwrites.map((change) => change.property)).to.deep.equal([
+      "snoozeDurationInDays",
+      `excludeTargets[${G3}]`,
+    ]);
+    const warning = formatOverwriteWarning("RegistrationCampaign", overwrites);
+    expect(warning).to.include("changed outside Pulumi");
+    expect(warning).to.include("snoozeDurationInDays: 5 → 0");
+    expect(warning).to.include(
+      `excludeTargets[${G3}]: {"id":"${G3}","targetType":"user"} → (absent)`,
+    );
+  });
+
+  it("no warning when the outside change is what the declaration wants anyway", () => {
+    const declared = checked("RegistrationCampaign", {
+      state: "enabled",
+      snoozeDurationInDays: 5,
+      includeTargets: [{ id: G1, targetType: "group" }],
+      excludeTargets: [
+        { id: G2, targetType: "group" },
+        { id: G3, targetType: "user" },
+      ],
+    });
+    const overwrites = describeOverwrites(
+      "RegistrationCampaign",
+      recorded as LikeByKind["RegistrationCampaign"],
+      actual as LikeByKind["RegistrationCampaign"],
+      declared as LikeByKind["RegistrationCampaign"],
+    );
+    expect(overwrites).to.deep.equal([]);
+    expect(formatOverwriteWarning("RegistrationCampaign", overwrites)).to.equal(undefined);
+  });
+});
