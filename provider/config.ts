@@ -4,44 +4,12 @@
 // read at call time and kept only inside the credential: they never appear in the returned
 // settings, so settings can be logged, compared and put in error messages safely.
 import type { TokenCredential } from "@azure/identity";
+import { resolveCloud, validateCloud, type CloudName } from "./model/cloud";
+import { InputValidationError, type ValidationProblem } from "./model/validation";
+
+export type { CloudName };
 
 export const CONFIG_NAMESPACE = "entra-nudge";
-
-export type CloudName = "global" | "usgov" | "usgovdod";
-
-export interface CloudProfile {
-  name: CloudName;
-  /** Graph root without the version segment. */
-  graphEndpoint: string;
-  /** The Microsoft Entra sign-in authority. */
-  authorityHost: string;
-  /** The resource whose ".default" scope an app-only token is requested for. */
-  graphResource: string;
-}
-
-// graph-contract.md §0.1 (doc: learn.microsoft.com/graph/deployments). L4 and L5 share the
-// sign-in authority; L5's scope host follows the documented "use the national cloud's Graph
-// domain" rule.
-export const CLOUDS: Readonly<Record<CloudName, CloudProfile>> = {
-  global: {
-    name: "global",
-    graphEndpoint: "https://graph.microsoft.com",
-    authorityHost: "https://login.microsoftonline.com",
-    graphResource: "https://graph.microsoft.com",
-  },
-  usgov: {
-    name: "usgov",
-    graphEndpoint: "https://graph.microsoft.us",
-    authorityHost: "https://login.microsoftonline.us",
-    graphResource: "https://graph.microsoft.us",
-  },
-  usgovdod: {
-    name: "usgovdod",
-    graphEndpoint: "https://dod-graph.microsoft.us",
-    authorityHost: "https://login.microsoftonline.us",
-    graphResource: "https://dod-graph.microsoft.us",
-  },
-};
 
 /** Hosts of Microsoft's own sign-in authorities: for any other host MSAL's instance discovery
  * (a call to login.microsoftonline.com) must be switched off, or sign-in fails offline. */
@@ -106,20 +74,10 @@ const SETTINGS = {
 
 type SettingName = keyof typeof SETTINGS;
 
-/** One settings problem: the setting (config key and environment variable) and the fix. */
-export interface SettingsProblem {
-  setting: string;
-  message: string;
-}
-
-export class SettingsError extends Error {
-  constructor(readonly problems: SettingsProblem[]) {
-    super(
-      problems.length === 1
-        ? `Invalid entra-nudge settings: ${problems[0].setting}: ${problems[0].message}`
-        : `Invalid entra-nudge settings (${problems.length} problems):\n` +
-            problems.map((p) => `  - ${p.setting}: ${p.message}`).join("\n"),
-    );
+/** Thrown for bad settings: lists every problem, each naming the config key and variable. */
+export class SettingsError extends InputValidationError {
+  constructor(problems: readonly ValidationProblem[]) {
+    super("entra-nudge settings", problems);
     this.name = "SettingsError";
   }
 }
@@ -134,26 +92,33 @@ function describeSetting(spec: SettingSpec): string {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 
+/** A problem with one setting; the message starts with its config key and variable. */
+function problemWith(spec: SettingSpec, text: string): ValidationProblem {
+  const setting = describeSetting(spec);
+  return { property: setting, message: `${setting}: ${text}` };
+}
+
 function parseHttpsOrigin(
   value: string,
   spec: SettingSpec,
-  problems: SettingsProblem[],
+  problems: ValidationProblem[],
 ): URL | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problems.push({
-      setting: describeSetting(spec),
-      message: `"${value}" is not a URL. Give an https:// URL such as https://graph.microsoft.com.`,
-    });
+    problems.push(
+      problemWith(
+        spec,
+        `"${value}" is not a URL. Give an https:// URL such as https://graph.microsoft.com.`,
+      ),
+    );
     return undefined;
   }
   if (url.protocol !== "https:") {
-    problems.push({
-      setting: describeSetting(spec),
-      message: `"${value}" must use https:// (tokens are only ever sent over TLS).`,
-    });
+    problems.push(
+      problemWith(spec, `"${value}" must use https:// (tokens are only ever sent over TLS).`),
+    );
     return undefined;
   }
   return url;
@@ -174,41 +139,29 @@ export function resolveSettings(
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
   };
-  const problems: SettingsProblem[] = [];
+  const problems: ValidationProblem[] = [];
 
-  const cloudValue = (read("cloud") ?? "global").toLowerCase();
-  let cloud: CloudName = "global";
-  if (cloudValue === "china") {
-    problems.push({
-      setting: describeSetting(SETTINGS.cloud),
-      message:
-        "the China cloud (Microsoft Entra operated by 21Vianet) is not supported: its Microsoft Graph " +
-        "has neither the registration campaign nor the Microsoft Authenticator method configuration. " +
-        "Use global, usgov or usgovdod.",
-    });
-  } else if (cloudValue in CLOUDS) {
-    cloud = cloudValue as CloudName;
-  } else {
-    problems.push({
-      setting: describeSetting(SETTINGS.cloud),
-      message: `"${cloudValue}" is not a cloud this tool knows. Use global (default), usgov (US Gov L4, GCC High) or usgovdod (US Gov L5, DoD).`,
-    });
-  }
-  const profile = CLOUDS[cloud];
+  const cloudProblems = validateCloud(read("cloud"), describeSetting(SETTINGS.cloud));
+  problems.push(...cloudProblems);
+  const profile = resolveCloud(cloudProblems.length > 0 ? undefined : read("cloud"));
 
   const tenantId = read("tenantId");
   if (tenantId !== undefined && !GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
-    problems.push({
-      setting: describeSetting(SETTINGS.tenantId),
-      message: `"${tenantId}" is neither a directory (tenant) id GUID nor a domain name. Copy the tenant id from Microsoft Entra admin center → Overview.`,
-    });
+    problems.push(
+      problemWith(
+        SETTINGS.tenantId,
+        `"${tenantId}" is neither a directory (tenant) id GUID nor a domain name. Copy the tenant id from Microsoft Entra admin center → Overview.`,
+      ),
+    );
   }
   const clientId = read("clientId");
   if (clientId !== undefined && !GUID.test(clientId)) {
-    problems.push({
-      setting: describeSetting(SETTINGS.clientId),
-      message: `"${clientId}" is not an application (client) id GUID. Copy it from the app registration's Overview page.`,
-    });
+    problems.push(
+      problemWith(
+        SETTINGS.clientId,
+        `"${clientId}" is not an application (client) id GUID. Copy it from the app registration's Overview page.`,
+      ),
+    );
   }
 
   const graphUrl = parseHttpsOrigin(
@@ -231,16 +184,25 @@ export function resolveSettings(
   else if (federatedTokenFile) credentialKind = "workloadIdentity";
 
   if (credentialKind !== "defaultAzureCredential") {
+    const credential = {
+      clientSecret: "a client secret",
+      clientCertificate: "a client certificate",
+      workloadIdentity: "a federated token file",
+    }[credentialKind];
     if (!tenantId)
-      problems.push({
-        setting: describeSetting(SETTINGS.tenantId),
-        message: `is required with a ${credentialKind === "clientSecret" ? "client secret" : credentialKind === "clientCertificate" ? "client certificate" : "federated token"}. Set the directory (tenant) id.`,
-      });
+      problems.push(
+        problemWith(
+          SETTINGS.tenantId,
+          `is required with ${credential}. Set the directory (tenant) id.`,
+        ),
+      );
     if (!clientId)
-      problems.push({
-        setting: describeSetting(SETTINGS.clientId),
-        message: "is required with an explicit credential. Set the application (client) id.",
-      });
+      problems.push(
+        problemWith(
+          SETTINGS.clientId,
+          `is required with ${credential}. Set the application (client) id.`,
+        ),
+      );
   }
 
   if (problems.length > 0 || !graphUrl || !authorityUrl) throw new SettingsError(problems);
@@ -249,13 +211,13 @@ export function resolveSettings(
   const graphEndpoint = graphUrl.origin;
   const authorityHost = authorityUrl.origin;
   const settings: GraphSettings = {
-    cloud,
+    cloud: profile.name,
     tenantId,
     clientId,
     credentialKind,
     graphEndpoint,
     authorityHost,
-    scopes: [`${profile.graphResource}/.default`],
+    scopes: [profile.scope],
     customHosts: MICROSOFT_GRAPH_HOSTS.has(graphUrl.hostname) ? [] : [graphUrl.hostname],
     disableInstanceDiscovery: !MICROSOFT_AUTHORITY_HOSTS.has(authorityUrl.hostname),
   };

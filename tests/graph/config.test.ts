@@ -57,7 +57,7 @@ describe("settings (provider/config)", () => {
       .to.throw(SettingsError)
       .with.property("message")
       .that.matches(
-        /entra-nudge:cloud \/ ENTRA_NUDGE_CLOUD: the China cloud .*21Vianet.*neither the registration campaign nor the Microsoft Authenticator/,
+        /entra-nudge:cloud \/ ENTRA_NUDGE_CLOUD: "china" \(Microsoft Entra operated by 21Vianet\) is not supported: the registration campaign and the Microsoft Authenticator method configuration APIs do not exist/,
       );
   });
 
@@ -106,7 +106,7 @@ describe("settings (provider/config)", () => {
       error = e as SettingsError;
     }
     expect(error).to.be.instanceOf(SettingsError);
-    const settings = (error as SettingsError).problems.map((p) => p.setting);
+    const settings = (error as SettingsError).problems.map((p) => p.property);
     expect(settings).to.include.members([
       "entra-nudge:cloud / ENTRA_NUDGE_CLOUD",
       "entra-nudge:tenantId / AZURE_TENANT_ID",
