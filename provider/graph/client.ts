@@ -69,6 +69,7 @@ export class GraphClient {
   readonly settings: GraphSettings;
   private readonly middlewareSettings: MiddlewareSettings & { timeoutMs: number };
   private sdk?: Client;
+  private credential?: TokenCredential;
 
   constructor(
     private readonly resolved: ResolvedSettings,
@@ -83,9 +84,26 @@ export class GraphClient {
     };
   }
 
+  private tokenCredential(): TokenCredential {
+    this.credential ??= this.options.credential ?? this.resolved.createCredential();
+    return this.credential;
+  }
+
+  /** An access token for Graph (for its documented claims, such as the tenant id `tid`). */
+  async accessToken(): Promise<string> {
+    const operation = "sign in to Microsoft Entra ID";
+    try {
+      const token = await this.tokenCredential().getToken(this.settings.scopes);
+      if (!token) throw new Error("the credential returned no token");
+      return token.token;
+    } catch (err) {
+      throw signInError(operation, err);
+    }
+  }
+
   private client(): Client {
     if (!this.sdk) {
-      const credential = this.options.credential ?? this.resolved.createCredential();
+      const credential = this.tokenCredential();
       const authProvider = new TokenCredentialAuthenticationProvider(credential, {
         scopes: this.settings.scopes,
       });

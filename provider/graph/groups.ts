@@ -106,21 +106,30 @@ export async function deleteGroup(graph: GraphClient, id: string): Promise<void>
   });
 }
 
-/** Object ids of a group's direct members or owners, every page at the maximum page size. */
-export async function listRelationshipIds(
+/** A member or owner: its object id, and its UPN when it is a user. */
+export interface RelationshipMember {
+  id: string;
+  userPrincipalName?: string;
+}
+
+/** A group's direct members or owners, every page at the maximum page size (§4.6). */
+export async function listRelationship(
   graph: GraphClient,
   groupId: string,
   relationship: Relationship,
-): Promise<string[]> {
-  const items = await graph.all<DirectoryObject>({
+): Promise<RelationshipMember[]> {
+  const items = await graph.all<DirectoryObject & { userPrincipalName?: string | null }>({
     operation: `list the ${relationship} of the group ${groupId}`,
     method: "GET",
     path: `/groups/${keySegment(groupId)}/${relationship}`,
-    query: { $select: "id", $top: 999 },
+    query: { $select: "id,userPrincipalName", $top: 999 },
     permission: MEMBER_READ,
     target: `the group ${groupId}`,
   });
-  return items.map((o) => o.id as string);
+  return items.map((o) => ({
+    id: (o.id as string).toLowerCase(),
+    ...(o.userPrincipalName ? { userPrincipalName: o.userPrincipalName } : {}),
+  }));
 }
 
 // §4.4 and §4.5: adding an existing member and removing an absent one are answered with these
