@@ -1,2 +1,11 @@
 // Public exports of pulumi-entra-nudge.
-export {};
+export {
+  RegistrationCampaign,
+  type RegistrationCampaignArgs,
+} from "./resources/registrationCampaign";
+export {
+  AuthenticatorPolicy,
+  type AuthenticatorPolicyArgs,
+  type FeatureSettingInput,
+} from "./resources/authenticatorPolicy";
+export { PilotGroup, type PilotGroupArgs } from "./resources/pilotGroup";

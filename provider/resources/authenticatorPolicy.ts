@@ -1,0 +1,70 @@
+// The Microsoft Authenticator method policy resource (public API fixed by DESIGN.md).
+import * as pulumi from "@pulumi/pulumi";
+import type { AuthenticatorSettings } from "../model";
+import { shimProvider } from "./shim";
+
+type TargetInput<T extends string> = pulumi.Input<{
+  id: pulumi.Input<string>;
+  targetType: pulumi.Input<T>;
+}>;
+
+export interface FeatureSettingInput {
+  state: pulumi.Input<"default" | "enabled" | "disabled">;
+  includeTarget?: TargetInput<"group" | "administrativeUnit" | "role">;
+  excludeTarget?: TargetInput<"group" | "administrativeUnit" | "role">;
+}
+
+export interface AuthenticatorPolicyArgs {
+  state: pulumi.Input<"enabled" | "disabled">;
+  /** Default: all users in mode "any". */
+  includeTargets?: pulumi.Input<
+    pulumi.Input<{
+      id: pulumi.Input<string>;
+      targetType: pulumi.Input<"user" | "group">;
+      /** Default "any". "deviceBasedPush" (passwordless) makes users ineligible for the nudge. */
+      authenticationMode?: pulumi.Input<"any" | "push" | "deviceBasedPush">;
+      isRegistrationRequired?: pulumi.Input<boolean>;
+    }>[]
+  >;
+  excludeTargets?: pulumi.Input<TargetInput<"user" | "group">[]>;
+  /** Authenticator one-time codes. Omitted: not managed. */
+  isSoftwareOathEnabled?: pulumi.Input<boolean>;
+  /** Each one omitted: not managed. Number matching is enforced by Microsoft and cannot be set. */
+  featureSettings?: pulumi.Input<{
+    displayAppInformationRequiredState?: pulumi.Input<FeatureSettingInput>;
+    displayLocationInformationRequiredState?: pulumi.Input<FeatureSettingInput>;
+    /** Beta. */
+    companionAppAllowedState?: pulumi.Input<FeatureSettingInput>;
+  }>;
+  onDelete?: pulumi.Input<"restore" | "retain">;
+}
+
+export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
+  declare readonly state: pulumi.Output<string>;
+  declare readonly includeTargets: pulumi.Output<
+    {
+      id: string;
+      targetType: string;
+      authenticationMode: string;
+      isRegistrationRequired: boolean;
+    }[]
+  >;
+  declare readonly excludeTargets: pulumi.Output<{ id: string; targetType: string }[]>;
+  declare readonly isSoftwareOathEnabled: pulumi.Output<boolean | undefined>;
+  declare readonly featureSettings: pulumi.Output<AuthenticatorSettings["featureSettings"]>;
+  declare readonly onDelete: pulumi.Output<string>;
+  declare readonly tenantId: pulumi.Output<string>;
+  /** The configuration as it was when the resource adopted it; restored on delete. */
+  declare readonly originalSettings: pulumi.Output<AuthenticatorSettings>;
+
+  constructor(name: string, args: AuthenticatorPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      shimProvider("AuthenticatorPolicy"),
+      name,
+      { ...args, tenantId: undefined, originalSettings: undefined },
+      opts,
+      "entra-nudge",
+      "AuthenticatorPolicy",
+    );
+  }
+}

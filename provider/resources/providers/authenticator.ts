@@ -1,0 +1,50 @@
+// The Microsoft Authenticator method configuration (graph-contract.md §3).
+import {
+  getAuthenticatorConfiguration,
+  patchAuthenticatorConfiguration,
+  type GraphClient,
+} from "../../graph";
+import {
+  authenticatorFromGraph,
+  authenticatorGraphVersion,
+  authenticatorToGraphPatch,
+  type AuthenticatorFeatureSettings,
+  type AuthenticatorSettings,
+  type GraphAuthenticatorConfiguration,
+  type GraphVersion,
+} from "../../model";
+import { singletonProvider } from "./singleton";
+
+async function readAuthenticator(
+  graph: GraphClient,
+  version: GraphVersion,
+): Promise<AuthenticatorSettings> {
+  return authenticatorFromGraph(
+    (await getAuthenticatorConfiguration(graph, version)) as GraphAuthenticatorConfiguration,
+  );
+}
+
+export const authenticatorProvider = singletonProvider({
+  kind: "AuthenticatorPolicy",
+  name: "microsoftAuthenticator",
+  subject: "the Microsoft Authenticator configuration",
+  version: authenticatorGraphVersion,
+  read: readAuthenticator,
+  async write(graph, settings, version) {
+    const { body } = authenticatorToGraphPatch(settings);
+    await patchAuthenticatorConfiguration(graph, body as never, version);
+    // The PATCH answers 204 without a body (§3.1), so what Graph stored is read back.
+    return readAuthenticator(graph, version);
+  },
+  managed(settings, declared): AuthenticatorSettings {
+    const featureSettings: AuthenticatorFeatureSettings = {};
+    for (const name of Object.keys(
+      declared.featureSettings,
+    ) as (keyof AuthenticatorFeatureSettings)[]) {
+      if (settings.featureSettings[name]) featureSettings[name] = settings.featureSettings[name];
+    }
+    const managed: AuthenticatorSettings = { ...settings, featureSettings };
+    if (declared.isSoftwareOathEnabled === undefined) delete managed.isSoftwareOathEnabled;
+    return managed;
+  },
+});

@@ -1,0 +1,287 @@
+// Pilot security groups (graph-contract.md §4). Members and owners may be named by UPN or object
+// id; UPNs are resolved in batches before anything is written. A group is created with as many
+// relationships bound as Graph allows in one call; the rest are added once the new group has
+// replicated. If anything fails after the group exists, the error carries its id and what it
+// holds, so the engine records a partially created resource and a rerun converges: no orphan.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  changeRelationship,
+  createSecurityGroup,
+  CREATE_BIND_LIMIT,
+  deleteGroup,
+  findGroupsByMailNickname,
+  getGroup,
+  getUsers,
+  GraphRequestError,
+  listRelationship,
+  updateGroup,
+  type GraphClient,
+  type Relationship,
+} from "../../graph";
+import {
+  ARGUMENTS,
+  checkArgs,
+  describeOverwrites,
+  diffResult,
+  formatOverwriteWarning,
+  InputValidationError,
+  membershipDelta,
+  parseArgs,
+  pilotGroupFromGraph,
+  pilotGroupToGraphPatch,
+  principalNamesToResolve,
+  resolveRefs,
+  toCheckFailures,
+  type PilotGroupInputs,
+  type PilotGroupObserved,
+} from "../../model";
+import * as context from "./context";
+
+const PROVIDER_KEY = "__provider";
+
+/** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
+type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
+
+/** Thrown after the group exists: the engine records `id` and `properties` (dynamic-provider host). */
+class PartiallyCreatedError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "PartiallyCreatedError";
+  }
+}
+
+function argumentsOf(props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    ARGUMENTS.PilotGroup.filter((k) => k in props).map((k) => [k, props[k]]),
+  );
+}
+
+/** Waits for replication: a new group answers 404 to references for a few seconds (§4.8). */
+async function afterReplication<T>(action: () => Promise<T>): Promise<T> {
+  const delays = [0.5, 1, 2, 4, 8, 16];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await action();
+    } catch (err) {
+      const notYet = err instanceof GraphRequestError && err.kind === "notFound";
+      if (!notYet || attempt >= delays.length) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt] * 1000));
+    }
+  }
+}
+
+interface Resolved {
+  memberIds?: string[];
+  ownerIds?: string[];
+  /** Object id → the reference the program used for it. */
+  names: Map<string, string>;
+}
+
+/** Resolves member and owner references; throws, before any write, for UPNs that do not exist. */
+async function resolvePrincipals(graph: GraphClient, inputs: PilotGroupInputs): Promise<Resolved> {
+  const refs = [...(inputs.members ?? []), ...(inputs.owners ?? [])];
+  const upns = principalNamesToResolve(refs);
+  const users = upns.length > 0 ? await getUsers(graph, upns) : new Map();
+  const idsByName = new Map<string, string>();
+  for (const [upn, user] of users) idsByName.set(upn, String(user.id).toLowerCase());
+  const names = new Map<string, string>();
+  for (const ref of refs) names.set(idsByName.get(ref) ?? ref, ref);
+  const members = inputs.members ? resolveRefs(inputs.members, idsByName) : undefined;
+  const owners = inputs.owners ? resolveRefs(inputs.owners, idsByName) : undefined;
+  const problems = [
+    ...(members?.unresolved ?? []).map((upn) => ({ property: "members", upn })),
+    ...(owners?.unresolved ?? []).map((upn) => ({ property: "owners", upn })),
+  ].map(({ property, upn }) => ({
+    property,
+    message: `${property}: no user "${upn}" exists in the tenant. Check the user principal name, or use the user's object id.`,
+  }));
+  if (problems.length > 0) throw new InputValidationError("PilotGroup", problems);
+  return { memberIds: members?.ids, ownerIds: owners?.ids, names };
+}
+
+function outputsOf(
+  inputs: PilotGroupInputs,
+  memberIds: string[],
+  ownerIds: string[],
+  names: Map<string, string>,
+  tenantId: string,
+): Outputs {
+  const sorted = (ids: string[]) => [...new Set(ids)].sort();
+  const asDeclared = (ids: string[]) => sorted(ids.map((id) => names.get(id) ?? id));
+  return {
+    displayName: inputs.displayName,
+    description: inputs.description,
+    mailNickname: inputs.mailNickname,
+    ...(inputs.members ? { members: asDeclared(memberIds) } : {}),
+    ...(inputs.owners ? { owners: asDeclared(ownerIds) } : {}),
+    memberIds: sorted(memberIds),
+    ownerIds: sorted(ownerIds),
+    tenantId,
+  };
+}
+
+async function applyDelta(
+  graph: GraphClient,
+  groupId: string,
+  relationship: Relationship,
+  desired: string[] | undefined,
+  actual: string[],
+): Promise<string[]> {
+  if (!desired) return actual;
+  const { add, remove } = membershipDelta(desired, actual);
+  // Adding before removing: a group must keep at least one owner (§4.5).
+  await changeRelationship(graph, groupId, relationship, "add", add);
+  await changeRelationship(graph, groupId, relationship, "remove", remove);
+  return desired;
+}
+
+export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds, news) {
+    context.graph();
+    const given = { ...news };
+    delete given[PROVIDER_KEY];
+    const outcome = checkArgs("PilotGroup", given);
+    if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
+    return { inputs: outcome.inputs as Record<string, unknown> };
+  },
+
+  async diff(_id, olds, news) {
+    const { changes, replaces, deleteBeforeReplace, stables } = diffResult(
+      "PilotGroup",
+      olds,
+      news,
+    );
+    return { changes, replaces, deleteBeforeReplace, stables };
+  },
+
+  async create(props) {
+    const inputs = parseArgs("PilotGroup", argumentsOf(props));
+    const graph = context.graph();
+    const tenantId = await context.tenantId();
+    const resolved = await resolvePrincipals(graph, inputs);
+    const existing = await findGroupsByMailNickname(graph, inputs.mailNickname);
+    if (existing.length > 0) {
+      const ids = existing.map((g) => `${g.displayName} (${g.id})`).join(", ");
+      throw new Error(
+        `PilotGroup: a group with mailNickname "${inputs.mailNickname}" already exists: ${ids}. It is not adopted silently. ` +
+          `To manage a new group, choose another displayName or mailNickname. To keep using the existing group, ` +
+          `reference its object id in the campaign and Authenticator targets instead of declaring a PilotGroup, ` +
+          `or delete it first (deleted groups stay restorable for 30 days).`,
+      );
+    }
+    // Owners first: an app-only caller should bind an owner at creation (§4.1).
+    const ownerIds = resolved.ownerIds ?? [];
+    const memberIds = resolved.memberIds ?? [];
+    const bindOwners = ownerIds.slice(0, CREATE_BIND_LIMIT);
+    const bindMembers = memberIds.slice(0, CREATE_BIND_LIMIT - bindOwners.length);
+    const group = await createSecurityGroup(graph, {
+      displayName: inputs.displayName,
+      mailNickname: inputs.mailNickname,
+      description: inputs.description || undefined,
+      ownerIds: bindOwners,
+      memberIds: bindMembers,
+    });
+    const id = String(group.id).toLowerCase();
+    let addedOwners = bindOwners;
+    let addedMembers = bindMembers;
+    try {
+      await afterReplication(() =>
+        changeRelationship(graph, id, "owners", "add", ownerIds.slice(bindOwners.length)),
+      );
+      addedOwners = ownerIds;
+      await afterReplication(() =>
+        changeRelationship(graph, id, "members", "add", memberIds.slice(bindMembers.length)),
+      );
+      addedMembers = memberIds;
+    } catch (err) {
+      const outs = outputsOf(inputs, addedMembers, addedOwners, resolved.names, tenantId);
+      throw new PartiallyCreatedError(
+        `PilotGroup: the group "${inputs.displayName}" (${id}) was created, but not all of its members and owners could be added: ${(err as Error).message} Run the update again: it adds the rest.`,
+        id,
+        { ...outs, [PROVIDER_KEY]: props[PROVIDER_KEY] },
+        [(err as Error).message],
+      );
+    }
+    return { id, outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, tenantId) };
+  },
+
+  async read(id, props) {
+    const recorded = props as unknown as Outputs;
+    const graph = context.graph();
+    let group;
+    try {
+      group = await getGroup(graph, id);
+    } catch (err) {
+      // Gone (deleted in the portal): an empty id tells the engine the resource no longer exists.
+      if (err instanceof GraphRequestError && err.kind === "notFound") return { id: "", props: {} };
+      throw err;
+    }
+    const [members, owners] = await Promise.all([
+      listRelationship(graph, id, "members"),
+      listRelationship(graph, id, "owners"),
+    ]);
+    const declared = argumentsOf(props) as Pick<PilotGroupInputs, "members" | "owners">;
+    const observed = pilotGroupFromGraph(group, members, owners, declared);
+    const { id: _objectId, memberIds, ownerIds, ...inputs } = observed;
+    void _objectId;
+    return {
+      id,
+      props: { ...inputs, memberIds, ownerIds, tenantId: recorded.tenantId },
+      inputs,
+    };
+  },
+
+  async update(id, olds, news) {
+    const recorded = olds as unknown as Outputs;
+    const inputs = parseArgs("PilotGroup", argumentsOf(news));
+    const graph = context.graph();
+    const resolved = await resolvePrincipals(graph, inputs);
+    const group = await getGroup(graph, id);
+    const [members, owners] = await Promise.all([
+      inputs.members ? listRelationship(graph, id, "members") : Promise.resolve(undefined),
+      inputs.owners ? listRelationship(graph, id, "owners") : Promise.resolve(undefined),
+    ]);
+    const actual = pilotGroupFromGraph(group, members ?? [], owners ?? [], inputs);
+    const warning = formatOverwriteWarning(
+      "PilotGroup",
+      describeOverwrites(
+        "PilotGroup",
+        argumentsOf(olds) as unknown as PilotGroupInputs,
+        actual,
+        inputs,
+      ),
+    );
+    if (warning) context.warn(warning);
+    const patch = pilotGroupToGraphPatch(inputs, actual);
+    if (patch) await updateGroup(graph, id, patch);
+    const ownerIds = await applyDelta(
+      graph,
+      id,
+      "owners",
+      resolved.ownerIds,
+      owners ? owners.map((o) => o.id) : recorded.ownerIds,
+    );
+    const memberIds = await applyDelta(
+      graph,
+      id,
+      "members",
+      resolved.memberIds,
+      members ? members.map((m) => m.id) : recorded.memberIds,
+    );
+    return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, recorded.tenantId) };
+  },
+
+  async delete(id) {
+    try {
+      await deleteGroup(context.graph(), id);
+    } catch (err) {
+      if (err instanceof GraphRequestError && err.kind === "notFound") return; // already gone
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,186 @@
+// The lifecycle both tenant-wide singletons share (the registration campaign and the Microsoft
+// Authenticator configuration). Dynamic resources cannot be imported, so create adopts: it reads
+// the tenant's settings, keeps them as `originalSettings`, and applies the declaration only where
+// it differs (adopting identical settings writes nothing). Delete restores `originalSettings`
+// unless `onDelete: "retain"`. The id holds the tenant id, and a tenant change is a replacement.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  ARGUMENTS,
+  checkArgs,
+  describeChanges,
+  describeOverwrites,
+  diffResult,
+  formatOverwriteWarning,
+  parseArgs,
+  toCheckFailures,
+  type GraphVersion,
+  type InputsByKind,
+  type SettingsByKind,
+} from "../../model";
+import type { GraphClient } from "../../graph";
+import * as context from "./context";
+
+export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
+
+export interface SingletonSpec<K extends SingletonKind> {
+  kind: K;
+  /** The id's second part: "<tenant id>/<name>". */
+  name: string;
+  /** What the resource manages, in words, for messages: "the registration campaign". */
+  subject: string;
+  /** The endpoint version the settings must be read and written through. */
+  version(settings: SettingsByKind[K]): GraphVersion;
+  read(graph: GraphClient, version: GraphVersion): Promise<SettingsByKind[K]>;
+  /** Writes the settings and answers what Graph stored. */
+  write(
+    graph: GraphClient,
+    settings: SettingsByKind[K],
+    version: GraphVersion,
+  ): Promise<SettingsByKind[K]>;
+  /** The settings restricted to what the declaration manages (unmanaged parts are left out). */
+  managed(settings: SettingsByKind[K], declared: InputsByKind[K]): SettingsByKind[K];
+}
+
+/** The outputs of a singleton: its managed settings as Graph holds them, plus the lifecycle data. */
+type Outputs<K extends SingletonKind> = InputsByKind[K] & {
+  tenantId: string;
+  originalSettings: SettingsByKind[K];
+};
+
+const PROVIDER_KEY = "__provider";
+
+function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...props };
+  delete rest[PROVIDER_KEY];
+  return rest;
+}
+
+/** Only the resource's arguments (recorded outputs also hold tenantId, originalSettings, ...). */
+function argumentsOf(kind: SingletonKind, props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(ARGUMENTS[kind].filter((k) => k in props).map((k) => [k, props[k]]));
+}
+
+function settingsOf<K extends SingletonKind>(inputs: InputsByKind[K]): SettingsByKind[K] {
+  const settings: Record<string, unknown> = { ...inputs };
+  delete settings.onDelete;
+  return settings as unknown as SettingsByKind[K];
+}
+
+/** Adds to a snapshot what it lacks (a property the declaration started to manage later). */
+function fillMissing<T>(snapshot: T, before: T): T {
+  if (typeof snapshot !== "object" || snapshot === null || Array.isArray(snapshot)) return snapshot;
+  const merged: Record<string, unknown> = { ...(snapshot as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(before as Record<string, unknown>)) {
+    merged[key] = key in merged ? fillMissing(merged[key], value) : value;
+  }
+  return merged as T;
+}
+
+export function singletonProvider<K extends SingletonKind>(
+  spec: SingletonSpec<K>,
+): pulumi.dynamic.ResourceProvider {
+  const outputs = (
+    stored: SettingsByKind[K],
+    inputs: InputsByKind[K],
+    tenantId: string,
+    originalSettings: SettingsByKind[K],
+  ): Outputs<K> =>
+    ({
+      ...spec.managed(stored, inputs),
+      onDelete: inputs.onDelete,
+      tenantId,
+      originalSettings,
+    }) as unknown as Outputs<K>;
+
+  return {
+    async check(_olds, news) {
+      context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
+      const outcome = checkArgs(spec.kind, withoutProvider(news));
+      if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
+      return { inputs: outcome.inputs as Record<string, unknown> };
+    },
+
+    async diff(_id, olds, news) {
+      const current = await context.tenantId();
+      const { changes, replaces, deleteBeforeReplace, stables } = diffResult(
+        spec.kind,
+        olds,
+        news,
+        { prior: olds.tenantId as string | undefined, current },
+      );
+      return { changes, replaces, deleteBeforeReplace, stables };
+    },
+
+    async create(props) {
+      const inputs = parseArgs(spec.kind, withoutProvider(props));
+      const graph = context.graph();
+      const tenantId = await context.tenantId();
+      const version = spec.version(settingsOf(inputs));
+      const original = await spec.read(graph, version);
+      const stored =
+        describeChanges(spec.kind, inputs, original).length > 0
+          ? await spec.write(graph, settingsOf(inputs), version)
+          : original;
+      return {
+        id: `${tenantId}/${spec.name}`,
+        outs: outputs(stored, inputs, tenantId, original),
+      };
+    },
+
+    async read(id, props) {
+      const recorded = props as unknown as Outputs<K>;
+      const current = await context.tenantId();
+      if (recorded.tenantId && recorded.tenantId !== current) {
+        context.warn(
+          `${spec.kind} ${id}: the provider now signs in to tenant ${current}, not ${recorded.tenantId} where ${spec.subject} was adopted; it was not read. Run \`pulumi up\` to move it to the new tenant (a replacement), or point the settings back.`,
+        );
+        return { id, props };
+      }
+      const declared = parseArgs(spec.kind, argumentsOf(spec.kind, props));
+      const actual = await spec.read(context.graph(), spec.version(settingsOf(declared)));
+      const managed = spec.managed(actual, declared);
+      return {
+        id,
+        props: { ...recorded, ...managed },
+        inputs: { ...managed, onDelete: declared.onDelete },
+      };
+    },
+
+    async update(_id, olds, news) {
+      const recorded = olds as unknown as Outputs<K>;
+      const inputs = parseArgs(spec.kind, withoutProvider(news));
+      const graph = context.graph();
+      const version = spec.version(settingsOf(inputs));
+      const actual = await spec.read(graph, version);
+      const overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
+      const warning = formatOverwriteWarning(spec.kind, overwrites);
+      if (warning) context.warn(warning);
+      const stored =
+        describeChanges(spec.kind, inputs, actual).length > 0
+          ? await spec.write(graph, settingsOf(inputs), version)
+          : actual;
+      return {
+        outs: outputs(
+          stored,
+          inputs,
+          recorded.tenantId,
+          fillMissing(recorded.originalSettings, actual),
+        ),
+      };
+    },
+
+    async delete(id, props) {
+      const recorded = props as unknown as Outputs<K>;
+      if (recorded.onDelete === "retain") return;
+      const current = await context.tenantId();
+      if (recorded.tenantId && recorded.tenantId !== current) {
+        context.warn(
+          `${spec.kind} ${id}: ${spec.subject} of tenant ${recorded.tenantId} was NOT restored, because the provider now signs in to tenant ${current}. Its settings before adoption were: ${JSON.stringify(recorded.originalSettings)}.`,
+        );
+        return;
+      }
+      const original = recorded.originalSettings;
+      await spec.write(context.graph(), original, spec.version(original));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// The registration campaign resource (public API fixed by DESIGN.md).
+import * as pulumi from "@pulumi/pulumi";
+import type { CampaignSettings } from "../model";
+import { shimProvider } from "./shim";
+
+export interface RegistrationCampaignArgs {
+  state: pulumi.Input<"enabled" | "disabled" | "default">;
+  /** 0–14; 0 prompts at every MFA sign-in. Default 1. */
+  snoozeDurationInDays?: pulumi.Input<number>;
+  /** Beta only. Omitted: not managed (never read or written). */
+  enforceRegistrationAfterAllowedSnoozes?: pulumi.Input<boolean>;
+  /** Default: all users. */
+  includeTargets?: pulumi.Input<
+    pulumi.Input<{
+      id: pulumi.Input<string>;
+      targetType: pulumi.Input<"user" | "group">;
+      targetedAuthenticationMethod?: pulumi.Input<"microsoftAuthenticator">;
+    }>[]
+  >;
+  /** Default: none. Exclusion wins over inclusion. */
+  excludeTargets?: pulumi.Input<
+    pulumi.Input<{ id: pulumi.Input<string>; targetType: pulumi.Input<"user" | "group"> }>[]
+  >;
+  /** On destroy: "restore" the settings found at adoption (default) or "retain" the tenant's. */
+  onDelete?: pulumi.Input<"restore" | "retain">;
+}
+
+export class RegistrationCampaign extends pulumi.dynamic.Resource {
+  declare readonly state: pulumi.Output<string>;
+  declare readonly snoozeDurationInDays: pulumi.Output<number>;
+  declare readonly enforceRegistrationAfterAllowedSnoozes: pulumi.Output<boolean | undefined>;
+  declare readonly includeTargets: pulumi.Output<
+    { id: string; targetType: string; targetedAuthenticationMethod: string }[]
+  >;
+  declare readonly excludeTargets: pulumi.Output<{ id: string; targetType: string }[]>;
+  declare readonly onDelete: pulumi.Output<string>;
+  /** The tenant whose campaign this is. */
+  declare readonly tenantId: pulumi.Output<string>;
+  /** The campaign as it was when the resource adopted it; restored on delete. */
+  declare readonly originalSettings: pulumi.Output<CampaignSettings>;
+
+  constructor(name: string, args: RegistrationCampaignArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      shimProvider("RegistrationCampaign"),
+      name,
+      { ...args, tenantId: undefined, originalSettings: undefined },
+      opts,
+      "entra-nudge",
+      "RegistrationCampaign",
+    );
+  }
+}
