@@ -5,7 +5,8 @@ import { GraphRequestError } from "./errors";
 import { keySegment, stringLiteral } from "./odata";
 
 // §4.1–§4.6: least-privileged application permissions.
-export const GROUP_READ = "Group.Read.All";
+// GET and list of groups accept GroupMember.Read.All, the least-privileged read (§4.2).
+export const GROUP_READ = "GroupMember.Read.All";
 export const GROUP_WRITE = "Group.ReadWrite.All";
 export const MEMBER_READ = "GroupMember.Read.All";
 export const MEMBER_WRITE = "GroupMember.ReadWrite.All";
