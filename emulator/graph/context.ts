@@ -1,0 +1,60 @@
+// What every handler receives: the request, the tenant state, the options in force, the clock,
+// and the two things every call does (check a permission, write an audit record).
+import type { GraphRequest } from "../types";
+import type { DirectoryState } from "./state";
+import { accessDenied } from "./failures";
+import { holdsAny, type PermissionSet } from "./permissions";
+
+/** Switches for behaviour the contract leaves open or documents two ways. */
+export interface GraphApiOptions {
+  /** New groups and membership changes stay invisible to reads this long (§4.8). Default 0. */
+  replicationDelayMs?: number;
+  /** Policy and configuration reads return the previous state this long after a write (§4.8, inferred). Default 0. */
+  policyReplicationDelayMs?: number;
+  /** Audit records appear this long after the change (§10 item 23). Default 0. */
+  auditDelayMs?: number;
+  /** Deleted security groups go to deleted items for 30 days (current docs) or are gone (older docs) (§4.3, §10 item 11). Default true. */
+  deletedGroupsRestorable?: boolean;
+  /** Status for removing a non-member: 404 Request_ResourceNotFound or 400 Request_BadRequest (§4.5, §10 item 13). Default 404. */
+  nonMemberRemovalStatus?: 404 | 400;
+  /** Return the beta-only enforceRegistrationAfterAllowedSnoozes on v1.0 reads too (§10 item 1). Default false. */
+  v1EchoEnforceRegistration?: boolean;
+  /** Category of policy-update audit records (§6.3, §10 item 18). Default "ApplicationManagement". */
+  policyAuditCategory?: "ApplicationManagement" | "PolicyManagement";
+  /** Entra ID P1/P2 licence (§5.2); overrides the tenant file. */
+  premiumLicense?: boolean;
+  /** error.code of the policy validation errors whose real code is unknown (§2.6, §10 item 2). Default "BadRequest". */
+  validationErrorCode?: string;
+  /** Snooze settings sent while the campaign is Microsoft managed: stored, or refused with 400 (§2.8, §10 item 6). Default "store". */
+  managedCampaignEdits?: "store" | "reject";
+  /** The 403 shape policy endpoints give a caller without permission (§7.2). Default "Authorization_RequestDenied". */
+  policyDeniedCode?: "Authorization_RequestDenied" | "accessDenied";
+  /** The clock (ms since the epoch); tests pin it. Default Date.now. */
+  now?: () => number;
+}
+
+export type EffectiveOptions = Required<Omit<GraphApiOptions, "premiumLicense">> & {
+  premiumLicense: boolean;
+};
+
+export interface Context {
+  readonly req: GraphRequest;
+  readonly state: DirectoryState;
+  readonly options: EffectiveOptions;
+  /** One clock reading per request, so a request sees one consistent moment. */
+  readonly now: number;
+  /** Route parameters by name ("id", "memberId", ...), decoded. */
+  readonly params: Record<string, string>;
+}
+
+/** Refuses the call unless the caller holds one of the accepted permissions (§7.2). */
+export function requirePermission(
+  ctx: Context,
+  accepted: PermissionSet,
+  kind: "directory" | "policy" = "directory",
+): void {
+  if (holdsAny(ctx.req.caller, accepted)) return;
+  throw accessDenied(
+    kind === "policy" ? ctx.options.policyDeniedCode : "Authorization_RequestDenied",
+  );
+}

@@ -1,0 +1,259 @@
+// The Graph emulator's resource handlers: routes each parsed request (method, version, segments)
+// to the endpoint the contract describes, after which the handler checks the caller's permission
+// and answers in Graph's shapes. The HTTP layer (server.ts) authenticates, renders and logs.
+import * as path from "node:path";
+import type { AppRegistration, GraphApi, GraphRequest, GraphResponse } from "../types";
+import { loadTenant } from "../tenants/load";
+import { getDirectoryAudit, listDirectoryAudits } from "./audits";
+import type { Context, EffectiveOptions, GraphApiOptions } from "./context";
+import { methodNotAllowed, segmentNotFound } from "./failures";
+import {
+  addLink,
+  countGroups,
+  countLinks,
+  createGroup,
+  deleteGroup,
+  getDeletedItem,
+  getDirectoryObject,
+  getGroup,
+  listDeletedItems,
+  listGroups,
+  listLinks,
+  purgeDeletedItem,
+  removeLink,
+  restoreDeletedItem,
+  updateGroup,
+} from "./groups";
+import {
+  deleteConfiguration,
+  deletePolicy,
+  getConfiguration,
+  getPolicy,
+  listConfigurations,
+  patchConfiguration,
+  patchPolicy,
+} from "./policy";
+import {
+  getRegistrationDetails,
+  listRegistrationDetails,
+  usersRegisteredByFeature,
+  usersRegisteredByMethod,
+} from "./reports";
+import { DirectoryState, Seed } from "./state";
+import { countUsers, getUser, listUsers } from "./users";
+
+export type { GraphApiOptions } from "./context";
+
+/** The seed scenario's tenant (emulator/tenants/default.json), resolved from dist/emulator/graph. */
+export const DEFAULT_TENANT_FILE: string = path.resolve(
+  __dirname,
+  "../../../emulator/tenants/default.json",
+);
+
+type Handler = (ctx: Context) => GraphResponse;
+
+interface Route {
+  /** Literal segments (matched case-insensitively) and `:name` parameters. */
+  pattern: string[];
+  handlers: Partial<Record<string, Handler>>;
+}
+
+const CAST = /^microsoft\.graph\./i;
+
+function route(pattern: string, handlers: Route["handlers"]): Route {
+  return { pattern: pattern.split("/"), handlers };
+}
+
+function linkRoutes(view: "members" | "owners" | "transitiveMembers"): Route[] {
+  const relation = view === "transitiveMembers" ? undefined : view;
+  const routes = [
+    route(`groups/:id/${view}`, { GET: (c) => listLinks(c, view) }),
+    route(`groups/:id/${view}/$count`, { GET: (c) => countLinks(c, view) }),
+    route(`groups/:id/${view}/:cast`, { GET: (c) => listLinks(c, view) }),
+    route(`groups/:id/${view}/:cast/$count`, { GET: (c) => countLinks(c, view) }),
+  ];
+  if (relation) {
+    routes.unshift(
+      route(`groups/:id/${view}/$ref`, {
+        POST: (c) => addLink(c, relation),
+        DELETE: (c) => removeLink(c, relation),
+      }),
+      route(`groups/:id/${view}/:memberId/$ref`, { DELETE: (c) => removeLink(c, relation) }),
+    );
+  }
+  return routes;
+}
+
+const CONFIGURATIONS = "policies/authenticationMethodsPolicy/authenticationMethodConfigurations";
+
+/** Most specific first: literal segments win over parameters. */
+const ROUTES: Route[] = [
+  route("policies/authenticationMethodsPolicy", {
+    GET: getPolicy,
+    PATCH: patchPolicy,
+    DELETE: deletePolicy,
+  }),
+  route(CONFIGURATIONS, { GET: listConfigurations }),
+  route(`${CONFIGURATIONS}/:id`, {
+    GET: getConfiguration,
+    PATCH: patchConfiguration,
+    DELETE: deleteConfiguration,
+  }),
+  route("groups", { GET: listGroups, POST: createGroup }),
+  route("groups/$count", { GET: countGroups }),
+  ...linkRoutes("members"),
+  ...linkRoutes("owners"),
+  ...linkRoutes("transitiveMembers"),
+  route("groups/:id", { GET: getGroup, PATCH: updateGroup, DELETE: deleteGroup }),
+  route("users", { GET: listUsers }),
+  route("users/$count", { GET: countUsers }),
+  route("users/:id", { GET: getUser }),
+  route("directoryObjects/:id", { GET: getDirectoryObject }),
+  route("directory/deletedItems/:cast", { GET: listDeletedItems }),
+  route("directory/deletedItems/:id/restore", { POST: restoreDeletedItem }),
+  route("directory/deletedItems/:id", { GET: getDeletedItem, DELETE: purgeDeletedItem }),
+  route("reports/authenticationMethods/userRegistrationDetails", { GET: listRegistrationDetails }),
+  route("reports/authenticationMethods/userRegistrationDetails/:id", {
+    GET: getRegistrationDetails,
+  }),
+  route("reports/authenticationMethods/usersRegisteredByMethod", { GET: usersRegisteredByMethod }),
+  route("reports/authenticationMethods/usersRegisteredByFeature", {
+    GET: usersRegisteredByFeature,
+  }),
+  route("auditLogs/directoryAudits", { GET: listDirectoryAudits }),
+  route("auditLogs/directoryAudits/:id", { GET: getDirectoryAudit }),
+];
+
+/** A path segment, and whether it came from OData key syntax (`users('$x@contoso.com')`). */
+interface Segment {
+  text: string;
+  key: boolean;
+}
+
+/**
+ * OData key and function syntax inside one segment: `configurations('MicrosoftAuthenticator')`
+ * becomes two segments, `usersRegisteredByMethod(includedUserTypes='all')` a name with parameters.
+ */
+function normalizeSegments(segments: string[]): {
+  segments: Segment[];
+  functionParams: Record<string, string>;
+} {
+  const out: Segment[] = [];
+  const functionParams: Record<string, string> = {};
+  for (const segment of segments) {
+    const m = /^([^()]+)\((.*)\)$/s.exec(segment);
+    if (!m) {
+      out.push({ text: segment, key: false });
+      continue;
+    }
+    out.push({ text: m[1], key: false });
+    const inner = m[2];
+    if (inner === "") continue;
+    const unquote = (v: string) => (/^'.*'$/s.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
+    if (/^\s*\w+\s*=/.test(inner)) {
+      for (const pair of inner.split(/,(?=\s*\w+\s*=)/)) {
+        const at = pair.indexOf("=");
+        functionParams[pair.slice(0, at).trim()] = unquote(pair.slice(at + 1).trim());
+      }
+    } else {
+      out.push({ text: unquote(inner.trim()), key: true });
+    }
+  }
+  return { segments: out, functionParams };
+}
+
+function matchRoute(route: Route, segments: Segment[]): Record<string, string> | undefined {
+  if (route.pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const part = route.pattern[i];
+    const { text, key } = segments[i];
+    if (part.startsWith(":")) {
+      const name = part.slice(1);
+      // A cast segment names a type; an id never does.
+      if ((name === "cast") !== CAST.test(text)) return undefined;
+      // $ref, $count, ... are not ids; a UPN starting with "$" must use key syntax (§4.7).
+      if (text.startsWith("$") && !key) return undefined;
+      params[name] = text;
+    } else if (part.toLowerCase() !== text.toLowerCase() || key) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+/** The first segment no route knows, for OData's "Resource not found for the segment" (§7.2). */
+function unknownSegment(segments: Segment[]): string {
+  for (let i = 0; i < segments.length; i++) {
+    const prefix = segments.slice(0, i + 1);
+    const known = ROUTES.some(
+      (r) =>
+        r.pattern.length > i && matchRoute({ ...r, pattern: r.pattern.slice(0, i + 1) }, prefix),
+    );
+    if (!known) return segments[i].text;
+  }
+  return segments[segments.length - 1]?.text ?? "";
+}
+
+function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): EffectiveOptions {
+  return {
+    replicationDelayMs: options.replicationDelayMs ?? 0,
+    policyReplicationDelayMs: options.policyReplicationDelayMs ?? 0,
+    auditDelayMs: options.auditDelayMs ?? 0,
+    deletedGroupsRestorable: options.deletedGroupsRestorable ?? true,
+    nonMemberRemovalStatus: options.nonMemberRemovalStatus ?? 404,
+    v1EchoEnforceRegistration: options.v1EchoEnforceRegistration ?? false,
+    policyAuditCategory: options.policyAuditCategory ?? "ApplicationManagement",
+    premiumLicense: options.premiumLicense ?? premiumLicense,
+    validationErrorCode: options.validationErrorCode ?? "BadRequest",
+    managedCampaignEdits: options.managedCampaignEdits ?? "store",
+    policyDeniedCode: options.policyDeniedCode ?? "Authorization_RequestDenied",
+    now: options.now ?? Date.now,
+  };
+}
+
+/**
+ * Loads a tenant (a tenant file path or its parsed object) and answers Graph calls against it.
+ * `configure` changes the switches at run time (the control endpoint, tests); `reset` returns the
+ * data to the loaded state.
+ */
+export function createGraphApi(
+  tenant: string | object,
+  options: GraphApiOptions = {},
+): GraphApi & { configure(options: Partial<GraphApiOptions>): void } {
+  const clock = options.now ?? Date.now;
+  const seed = new Seed(loadTenant(tenant, clock()));
+  let settings: GraphApiOptions = { ...options };
+  let effective = effectiveOptions(settings, seed.tenant.premiumLicense);
+  let state = new DirectoryState(seed);
+  const apps: AppRegistration[] = seed.apps;
+
+  return {
+    tenantId: seed.tenant.tenantId,
+    apps,
+    async handle(req: GraphRequest): Promise<GraphResponse> {
+      const { segments, functionParams } = normalizeSegments(req.segments);
+      for (const r of ROUTES) {
+        const params = matchRoute(r, segments);
+        if (!params) continue;
+        const handler = r.handlers[req.method.toUpperCase()];
+        if (!handler) throw methodNotAllowed();
+        return handler({
+          req,
+          state,
+          options: effective,
+          now: effective.now(),
+          params: { ...functionParams, ...params },
+        });
+      }
+      throw segmentNotFound(unknownSegment(segments));
+    },
+    reset(): void {
+      state = new DirectoryState(seed);
+    },
+    configure(next: Partial<GraphApiOptions>): void {
+      settings = { ...settings, ...next };
+      effective = effectiveOptions(settings, seed.tenant.premiumLicense);
+    },
+  };
+}
