@@ -3,6 +3,7 @@
 // error envelope with the codes the service uses for that status (graph-contract.md §0.3, §7.2).
 import { GraphHttpError } from "./errors.js";
 import { throttledError } from "./throttle.js";
+import { seededRandom } from "./random.js";
 
 export interface FaultSpec {
   /** HTTP status to answer with (400–599). */
@@ -73,7 +74,7 @@ export class FaultInjector {
     this.faults.push({
       spec: { ...spec },
       remaining: spec.count ?? Infinity,
-      random: spec.rate !== undefined ? mulberry32(spec.seed ?? 1) : undefined,
+      random: spec.rate !== undefined ? seededRandom(spec.seed ?? 1) : undefined,
     });
   }
 
@@ -228,16 +229,4 @@ function faultError(status: number, path: string, spec: FaultSpec): GraphHttpErr
   }
   const [code, message] = FAULT_ERRORS[status] ?? ["UnknownError", ""];
   return new GraphHttpError(status, spec.code ?? code, spec.message ?? message, { headers });
-}
-
-/** Small, fast, seedable PRNG: the same seed gives the same failures run after run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { DEFAULT_TENANT_FILE } from "./graph/index";
 import type { JsonObject, TenantFile, TenantGroup, TenantUser } from "./tenants/format";
+import { seededRandom } from "./random.js";
 
 export interface GenerateOptions {
   users: number;
@@ -13,18 +14,6 @@ export interface GenerateOptions {
   /** Entra ID P1/P2 (default true): the registration report needs it. */
   premiumLicense?: boolean;
   domain?: string;
-}
-
-/** mulberry32: small, fast, and the same on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A GUID derived from (seed, kind, index) alone, so groups can name users by index. */
@@ -223,7 +212,7 @@ function produce(options: GenerateOptions, sink: Sink): void {
     throw new Error(`--users must be an integer of at least 10 (got ${n})`);
   const domain = options.domain ?? `contoso${seed}.onmicrosoft.com`;
   const template = JSON.parse(readFileSync(DEFAULT_TENANT_FILE, "utf8")) as TenantFile;
-  const rng = prng(seed);
+  const rng = seededRandom(seed);
   const userId = (i: number) => guid(seed, KIND_USER, i);
   const groupId = (i: number) => guid(seed, KIND_GROUP, i);
 
