@@ -61,7 +61,17 @@ export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
     super(
       shimProvider("AuthenticatorPolicy"),
       name,
-      { ...args, tenantId: undefined, originalSettings: undefined },
+      // Every output is named here (see RegistrationCampaign).
+      {
+        includeTargets: undefined,
+        excludeTargets: undefined,
+        isSoftwareOathEnabled: undefined,
+        featureSettings: undefined,
+        onDelete: undefined,
+        tenantId: undefined,
+        originalSettings: undefined,
+        ...args,
+      },
       opts,
       "entra-nudge",
       "AuthenticatorPolicy",

@@ -28,7 +28,17 @@ export class PilotGroup extends pulumi.dynamic.Resource {
     super(
       shimProvider("PilotGroup"),
       name,
-      { ...args, memberIds: undefined, ownerIds: undefined, tenantId: undefined },
+      // Every output is named here (see RegistrationCampaign).
+      {
+        description: undefined,
+        mailNickname: undefined,
+        members: undefined,
+        owners: undefined,
+        memberIds: undefined,
+        ownerIds: undefined,
+        tenantId: undefined,
+        ...args,
+      },
       opts,
       "entra-nudge",
       "PilotGroup",

@@ -43,7 +43,18 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
     super(
       shimProvider("RegistrationCampaign"),
       name,
-      { ...args, tenantId: undefined, originalSettings: undefined },
+      // Every output is named here: only keys present in the props become output properties, and
+      // an omitted argument (a default) is still an output the provider fills in.
+      {
+        snoozeDurationInDays: undefined,
+        enforceRegistrationAfterAllowedSnoozes: undefined,
+        includeTargets: undefined,
+        excludeTargets: undefined,
+        onDelete: undefined,
+        tenantId: undefined,
+        originalSettings: undefined,
+        ...args,
+      },
       opts,
       "entra-nudge",
       "RegistrationCampaign",
