@@ -13,6 +13,7 @@ import {
   type EmulatorConfigInput,
   type RequestLogEntry,
 } from "./server.js";
+import type { SimulationParameters, SimulationResult } from "./graph/index.js";
 import type { ThrottleOptions } from "./throttle.js";
 import { createClientCertificate, type ClientCertificate } from "./tls.js";
 
@@ -24,6 +25,11 @@ export type {
 } from "./identity.js";
 export type { ConfigurableGraphApi, EmulatorConfigInput, RequestLogEntry } from "./server.js";
 export type { ThrottleOptions } from "./throttle.js";
+export type {
+  SimulationParameters,
+  SimulationResult,
+  SimulatedRegistration,
+} from "./graph/index.js";
 export type { ClientCertificate } from "./tls.js";
 export { ensureCertificateAuthority, createClientCertificate } from "./tls.js";
 
@@ -65,6 +71,11 @@ export interface RunningEmulator {
   configure(config: EmulatorConfigInput): void;
   /** Tenant back to its start state; request log, faults and throttling counters cleared. */
   reset(): void;
+  /**
+   * Runs the registration campaign for simulated days (users sign in, some register Microsoft
+   * Authenticator, others snooze) and moves the emulator's clock on by those days.
+   */
+  simulate(parameters: SimulationParameters): SimulationResult;
   close(): Promise<void>;
   /** Makes a certificate (with its key) and registers it on the app, as an admin uploads one. */
   createClientCertificate(appName: string): Promise<ClientCertificate & RegisteredCertificate>;
@@ -142,6 +153,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     clearFaults: () => server.faults.clear(),
     configure: (config) => void server.configure(config),
     reset: () => server.reset(),
+    simulate: (parameters) =>
+      server.simulate({ ...parameters } as Record<string, unknown>) as SimulationResult,
     close: () => server.close(),
     async createClientCertificate(appName) {
       appOf(appName);

@@ -43,6 +43,8 @@ import type {
 /** A GraphApi whose realism switches can be changed at run time (createGraphApi's). */
 export type ConfigurableGraphApi = GraphApi & {
   configure?(options: Record<string, unknown>): void;
+  /** Runs the registration campaign for simulated days (createGraphApi's; see graph/simulate.ts). */
+  simulate?(parameters: Record<string, unknown>): unknown;
 };
 
 export interface RequestLogEntry {
@@ -204,6 +206,13 @@ export class EmulatorServer {
       this.graphApi.configure(graphSwitches);
     }
     return { throttling: this.throttle.current() };
+  }
+
+  /** The registration campaign running for simulated days (`POST /_emulator/simulate`). */
+  simulate(parameters: Record<string, unknown>): unknown {
+    if (!this.graphApi.simulate)
+      throw new Error("These Graph handlers cannot simulate the campaign.");
+    return this.graphApi.simulate(parameters);
   }
 
   async close(): Promise<void> {
@@ -745,6 +754,7 @@ export class EmulatorServer {
         return json(204);
       }
       if (route === "config" && method === "POST") return json(200, this.configure(body));
+      if (route === "simulate" && method === "POST") return json(200, this.simulate(body));
       if (route === "config" && method === "GET")
         return json(200, { throttling: this.throttle.current() });
       if (route === "oidc/.well-known/openid-configuration" && method === "GET") {

@@ -39,10 +39,12 @@ import {
   usersRegisteredByFeature,
   usersRegisteredByMethod,
 } from "./reports";
+import { DAY_MS, simulateCampaign, simulationParameters, type SimulationResult } from "./simulate";
 import { DirectoryState, Seed } from "./state";
 import { countUsers, getUser, listUsers } from "./users";
 
 export type { GraphApiOptions } from "./context";
+export type { SimulationParameters, SimulationResult, SimulatedRegistration } from "./simulate";
 
 /** The seed scenario's tenant (emulator/tenants/default.json), resolved from dist/emulator/graph. */
 export const DEFAULT_TENANT_FILE: string = path.resolve(
@@ -220,13 +222,18 @@ function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): Ef
 export function createGraphApi(
   tenant: string | object,
   options: GraphApiOptions = {},
-): GraphApi & { configure(options: Partial<GraphApiOptions>): void } {
+): GraphApi & {
+  configure(options: Partial<GraphApiOptions>): void;
+  simulate(parameters: Record<string, unknown>): SimulationResult;
+} {
   const clock = options.now ?? Date.now;
   const seed = new Seed(loadTenant(tenant, clock()));
   let settings: GraphApiOptions = { ...options };
   let effective = effectiveOptions(settings, seed.tenant.premiumLicense);
   let state = new DirectoryState(seed);
   const apps: AppRegistration[] = seed.apps;
+  // Simulated days move the Graph clock on (tokens keep the real one, so they stay valid).
+  let clockOffsetMs = 0;
 
   return {
     tenantId: seed.tenant.tenantId,
@@ -242,7 +249,7 @@ export function createGraphApi(
           req,
           state,
           options: effective,
-          now: effective.now(),
+          now: effective.now() + clockOffsetMs,
           params: { ...functionParams, ...params },
         });
       }
@@ -250,6 +257,14 @@ export function createGraphApi(
     },
     reset(): void {
       state = new DirectoryState(seed);
+      clockOffsetMs = 0;
+    },
+    simulate(parameters: Record<string, unknown>): SimulationResult {
+      const checked = simulationParameters(parameters);
+      const start = effective.now() + clockOffsetMs;
+      const result = simulateCampaign(state, start, effective.auditDelayMs, checked);
+      clockOffsetMs += checked.days * DAY_MS;
+      return result;
     },
     configure(next: Partial<GraphApiOptions>): void {
       settings = { ...settings, ...next };

@@ -233,6 +233,11 @@ class MethodPolicy {
   }
 }
 
+/** The report's isMfaRegistered (§5.4): a second-factor method is registered. */
+export function mfaRegistered(methods: readonly string[]): boolean {
+  return methods.some((m) => MFA_METHODS.has(m));
+}
+
 function strongestDefault(methods: readonly string[]): string | undefined {
   return DEFAULT_METHOD_ORDER.find(([m]) => methods.includes(m))?.[1];
 }
@@ -252,7 +257,7 @@ function registrationRow(ctx: Context, policy: MethodPolicy, u: TenantUser): Jso
     isSsprRegistered: methods.some((m) => SSPR_METHODS.has(m)),
     isSsprEnabled: ssprEnabled,
     isSsprCapable: ssprEnabled && allowed.some((m) => SSPR_METHODS.has(m)),
-    isMfaRegistered: methods.some((m) => MFA_METHODS.has(m)),
+    isMfaRegistered: mfaRegistered(methods),
     isMfaCapable: allowed.some((m) => MFA_METHODS.has(m)),
     isPasswordlessCapable: allowed.some((m) => PASSWORDLESS_METHODS.has(m)),
     lastUpdatedDateTime:

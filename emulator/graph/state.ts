@@ -1,5 +1,6 @@
 // The tenant's data at run time, with the indexes that keep a 100,000-user tenant fast: users by
-// id and lower-cased UPN (both shared, never copied: no Graph call here writes users), groups by id
+// id and lower-cased UPN (shared with the seed, never copied: no Graph call writes users; the
+// campaign simulation's registrations are laid over them per user), groups by id
 // and mailNickname, sorted id arrays for keyset paging, member maps per group. reset() builds a new
 // DirectoryState from the Seed in O(groups + audits): group records are shared with the seed and
 // copied only when first written (copy-on-write), so no request ever deep-copies the tenant.
@@ -133,6 +134,54 @@ export class Seed {
 
 let epochs = 0;
 
+/** A user's history with the registration campaign: snoozes persist across campaign changes (§2.2). */
+export interface NudgeMemory {
+  snoozes: number;
+  /** No prompt before this time (the snooze duration). */
+  snoozedUntil: number;
+}
+
+/** The seed's users with the state's changed records laid over them, without copying the seed. */
+class UserTable implements ReadonlyMap<string, TenantUser> {
+  readonly changed = new Map<string, TenantUser>();
+
+  constructor(private readonly seeded: ReadonlyMap<string, TenantUser>) {}
+
+  get size(): number {
+    return this.seeded.size;
+  }
+
+  get(id: string): TenantUser | undefined {
+    return this.changed.get(id) ?? this.seeded.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.seeded.has(id);
+  }
+
+  *entries(): MapIterator<[string, TenantUser]> {
+    for (const [id, user] of this.seeded) yield [id, this.changed.get(id) ?? user];
+  }
+
+  keys(): MapIterator<string> {
+    return this.seeded.keys();
+  }
+
+  *values(): MapIterator<TenantUser> {
+    for (const [, user] of this.entries()) yield user;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, TenantUser]> {
+    return this.entries();
+  }
+
+  forEach(
+    callback: (value: TenantUser, key: string, map: ReadonlyMap<string, TenantUser>) => void,
+  ): void {
+    for (const [id, user] of this.entries()) callback(user, id, this);
+  }
+}
+
 export class DirectoryState {
   readonly epoch = ++epochs;
   readonly groups: Map<string, GroupRecord>;
@@ -147,8 +196,12 @@ export class DirectoryState {
   /** Until this time some write is not yet visible to reads, so read caches are bypassed. */
   pendingUntil = 0;
   private readonly cache = new Map<string, { stamp: number; ids: string[] }>();
+  private readonly userTable: UserTable;
+  /** What each user did with the nudge so far (the campaign simulation's memory). */
+  readonly nudges = new Map<string, NudgeMemory>();
 
   constructor(readonly seed: Seed) {
+    this.userTable = new UserTable(seed.users);
     this.groups = new Map(seed.groups);
     for (const g of this.groups.values()) this.indexNickname(g);
     this.groupIdsSorted = [...this.groups.keys()].sort();
@@ -156,13 +209,27 @@ export class DirectoryState {
     this.audits = seed.audits.slice();
   }
 
+  /** Users as the seed holds them, except those the campaign simulation changed. */
   get users(): ReadonlyMap<string, TenantUser> {
-    return this.seed.users;
+    return this.userTable;
   }
 
   /** A user by object id or userPrincipalName (§4.7). */
   userByKey(key: string): TenantUser | undefined {
-    return this.seed.users.get(key) ?? this.seed.usersByUpn.get(key.toLowerCase());
+    const seeded = this.seed.users.get(key) ?? this.seed.usersByUpn.get(key.toLowerCase());
+    return seeded && this.userTable.get(seeded.id);
+  }
+
+  /**
+   * Replaces a user's record (the simulation registers methods). The seed's record is never
+   * written: the state keeps its own copy, so reset() still returns to the loaded tenant.
+   */
+  updateUser(id: string, change: (user: TenantUser) => TenantUser): TenantUser {
+    const current = this.userTable.get(id);
+    if (!current) throw new Error(`No user ${id} in the tenant.`);
+    const next = change({ ...current, methods: [...(current.methods ?? [])] });
+    this.userTable.changed.set(id, next);
+    return next;
   }
 
   private indexNickname(g: GroupRecord): void {

@@ -14,6 +14,13 @@ import type { TokenCredential } from "@azure/identity";
 import type { GraphSettings, ResolvedSettings } from "../config";
 import { GraphRequestError, httpError, malformedResponse, signInError } from "./errors";
 import {
+  REPORTS_RATE_LIMIT,
+  isReportPath,
+  sharedLimiter,
+  type RateLimit,
+  type SlidingWindowLimiter,
+} from "./rateLimit";
+import {
   buildMiddleware,
   CallOptions,
   idempotentPostRetryOptions,
@@ -50,6 +57,19 @@ export interface GraphClientOptions extends Partial<MiddlewareSettings> {
   timeoutMs?: number;
   /** Overrides the credential built from the settings (tests, or a caller's own credential). */
   credential?: TokenCredential;
+  /**
+   * Pace of /reports and /auditLogs requests (default: Graph's 5 per 10 s per app and tenant);
+   * null sends them unpaced.
+   */
+  reportRateLimit?: RateLimit | null;
+}
+
+/** What a client has sent so far (logical calls: a retry is not counted again, a batch is one). */
+export interface GraphClientCounters {
+  requests: number;
+  reportRequests: number;
+  /** Milliseconds spent waiting to stay within the reports limit. */
+  reportWaitMs: number;
 }
 
 export type BatchOutcome<T = unknown> =
@@ -70,6 +90,8 @@ export class GraphClient {
   private readonly middlewareSettings: MiddlewareSettings & { timeoutMs: number };
   private sdk?: Client;
   private credential?: TokenCredential;
+  private limiter?: SlidingWindowLimiter | null;
+  readonly counters: GraphClientCounters = { requests: 0, reportRequests: 0, reportWaitMs: 0 };
 
   constructor(
     private readonly resolved: ResolvedSettings,
@@ -116,8 +138,42 @@ export class GraphClient {
     return this.sdk;
   }
 
+  /** The reports limiter this client's app and tenant share (null: unpaced). */
+  private reportLimiter(): SlidingWindowLimiter | null {
+    if (this.limiter === undefined) {
+      const limit =
+        this.options.reportRateLimit === undefined
+          ? REPORTS_RATE_LIMIT
+          : this.options.reportRateLimit;
+      this.limiter =
+        limit === null
+          ? null
+          : sharedLimiter(
+              `${this.settings.graphEndpoint}|${this.settings.tenantId ?? ""}|${this.settings.clientId ?? ""}`,
+              limit,
+            );
+    }
+    return this.limiter;
+  }
+
   /** Sends one call; resolves to the parsed body (undefined for 204), or throws GraphRequestError. */
   async request<T = unknown>(call: GraphCall): Promise<T> {
+    this.counters.requests++;
+    const report = isReportPath(call.path);
+    if (report) this.counters.reportRequests++;
+    const limiter = report ? this.reportLimiter() : null;
+    if (!limiter) return this.send<T>(call);
+    const waitedBefore = limiter.waitedMs;
+    const release = await limiter.acquire();
+    this.counters.reportWaitMs += limiter.waitedMs - waitedBefore;
+    try {
+      return await this.send<T>(call);
+    } finally {
+      release();
+    }
+  }
+
+  private async send<T>(call: GraphCall): Promise<T> {
     const callOptions = new CallOptions(
       call.idempotent ?? call.method !== "POST",
       this.middlewareSettings.timeoutMs,

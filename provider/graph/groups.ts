@@ -194,3 +194,105 @@ export async function changeRelationship(
     hint: first.error.hint,
   });
 }
+
+/** A group the configuration names: its display name and its users, nested groups expanded. */
+export interface GroupUsers {
+  id: string;
+  displayName?: string;
+  /** Lower-case object ids of the users in the group, transitively. */
+  userIds: Set<string>;
+}
+
+/**
+ * The users of each group, nested groups expanded (GET /groups/{id}/transitiveMembers cast to
+ * users, §4.6), in the fewest calls: every group's name and first page go out together in JSON
+ * batches (20 requests each), then only the groups with more than 999 users page on. A group that
+ * does not exist (deleted, or a stale id in a policy) maps to undefined. `onPage` counts pages.
+ */
+export async function transitiveUsersOfGroups(
+  graph: GraphClient,
+  groupIds: readonly string[],
+  onPage: (users: number) => void = () => undefined,
+): Promise<Map<string, GroupUsers | undefined>> {
+  const ids = [...new Set(groupIds.map((id) => id.toLowerCase()))];
+  const calls: GraphCall[] = ids.flatMap((id): GraphCall[] => [
+    {
+      operation: `read the group ${id}`,
+      method: "GET",
+      path: `/groups/${keySegment(id)}`,
+      query: { $select: "id,displayName" },
+      permission: GROUP_READ,
+      target: `the group ${id}`,
+    },
+    {
+      operation: `list the users in the group ${id}, nested groups included`,
+      method: "GET",
+      path: `/groups/${keySegment(id)}/transitiveMembers/microsoft.graph.user`,
+      query: { $select: "id", $top: 999 },
+      permission: MEMBER_READ,
+      target: `the group ${id}`,
+    },
+  ]);
+  const outcomes = await graph.batch<{
+    displayName?: string | null;
+    value?: { id?: string | null }[];
+    "@odata.nextLink"?: string;
+  }>(calls);
+  const result = new Map<string, GroupUsers | undefined>();
+  const more: { group: GroupUsers; next: string; call: GraphCall }[] = [];
+  ids.forEach((id, i) => {
+    const [group, members] = [outcomes[2 * i], outcomes[2 * i + 1]];
+    if (!group.ok || !members.ok) {
+      const failed = (group.ok ? members : group) as Extract<BatchOutcome, { ok: false }>;
+      if (failed.error.kind === "notFound") {
+        result.set(id, undefined);
+        return;
+      }
+      throw failed.error;
+    }
+    const found: GroupUsers = {
+      id,
+      ...(group.body.displayName ? { displayName: group.body.displayName } : {}),
+      userIds: new Set(),
+    };
+    for (const user of members.body.value ?? []) {
+      if (user.id) found.userIds.add(user.id.toLowerCase());
+    }
+    onPage(members.body.value?.length ?? 0);
+    result.set(id, found);
+    const next = members.body["@odata.nextLink"];
+    if (typeof next === "string") more.push({ group: found, next, call: calls[2 * i + 1] });
+  });
+  for (const { group, next, call } of more) {
+    for await (const page of graph.pages<{ id?: string | null }>({ ...call, path: next })) {
+      for (const user of page) if (user.id) group.userIds.add(user.id.toLowerCase());
+      onPage(page.length);
+    }
+  }
+  return result;
+}
+
+/**
+ * Looks up groups by object id in JSON batches (20 requests each, §7.1), as getUsers does for
+ * users. Returns a map from each id as given to the group; ids that do not exist (a deleted group a
+ * policy still names) are absent from the map. Other failures throw.
+ */
+export async function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string, Group>> {
+  const unique = [...new Set(ids)];
+  const outcomes = await graph.batch<Group>(
+    unique.map((id) => ({
+      operation: `read the group ${id}`,
+      method: "GET",
+      path: `/groups/${keySegment(id)}`,
+      query: { $select: GROUP_FIELDS },
+      permission: GROUP_READ,
+      target: `the group ${id}`,
+    })),
+  );
+  const found = new Map<string, Group>();
+  outcomes.forEach((outcome, i) => {
+    if (outcome.ok) found.set(unique[i], outcome.body);
+    else if (outcome.error.status !== 404) throw outcome.error;
+  });
+  return found;
+}

@@ -4,5 +4,6 @@ export * from "./errors";
 export * from "./groups";
 export * from "./odata";
 export * from "./policy";
+export * from "./rateLimit";
 export * from "./reports";
 export * from "./users";

@@ -1,6 +1,7 @@
 // Typed calls for the registration report and the directory audit log (graph-contract.md §5, §6).
 import type { DirectoryAudit, UserRegistrationDetails } from "@microsoft/microsoft-graph-types";
 import type { GraphClient } from "./client";
+import { GraphRequestError } from "./errors";
 
 export const REPORT_READ = "AuditLog.Read.All";
 
@@ -36,4 +37,30 @@ export function directoryAuditPages(
     query: { $filter: query.filter, $select: query.select?.join(","), $top: query.top },
     permission: REPORT_READ,
   });
+}
+
+/** Graph's largest page for these collections as real clients use it (§5.3, §6.1; §10 item 14). */
+export const REPORT_PAGE_SIZE = 999;
+
+/**
+ * How many users the registration report covers (enabled users, §5.3), from the
+ * usersRegisteredByMethod summary: one request, so a long scan can show its progress.
+ */
+export async function registrationReportUserCount(graph: GraphClient): Promise<number> {
+  const summary = await graph.request<{ totalUserCount?: number | null }>({
+    operation: "read the count of users in the registration report",
+    method: "GET",
+    path: "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')",
+    permission: REPORT_READ,
+  });
+  return Number(summary?.totalUserCount ?? 0);
+}
+
+/** True for Graph's answer to a report call in a tenant without Entra ID P1/P2 (§5.2). */
+export function isMissingPremiumLicence(err: unknown): boolean {
+  return (
+    err instanceof GraphRequestError &&
+    err.status === 403 &&
+    err.code === "Authentication_RequestFromNonPremiumTenantOrB2CTenant"
+  );
 }

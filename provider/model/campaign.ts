@@ -52,6 +52,7 @@ export const CAMPAIGN_ARGUMENTS = [
   "includeTargets",
   "excludeTargets",
   "onDelete",
+  "strictEligibility",
 ] as const;
 
 /** Every problem in a RegistrationCampaign's arguments; unknown (preview) values are skipped. */
@@ -127,6 +128,12 @@ export function validateCampaignArgs(raw: unknown): ValidationProblem[] {
   checkIncludeExcludeOverlap(collector, included, excluded);
   checkIncludeNotEmpty(collector, raw.state, raw.includeTargets, "nobody would be nudged");
   checkOnDelete(collector, raw.onDelete);
+  checkBoolean(
+    collector,
+    "strictEligibility",
+    raw.strictEligibility,
+    "Use true to fail the preview when campaign targets cannot be nudged (not enabled for Microsoft Authenticator, or only in Passwordless mode), false (the default) to warn.",
+  );
   return collector.problems;
 }
 
@@ -183,9 +190,12 @@ export type CampaignLike = PreviewInputs<
  * Total on any input (state written by older versions included): unexpected values pass through.
  */
 export function normalizeCampaignArgs(args: CampaignLike): PreviewInputs<CampaignInputs> {
+  const strict = "strictEligibility" in args ? args.strictEligibility : undefined;
   return {
     ...normalizeCampaignSettings(args),
     onDelete: onDeleteOrDefault("onDelete" in args ? args.onDelete : undefined),
+    // Absent when omitted, like onDelete's absence in older state: false and omitted mean the same.
+    ...(strict === undefined || strict === null ? {} : { strictEligibility: strict }),
   };
 }
 

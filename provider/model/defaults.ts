@@ -79,8 +79,11 @@ export const UNMANAGED_WHEN_OMITTED = {
   PilotGroup: ["members", "owners"],
 } as const;
 
-/** Arguments only the provider uses (not stored in Graph): compared only when both sides have them. */
-export const PROVIDER_ONLY_ARGUMENTS = ["onDelete"] as const;
+/**
+ * Arguments only the provider uses (not stored in Graph): compared only when both sides have them.
+ * `strictEligibility` (RegistrationCampaign) is read by the program-side preview check only.
+ */
+export const PROVIDER_ONLY_ARGUMENTS = ["onDelete", "strictEligibility"] as const;
 
 /** Graph limits for groups (graph-contract.md §4.1). */
 export const GROUP_DISPLAY_NAME_MAX = 256;

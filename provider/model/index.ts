@@ -11,3 +11,4 @@ export * from "./pilotGroup";
 export * from "./check";
 export * from "./changes";
 export * from "./cloud";
+export * from "./eligibility";

@@ -40,6 +40,8 @@ export interface RegistrationCampaignArgs {
   includeTargets?: CampaignIncludeTargetArgs[];
   excludeTargets?: ExcludeTargetArgs[];
   onDelete?: OnDelete;
+  /** Provider-only: the preview check's findings fail the preview instead of warning. */
+  strictEligibility?: boolean;
 }
 
 export interface AuthenticatorIncludeTargetArgs {
@@ -111,6 +113,8 @@ export interface CampaignSettings {
 /** Canonical RegistrationCampaign inputs: the settings plus what only the provider uses. */
 export interface CampaignInputs extends CampaignSettings {
   onDelete: OnDelete;
+  /** Absent = false (warnings only); never sent to Graph. */
+  strictEligibility?: boolean;
 }
 
 export interface AuthenticatorIncludeTarget {

@@ -1,6 +1,7 @@
 // The Microsoft Authenticator method policy resource (public API fixed by DESIGN.md).
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthenticatorSettings } from "../model";
+import { joinAuthenticator } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
 
 type TargetInput<T extends string> = pulumi.Input<{
@@ -76,5 +77,7 @@ export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
       "entra-nudge",
       "AuthenticatorPolicy",
     );
+    // The preview check against the program's RegistrationCampaign (eligibilityCheck.ts).
+    joinAuthenticator(name, args);
   }
 }

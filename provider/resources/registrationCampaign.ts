@@ -1,6 +1,7 @@
 // The registration campaign resource (public API fixed by DESIGN.md).
 import * as pulumi from "@pulumi/pulumi";
 import type { CampaignSettings } from "../model";
+import { joinCampaign } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
 
 export interface RegistrationCampaignArgs {
@@ -23,6 +24,12 @@ export interface RegistrationCampaignArgs {
   >;
   /** On destroy: "restore" the settings found at adoption (default) or "retain" the tenant's. */
   onDelete?: pulumi.Input<"restore" | "retain">;
+  /**
+   * When the program also declares an AuthenticatorPolicy, targets that cannot be nudged (not
+   * enabled for Microsoft Authenticator, or only in Passwordless mode) fail the preview instead of
+   * warning. Default false. Provider-only: never sent to Graph.
+   */
+  strictEligibility?: pulumi.Input<boolean>;
 }
 
 export class RegistrationCampaign extends pulumi.dynamic.Resource {
@@ -34,12 +41,15 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
   >;
   declare readonly excludeTargets: pulumi.Output<{ id: string; targetType: string }[]>;
   declare readonly onDelete: pulumi.Output<string>;
+  declare readonly strictEligibility: pulumi.Output<boolean | undefined>;
   /** The tenant whose campaign this is. */
   declare readonly tenantId: pulumi.Output<string>;
   /** The campaign as it was when the resource adopted it; restored on delete. */
   declare readonly originalSettings: pulumi.Output<CampaignSettings>;
 
   constructor(name: string, args: RegistrationCampaignArgs, opts?: pulumi.CustomResourceOptions) {
+    // The preview check against the program's AuthenticatorPolicy (eligibilityCheck.ts).
+    const check = joinCampaign(name, args);
     super(
       shimProvider("RegistrationCampaign"),
       name,
@@ -51,13 +61,16 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
         includeTargets: undefined,
         excludeTargets: undefined,
         onDelete: undefined,
+        strictEligibility: undefined,
         tenantId: undefined,
         originalSettings: undefined,
         ...args,
+        state: check.state,
       },
       opts,
       "entra-nudge",
       "RegistrationCampaign",
     );
+    check.attach(this);
   }
 }

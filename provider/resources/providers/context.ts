@@ -2,7 +2,7 @@
 // config handed over by the engine's configure call, else the environment), one Graph client for
 // those settings, the tenant id, and a way to warn the user. Nothing here is ever serialized.
 import { resolveSettings, type ConfigLookup, type ResolvedSettings } from "../../config";
-import { GraphClient, type GraphClientOptions } from "../../graph";
+import { GraphClient, parseReportRateLimit, type GraphClientOptions } from "../../graph";
 import { isGuid } from "../../model";
 
 let configLookup: ConfigLookup = () => undefined;
@@ -35,9 +35,14 @@ function clientOptions(): GraphClientOptions {
     maxRetries: number("ENTRA_NUDGE_MAX_RETRIES"),
     retryDelaySeconds: number("ENTRA_NUDGE_RETRY_DELAY_SECONDS"),
     timeoutMs: number("ENTRA_NUDGE_TIMEOUT_MS"),
+    reportRateLimit: parseReportRateLimit(environment.ENTRA_NUDGE_REPORT_RATE_LIMIT),
     onRetry: (e) =>
       warn(
-        `Microsoft Graph answered ${e.status} to ${e.method} ${pathOf(e.url)}; retrying in ${e.delaySeconds} s (attempt ${e.attempt + 1}).`,
+        `${
+          e.transportFailure
+            ? `Microsoft Graph did not answer ${e.method} ${pathOf(e.url)} (${e.transportFailure})`
+            : `Microsoft Graph answered ${e.status} to ${e.method} ${pathOf(e.url)}`
+        }; retrying in ${e.delaySeconds} s (attempt ${e.attempt + 1}).`,
         true,
       ),
   };

@@ -12,6 +12,7 @@ import {
   diffResult,
   formatOverwriteWarning,
   parseArgs,
+  PROVIDER_ONLY_ARGUMENTS,
   toCheckFailures,
   type GraphVersion,
   type InputsByKind,
@@ -60,10 +61,22 @@ function argumentsOf(kind: SingletonKind, props: Record<string, unknown>): Recor
   return Object.fromEntries(ARGUMENTS[kind].filter((k) => k in props).map((k) => [k, props[k]]));
 }
 
+/** What lives in Graph: the inputs without the provider-only arguments. */
 function settingsOf<K extends SingletonKind>(inputs: InputsByKind[K]): SettingsByKind[K] {
   const settings: Record<string, unknown> = { ...inputs };
-  delete settings.onDelete;
+  for (const name of PROVIDER_ONLY_ARGUMENTS) delete settings[name];
   return settings as unknown as SettingsByKind[K];
+}
+
+/** The provider-only arguments the inputs hold (onDelete always; strictEligibility when declared). */
+function providerOnlyOf(inputs: object): Record<string, unknown> {
+  const values = inputs as Record<string, unknown>;
+  return Object.fromEntries(
+    PROVIDER_ONLY_ARGUMENTS.filter((name) => values[name] !== undefined).map((name) => [
+      name,
+      values[name],
+    ]),
+  );
 }
 
 /** Adds to a snapshot what it lacks (a property the declaration started to manage later). */
@@ -87,7 +100,7 @@ export function singletonProvider<K extends SingletonKind>(
   ): Outputs<K> =>
     ({
       ...spec.managed(stored, inputs),
-      onDelete: inputs.onDelete,
+      ...providerOnlyOf(inputs),
       tenantId,
       originalSettings,
     }) as unknown as Outputs<K>;
@@ -142,7 +155,7 @@ export function singletonProvider<K extends SingletonKind>(
       return {
         id,
         props: { ...recorded, ...managed },
-        inputs: { ...managed, onDelete: declared.onDelete },
+        inputs: { ...managed, ...providerOnlyOf(declared) },
       };
     },
 

@@ -1,0 +1,93 @@
+// `entra-nudge report`: the registration campaign's progress for the targeted users, registered
+// for Microsoft Authenticator push or not yet, per target group and day by day since the campaign
+// was enabled. Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { progressBar } from "../eligibility/progressBar";
+import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
+import * as context from "../resources/providers/context";
+import { readStack } from "../stack";
+import type { CommandIO } from "./types";
+
+const OPTIONS = {
+  stack: { type: "string" },
+  cwd: { type: "string" },
+  json: { type: "boolean" },
+  markdown: { type: "boolean" },
+  html: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+export const USAGE = `Usage: entra-nudge report [--stack NAME [--cwd PROJECT_DIR]] [--json | --markdown | --html FILE]
+
+Tracks the registration campaign: of the users it targets (included, not excluded), how many have
+registered Microsoft Authenticator for push and how many not yet (and why), per target group and
+day by day since the campaign was enabled. Reads the registration report (Entra ID P1/P2) and the
+audit log (AuditLog.Read.All), paced within Graph's reports limit (5 requests / 10 s).
+
+  --stack NAME     take the settings from this stack's entra-nudge:* config (default: environment)
+  --cwd DIR        the Pulumi project directory (default: the current directory)
+  --json           the report as JSON
+  --markdown       the report as Markdown
+  --html FILE      also write a self-contained HTML page with a chart (opens offline)
+
+Exit codes: 0 report, 1 error.
+`;
+
+type Format = "table" | "json" | "markdown";
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  const format: Format = args.includes("--json")
+    ? "json"
+    : args.includes("--markdown")
+      ? "markdown"
+      : "table";
+  context.setWarningSink((message) => io.stderr(`warning: ${message}\n`));
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
+      if (values.json && values.markdown)
+        throw new Error("--json and --markdown cannot be combined: choose one format.");
+      if (values.cwd !== undefined && values.stack === undefined)
+        throw new Error("--cwd applies to --stack only.");
+    } catch (err) {
+      io.stderr(`entra-nudge report: ${(err as Error).message}\n\n${USAGE}`);
+      return 1;
+    }
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const config =
+      values.stack === undefined
+        ? () => undefined
+        : (await readStack({ stack: values.stack, cwd: values.cwd ?? io.cwd, env: io.env })).config;
+    context.setConfig(config, io.env);
+    const report = await analyzeProgress(context.graph(), {
+      progress: progressBar(io.stderr, {
+        tty: process.stderr.isTTY === true,
+        label: "Reading the registration report",
+      }),
+    });
+    if (values.html !== undefined) {
+      const file = path.resolve(io.cwd, values.html);
+      fs.writeFileSync(file, progressHtml(report));
+      io.stderr(`Wrote ${file}\n`);
+    }
+    if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else if (format === "markdown") io.stdout(progressMarkdown(report));
+    else if (values.html === undefined) io.stdout(progressTable(report));
+    return 0;
+  } catch (err) {
+    const message = (err as Error).message;
+    io.stderr(`entra-nudge report: ${message}\n`);
+    if (format === "json") {
+      io.stdout(`${JSON.stringify({ error: { kind: (err as Error).name, message } }, null, 2)}\n`);
+    }
+    return 1;
+  } finally {
+    context.setWarningSink(undefined);
+  }
+}

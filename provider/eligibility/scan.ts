@@ -1,0 +1,181 @@
+// Reading what eligibility depends on from the tenant, once, for `impact` and `report`: the
+// campaign and Authenticator configuration in force, every user's row of the registration report
+// (§5: paged at the largest page size, paced within the reports limit by the Graph client), and
+// the users of each group a configuration names (transitive members, first pages batched). The
+// result is evaluated locally against any number of configurations.
+import {
+  REPORT_PAGE_SIZE,
+  getAuthenticationMethodsPolicy,
+  getAuthenticatorConfiguration,
+  isMissingPremiumLicence,
+  registrationReportUserCount,
+  transitiveUsersOfGroups,
+  userRegistrationDetailsPages,
+  type GraphClient,
+  type GroupUsers,
+} from "../graph";
+import {
+  authenticatorFromGraph,
+  campaignFromGraph,
+  groupsNamedBy,
+  type AuthenticatorSettings,
+  type CampaignSettings,
+  type GraphAuthenticationMethodsPolicy,
+  type GraphAuthenticatorConfiguration,
+  type NudgeConfiguration,
+  type UserFacts,
+} from "../model";
+import { silentProgress, type ProgressSink } from "./progressBar";
+
+/** The full configuration of the two singletons (what `current` means). */
+export interface FullConfiguration extends NudgeConfiguration {
+  campaign: CampaignSettings;
+  authenticator: AuthenticatorSettings;
+}
+
+export interface ScannedUser extends UserFacts {
+  userPrincipalName: string;
+  displayName?: string;
+}
+
+export interface ScanStats {
+  users: number;
+  groups: number;
+  /** Graph requests sent (a batch counts once, retries not at all). */
+  requests: number;
+  /** Of which to the reports family (/reports, /auditLogs), which Graph limits to 5 per 10 s. */
+  reportRequests: number;
+  /** Time spent waiting to stay within that limit. */
+  reportWaitMs: number;
+  durationMs: number;
+}
+
+export interface TenantScan {
+  current: FullConfiguration;
+  users: ScannedUser[];
+  /** Each named group's users; undefined for a group that does not exist. */
+  groups: Map<string, GroupUsers | undefined>;
+  /** When the scan finished (ISO 8601). */
+  scannedAt: string;
+  stats: ScanStats;
+}
+
+/** The registration report cannot be read: the tenant has no Entra ID P1/P2 (§5.2). */
+export class PremiumLicenceRequiredError extends Error {
+  constructor(cause: unknown) {
+    super(
+      "This tenant has no Microsoft Entra ID P1 or P2 licence, and the registration report " +
+        "(/reports/authenticationMethods/userRegistrationDetails) that tells who has registered which " +
+        "method needs one (Graph answered 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant). " +
+        "Without it no tool can count who the campaign nudges; the campaign itself needs no licence. " +
+        "The preview check of a program (both resources declared) still compares targets.",
+      { cause },
+    );
+    this.name = "PremiumLicenceRequiredError";
+  }
+}
+
+/** The campaign and Authenticator configuration the tenant holds now. */
+export async function readCurrentConfiguration(graph: GraphClient): Promise<FullConfiguration> {
+  const [policy, authenticator] = await Promise.all([
+    getAuthenticationMethodsPolicy(graph),
+    getAuthenticatorConfiguration(graph),
+  ]);
+  return {
+    campaign: campaignFromGraph(policy as GraphAuthenticationMethodsPolicy),
+    authenticator: authenticatorFromGraph(authenticator as GraphAuthenticatorConfiguration),
+  };
+}
+
+export interface ScanOptions {
+  /** Further configurations whose groups must be resolved (the declared one; parts may be absent). */
+  configurations?: Partial<NudgeConfiguration>[];
+  /** Further groups to resolve (break-glass groups). */
+  groups?: string[];
+  progress?: ProgressSink;
+}
+
+/** Reads the tenant; throws PremiumLicenceRequiredError without P1/P2, GraphRequestError otherwise. */
+export async function scanTenant(
+  graph: GraphClient,
+  options: ScanOptions = {},
+): Promise<TenantScan> {
+  const started = Date.now();
+  const before = { ...graph.counters };
+  const progress = options.progress ?? silentProgress;
+  const current = await readCurrentConfiguration(graph);
+  const groupIds = [
+    ...new Set([
+      ...groupsNamedBy(current, ...(options.configurations ?? [])),
+      ...(options.groups ?? []).map((id) => id.toLowerCase()),
+    ]),
+  ].sort();
+  let groups: Map<string, GroupUsers | undefined>;
+  let rows: ScannedUser[];
+  try {
+    [groups, rows] = await Promise.all([
+      transitiveUsersOfGroups(graph, groupIds),
+      readRegistrationRows(graph, progress),
+    ]);
+  } catch (err) {
+    if (isMissingPremiumLicence(err)) throw new PremiumLicenceRequiredError(err);
+    throw err;
+  } finally {
+    progress.finish();
+  }
+  const groupsOf = new Map<string, Set<string>>();
+  for (const [id, group] of groups) {
+    for (const userId of group?.userIds ?? []) {
+      let set = groupsOf.get(userId);
+      if (!set) groupsOf.set(userId, (set = new Set()));
+      set.add(id);
+    }
+  }
+  const users = rows.map((row) => ({
+    ...row,
+    groupIds: groupsOf.get(row.id) ?? new Set<string>(),
+  }));
+  return {
+    current,
+    users,
+    groups,
+    scannedAt: new Date().toISOString(),
+    stats: {
+      users: users.length,
+      groups: groupIds.length,
+      requests: graph.counters.requests - before.requests,
+      reportRequests: graph.counters.reportRequests - before.reportRequests,
+      reportWaitMs: graph.counters.reportWaitMs - before.reportWaitMs,
+      durationMs: Date.now() - started,
+    },
+  };
+}
+
+async function readRegistrationRows(
+  graph: GraphClient,
+  progress: ProgressSink,
+): Promise<ScannedUser[]> {
+  // A full first page means a long scan: only then is the count worth a report request (the bar's length).
+  let total = 0;
+  const rows: ScannedUser[] = [];
+  // No $select: the report documents only $filter and $orderby (§5.3), and rows are small.
+  for await (const page of userRegistrationDetailsPages(graph, { top: REPORT_PAGE_SIZE })) {
+    for (const row of page) {
+      if (!row.id) continue;
+      rows.push({
+        id: row.id.toLowerCase(),
+        userPrincipalName: row.userPrincipalName ?? row.id,
+        ...(row.userDisplayName ? { displayName: row.userDisplayName } : {}),
+        userType: row.userType === "guest" ? "guest" : "member",
+        groupIds: new Set(),
+        methodsRegistered: row.methodsRegistered ?? [],
+        isMfaRegistered: row.isMfaRegistered === true,
+      });
+    }
+    if (total === 0 && page.length >= REPORT_PAGE_SIZE)
+      total = await registrationReportUserCount(graph);
+    total = Math.max(total, rows.length);
+    progress.update(rows.length, total);
+  }
+  return rows;
+}

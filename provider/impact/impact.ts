@@ -1,0 +1,232 @@
+// Who the declared configuration nudges compared with the current one, counted over one tenant
+// scan with the eligibility model (model/eligibility.ts). Pure: the scan is the only input from
+// the tenant, so any number of configurations can be compared against one scan.
+import type { ScannedUser, TenantScan } from "../eligibility/scan";
+import {
+  NOT_NUDGED_REASONS,
+  REASON_TEXT,
+  campaignIncludeTargets,
+  evaluateUser,
+  targetCovers,
+  type Eligibility,
+  type NotNudgedReason,
+  type NudgeConfiguration,
+  type UserKind,
+} from "../model";
+
+export interface TargetImpact {
+  id: string;
+  targetType: string;
+  /** The group's display name, "All users", or undefined (a user, or a group that does not exist). */
+  displayName?: string;
+  /** Users in the target (a group's members, transitively), whether nudged or not. */
+  users: number;
+  nudged: number;
+  nudgedMembers: number;
+  nudgedGuests: number;
+}
+
+export interface ReasonCount {
+  reason: NotNudgedReason;
+  description: string;
+  users: number;
+}
+
+export interface BreakGlassImpact {
+  id: string;
+  displayName?: string;
+  /** Users in the group (undefined when the group does not exist). */
+  users?: number;
+  nudged: number;
+  /** The nudged accounts' user principal names. */
+  nudgedUsers: string[];
+}
+
+/** One configuration's numbers. Top-level numbers are what `preview-summary --impact` shows. */
+export interface ImpactSide {
+  /** Where the configuration came from: "stack dev", "file declared.json", "tenant". */
+  source: string;
+  nudged: number;
+  notNudged: number;
+  nudgedMembers: number;
+  nudgedGuests: number;
+  configuration: NudgeConfiguration;
+  byUserType: Record<UserKind, { users: number; nudged: number }>;
+  /** Per campaign include target (targets overlap: a user may count under several). */
+  byTarget: TargetImpact[];
+  /** Why the others are not nudged, most common first. */
+  reasons: ReasonCount[];
+  breakGlass: BreakGlassImpact[];
+}
+
+export interface ImpactReport {
+  /** The users the registration report covers (enabled users). */
+  tenant: { users: number; members: number; guests: number };
+  declared: ImpactSide;
+  current: ImpactSide;
+  delta: {
+    /** declared.nudged − current.nudged */
+    nudged: number;
+    /** Nudged under the declaration, not today. */
+    startSeeing: number;
+    /** Nudged today, not under the declaration. */
+    stopSeeing: number;
+    /** "+1,204 users will start seeing the nudge; 12 will stop." */
+    summary: string;
+  };
+  /** Group ids the configurations or settings name that do not exist in the tenant. */
+  missingGroups: string[];
+  scan: TenantScan["stats"] & { scannedAt: string };
+}
+
+export interface ImpactInput {
+  declared: NudgeConfiguration;
+  declaredSource: string;
+  breakGlassGroups?: readonly string[];
+}
+
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+export function deltaSummary(startSeeing: number, stopSeeing: number, nudged: number): string {
+  const parts: string[] = [];
+  if (startSeeing > 0) parts.push(`+${plural(startSeeing, "user")} will start seeing the nudge`);
+  if (stopSeeing > 0) parts.push(`${plural(stopSeeing, "user")} will stop seeing it`);
+  if (parts.length === 0)
+    return `No change: the same ${plural(nudged, "user")} ${nudged === 1 ? "is" : "are"} nudged either way.`;
+  return `${parts.join("; ")}.`;
+}
+
+function side(
+  scan: TenantScan,
+  configuration: NudgeConfiguration,
+  source: string,
+  breakGlassGroups: readonly string[],
+): { side: ImpactSide; outcomes: Eligibility[] } {
+  const outcomes = scan.users.map((user) => evaluateUser(user, configuration));
+  const reasons = new Map<NotNudgedReason, number>();
+  const byUserType: ImpactSide["byUserType"] = {
+    member: { users: 0, nudged: 0 },
+    guest: { users: 0, nudged: 0 },
+  };
+  let nudged = 0;
+  scan.users.forEach((user, i) => {
+    const outcome = outcomes[i];
+    byUserType[user.userType].users++;
+    if (outcome.nudged) {
+      nudged++;
+      byUserType[user.userType].nudged++;
+    } else {
+      reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+    }
+  });
+  const byTarget = campaignIncludeTargets(configuration.campaign).map((target) => {
+    const entry: TargetImpact = {
+      id: target.id,
+      targetType: target.targetType,
+      ...displayNameOf(scan, target.id, target.targetType),
+      users: 0,
+      nudged: 0,
+      nudgedMembers: 0,
+      nudgedGuests: 0,
+    };
+    scan.users.forEach((user, i) => {
+      if (!targetCovers(target, user)) return;
+      entry.users++;
+      if (!outcomes[i].nudged) return;
+      entry.nudged++;
+      if (user.userType === "guest") entry.nudgedGuests++;
+      else entry.nudgedMembers++;
+    });
+    return entry;
+  });
+  const breakGlass = breakGlassGroups.map((id) => {
+    const group = scan.groups.get(id);
+    const nudgedUsers = scan.users
+      .filter((user: ScannedUser, i) => outcomes[i].nudged && group?.userIds.has(user.id))
+      .map((user) => user.userPrincipalName)
+      .sort();
+    return {
+      id,
+      ...(group?.displayName ? { displayName: group.displayName } : {}),
+      ...(group ? { users: group.userIds.size } : {}),
+      nudged: nudgedUsers.length,
+      nudgedUsers,
+    };
+  });
+  return {
+    outcomes,
+    side: {
+      source,
+      nudged,
+      notNudged: scan.users.length - nudged,
+      nudgedMembers: byUserType.member.nudged,
+      nudgedGuests: byUserType.guest.nudged,
+      configuration: {
+        campaign: {
+          state: configuration.campaign.state,
+          includeTargets: configuration.campaign.includeTargets,
+          excludeTargets: configuration.campaign.excludeTargets,
+        },
+        authenticator: {
+          state: configuration.authenticator.state,
+          includeTargets: configuration.authenticator.includeTargets,
+          excludeTargets: configuration.authenticator.excludeTargets,
+        },
+      },
+      byUserType,
+      byTarget,
+      reasons: NOT_NUDGED_REASONS.filter((reason) => reasons.has(reason))
+        .map((reason) => ({
+          reason,
+          description: REASON_TEXT[reason],
+          users: reasons.get(reason) ?? 0,
+        }))
+        // Stable: equal counts keep the rules' order.
+        .sort((a, b) => b.users - a.users),
+      breakGlass,
+    },
+  };
+}
+
+function displayNameOf(scan: TenantScan, id: string, targetType: string): { displayName?: string } {
+  if (id === "all_users") return { displayName: "All users" };
+  if (targetType !== "group") {
+    const user = scan.users.find((candidate) => candidate.id === id);
+    return user ? { displayName: user.displayName ?? user.userPrincipalName } : {};
+  }
+  const name = scan.groups.get(id)?.displayName;
+  return name ? { displayName: name } : {};
+}
+
+/** The impact of replacing the current configuration with the declared one. */
+export function computeImpact(scan: TenantScan, input: ImpactInput): ImpactReport {
+  const breakGlass = [...(input.breakGlassGroups ?? [])];
+  const declared = side(scan, input.declared, input.declaredSource, breakGlass);
+  const current = side(scan, scan.current, "tenant", breakGlass);
+  let startSeeing = 0;
+  let stopSeeing = 0;
+  declared.outcomes.forEach((outcome, i) => {
+    if (outcome.nudged && !current.outcomes[i].nudged) startSeeing++;
+    if (!outcome.nudged && current.outcomes[i].nudged) stopSeeing++;
+  });
+  const members = scan.users.filter((user) => user.userType === "member").length;
+  return {
+    tenant: { users: scan.users.length, members, guests: scan.users.length - members },
+    declared: declared.side,
+    current: current.side,
+    delta: {
+      nudged: declared.side.nudged - current.side.nudged,
+      startSeeing,
+      stopSeeing,
+      summary: deltaSummary(startSeeing, stopSeeing, declared.side.nudged),
+    },
+    missingGroups: [...scan.groups].filter(([, group]) => group === undefined).map(([id]) => id),
+    scan: { ...scan.stats, scannedAt: scan.scannedAt },
+  };
+}

@@ -1,0 +1,113 @@
+// What the audit log tells about the campaign (graph-contract.md §6.3): when it was last enabled
+// (an "Authentication Methods Policy Update" whose AuthenticationMethodsPolicy value changed the
+// campaign's state to enabled), and when users registered Microsoft Authenticator for push ("User
+// registered security info" with a result reason naming the app with notification). Both reads are
+// filtered by service and activity (never by category, whose value the docs disagree on), and the
+// registrations from the campaign's start only.
+import type { DirectoryAudit } from "@microsoft/microsoft-graph-types";
+import { REPORT_PAGE_SIZE, directoryAuditPages, stringLiteral, type GraphClient } from "../graph";
+
+const SERVICE = "Authentication Methods";
+const POLICY_UPDATE = "Authentication Methods Policy Update";
+const REGISTERED = "User registered security info";
+/** advancedConfigState in enum order: the policy audit serialises enums as integers (§6.3). */
+const CAMPAIGN_STATES = ["default", "enabled", "disabled", "unknownFutureValue"];
+/** "User registered Authenticator App with Notification[ and Code]" (§6.3 observed reasons). */
+const PUSH_REGISTRATION = /authenticator app with notification/i;
+
+/** One campaign state change the audit log shows. */
+export interface CampaignStateChange {
+  at: string;
+  from?: string;
+  to?: string;
+}
+
+export interface PushRegistration {
+  /** Lower-case user object id. */
+  userId: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+function campaignState(json: string | null | undefined): string | undefined {
+  if (!json) return undefined;
+  try {
+    const policy = JSON.parse(json) as {
+      registrationEnforcement?: {
+        authenticationMethodsRegistrationCampaign?: { state?: unknown } | null;
+      } | null;
+    };
+    const state = policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign?.state;
+    if (typeof state === "number") return CAMPAIGN_STATES[state];
+    return typeof state === "string" ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The campaign's state changes, oldest first (other policy updates are left out). */
+export async function readCampaignStateChanges(graph: GraphClient): Promise<CampaignStateChange[]> {
+  const changes: CampaignStateChange[] = [];
+  const pages = directoryAuditPages(graph, {
+    filter: `loggedByService eq ${stringLiteral(SERVICE)} and activityDisplayName eq ${stringLiteral(POLICY_UPDATE)}`,
+    top: REPORT_PAGE_SIZE,
+  });
+  for await (const page of pages) {
+    for (const record of page) {
+      for (const target of record.targetResources ?? []) {
+        const property = (target.modifiedProperties ?? []).find(
+          (p) => p.displayName === "AuthenticationMethodsPolicy",
+        );
+        if (!property || !record.activityDateTime) continue;
+        const from = campaignState(property.oldValue);
+        const to = campaignState(property.newValue);
+        if (from !== to) changes.push({ at: record.activityDateTime, from, to });
+      }
+    }
+  }
+  return changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** When the campaign was last switched to enabled, if the audit log (30 days with P1/P2) shows it. */
+export function enabledSince(changes: readonly CampaignStateChange[]): string | undefined {
+  let since: string | undefined;
+  for (const change of changes) {
+    if (change.to === "enabled") since ??= change.at;
+    else since = undefined;
+  }
+  return since;
+}
+
+function userOf(record: DirectoryAudit): string | undefined {
+  const target = (record.targetResources ?? []).find((t) => t.type === "User");
+  const id = target?.id ?? record.initiatedBy?.user?.id;
+  return id ? id.toLowerCase() : undefined;
+}
+
+/** Authenticator push registrations from `since` on, the first per user. */
+export async function readPushRegistrations(
+  graph: GraphClient,
+  since: string | undefined,
+): Promise<PushRegistration[]> {
+  const filters = [
+    `loggedByService eq ${stringLiteral(SERVICE)}`,
+    `activityDisplayName eq ${stringLiteral(REGISTERED)}`,
+    ...(since ? [`activityDateTime ge ${new Date(since).toISOString()}`] : []),
+  ];
+  const first = new Map<string, string>();
+  for await (const page of directoryAuditPages(graph, {
+    filter: filters.join(" and "),
+    top: REPORT_PAGE_SIZE,
+  })) {
+    for (const record of page) {
+      if (record.result !== "success" || !PUSH_REGISTRATION.test(record.resultReason ?? ""))
+        continue;
+      const userId = userOf(record);
+      const at = record.activityDateTime;
+      if (!userId || !at) continue;
+      const earlier = first.get(userId);
+      if (earlier === undefined || Date.parse(at) < Date.parse(earlier)) first.set(userId, at);
+    }
+  }
+  return [...first].map(([userId, at]) => ({ userId, at }));
+}

@@ -1,0 +1,259 @@
+// The progress report for people: a terminal table, Markdown (a job summary, a ticket), a
+// self-contained HTML page with a chart that a manager can open offline, and the short summary
+// the seed scenario's demo ends with. JSON is the ProgressReport itself.
+import { formatCount } from "../impact/impact";
+import { SERIES_COLOURS, escapeXml, progressChartSvg, type ChartSeries } from "./chart";
+import type { ProgressReport, TargetProgress } from "./progress";
+
+function targetLabel(target: TargetProgress): string {
+  if (target.id === "all_users") return "All users";
+  const kind = target.targetType === "user" ? "user" : "group";
+  return target.displayName ? `${target.displayName}` : `${kind} ${target.id}`;
+}
+
+function pct(part: number, whole: number): string {
+  return whole === 0 ? "0%" : `${Math.round((part / whole) * 1000) / 10}%`;
+}
+
+function startLine(report: ProgressReport): string {
+  const days = report.timeline.length;
+  switch (report.startSource) {
+    case "audit":
+      return `Campaign ${report.campaign.state} since ${report.enabledSince?.slice(0, 16).replace("T", " ")} UTC (${days} day${days === 1 ? "" : "s"}, per the audit log).`;
+    case "beforeRetention":
+      return `Campaign enabled since before the audit log's retention window; the timeline shows the last ${days} days.`;
+    default:
+      return `Campaign state "${report.campaign.state}"${report.campaign.state === "default" ? " (Microsoft managed)" : ""}; the timeline shows the last ${days} days.`;
+  }
+}
+
+function headline(report: ProgressReport): string {
+  const period =
+    report.startSource === "audit"
+      ? "since the campaign was enabled"
+      : `in the last ${report.timeline.length} days`;
+  return `${formatCount(report.registered)} of ${formatCount(report.targeted)} targeted users (${report.percentRegistered}%) have registered Microsoft Authenticator for push: ${formatCount(report.registeredSinceStart)} ${period}, ${formatCount(report.registeredBeforeStart)} before. ${formatCount(report.notYet)} not yet.`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+export function progressTable(report: ProgressReport): string {
+  const lines = [
+    "Registration campaign progress",
+    startLine(report),
+    headline(report),
+    "",
+    ...table([
+      ["Target", "targeted", "registered", "since start", "not yet", "%"],
+      ...report.byTarget.map((t) => [
+        targetLabel(t),
+        formatCount(t.targeted),
+        formatCount(t.registered),
+        formatCount(t.registeredSinceStart),
+        formatCount(t.notYet),
+        pct(t.registered, t.targeted),
+      ]),
+    ]),
+    "",
+    "Not yet registered:",
+    ...report.notYetReasons.map((r) => `  ${formatCount(r.users).padStart(8)}  ${r.description}`),
+    "",
+    "Day by day (cumulative registered):",
+    ...report.timeline.map(
+      (point) =>
+        `  ${point.date}  ${formatCount(point.registered).padStart(8)}  (+${formatCount(point.newRegistrations)})`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+}
+
+export function progressMarkdown(report: ProgressReport): string {
+  const lines = [
+    "## Registration campaign progress",
+    "",
+    `**${escapeMarkdown(headline(report))}**`,
+    "",
+    escapeMarkdown(startLine(report)),
+    "",
+    "| Target | Targeted | Registered | Since start | Not yet | % |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...report.byTarget.map(
+      (t) =>
+        `| ${escapeMarkdown(targetLabel(t))} | ${formatCount(t.targeted)} | ${formatCount(t.registered)} | ${formatCount(t.registeredSinceStart)} | ${formatCount(t.notYet)} | ${pct(t.registered, t.targeted)} |`,
+    ),
+    "",
+    "### Not yet registered",
+    "",
+    "| Users | Why |",
+    "|---:|---|",
+    ...report.notYetReasons.map(
+      (r) => `| ${formatCount(r.users)} | ${escapeMarkdown(r.description)} |`,
+    ),
+    "",
+    "### Day by day",
+    "",
+    "| Day | Registered (cumulative) | New |",
+    "|---|---:|---:|",
+    ...report.timeline.map(
+      (p) => `| ${p.date} | ${formatCount(p.registered)} | ${formatCount(p.newRegistrations)} |`,
+    ),
+    "",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** The chart's series: the total, then each target, as percent of its targeted users. */
+function chartSeries(report: ProgressReport): ChartSeries[] {
+  const asPercent = (values: number[], whole: number) =>
+    values.map((value) => (whole === 0 ? 0 : (value / whole) * 100));
+  return [
+    {
+      label: "All targeted users",
+      values: asPercent(
+        report.timeline.map((p) => p.registered),
+        report.targeted,
+      ),
+      emphasis: true,
+    },
+    // A target holding every targeted user (all users) has the total's line: drawn once.
+    ...report.byTarget
+      .filter((t) => t.targeted !== report.targeted)
+      .map((t) => ({ label: targetLabel(t), values: asPercent(t.timeline, t.targeted) })),
+  ];
+}
+
+const STYLE = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 820px; color: #1f2328; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+.muted { color: #57606a; }
+.figures { display: flex; gap: 1rem; margin: 1.5rem 0; flex-wrap: wrap; }
+.figure { border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1.2rem; min-width: 9rem; }
+.figure .value { font-size: 1.8rem; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #d0d7de; padding: 0.35rem 0.5rem; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; }
+.swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 2px; vertical-align: -0.1rem; margin-right: 0.3rem; }
+`;
+
+/** A self-contained page: inline CSS and SVG, no script, nothing loaded from the network. */
+export function progressHtml(
+  report: ProgressReport,
+  title = "Microsoft Authenticator registration campaign",
+): string {
+  const e = escapeXml;
+  const series = chartSeries(report);
+  const figure = (id: string, value: string, label: string) =>
+    `<div class="figure" id="${id}"><div class="value">${e(value)}</div><div class="muted">${e(label)}</div></div>`;
+  const rows = report.byTarget
+    .map(
+      (t) =>
+        `<tr><td>${e(targetLabel(t))}</td><td class="n">${formatCount(t.targeted)}</td><td class="n">${formatCount(t.registered)}</td><td class="n">${formatCount(t.registeredSinceStart)}</td><td class="n">${formatCount(t.notYet)}</td><td class="n">${pct(t.registered, t.targeted)}</td></tr>`,
+    )
+    .join("\n");
+  const reasons = report.notYetReasons
+    .map((r) => `<tr><td class="n">${formatCount(r.users)}</td><td>${e(r.description)}</td></tr>`)
+    .join("\n");
+  const days = report.timeline
+    .map(
+      (p) =>
+        `<tr><td>${p.date}</td><td class="n">${formatCount(p.registered)}</td><td class="n">${formatCount(p.newRegistrations)}</td></tr>`,
+    )
+    .join("\n");
+  const legend = series
+    .map(
+      (s, i) =>
+        `<li><span class="swatch" style="background:${SERIES_COLOURS[i % SERIES_COLOURS.length]}"></span>${e(s.label)}</li>`,
+    )
+    .join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${e(title)}</h1>
+<p class="muted">${e(startLine(report))} Report as of ${e(report.asOf.slice(0, 16).replace("T", " "))} UTC.</p>
+<p id="headline">${e(headline(report))}</p>
+<div class="figures">
+${figure("targeted", formatCount(report.targeted), "targeted users")}
+${figure("registered", formatCount(report.registered), "registered Authenticator for push")}
+${figure("percent", `${report.percentRegistered}%`, "of targeted users")}
+${figure("not-yet", formatCount(report.notYet), "not yet")}
+</div>
+<h2>Registered over time</h2>
+<p class="muted">Share of each target's users registered for Microsoft Authenticator push, by day.</p>
+${progressChartSvg(
+  series,
+  report.timeline.map((p) => p.date),
+  "Share of targeted users registered over time",
+)}
+<ul class="legend">${legend}</ul>
+<h2>By target</h2>
+<table id="targets">
+<thead><tr><th>Target</th><th class="n">Targeted</th><th class="n">Registered</th><th class="n">Since start</th><th class="n">Not yet</th><th class="n">%</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<h2>Not yet registered</h2>
+<table id="reasons">
+<thead><tr><th class="n">Users</th><th>Why</th></tr></thead>
+<tbody>
+${reasons}
+</tbody>
+</table>
+<h2>Day by day</h2>
+<table id="days">
+<thead><tr><th>Day</th><th class="n">Registered (cumulative)</th><th class="n">New</th></tr></thead>
+<tbody>
+${days}
+</tbody>
+</table>
+<p class="muted">From the registration report (userRegistrationDetails) and the directory audit log ("User registered security info", "Authentication Methods Policy Update"). Generated by entra-nudge report.</p>
+</body>
+</html>
+`;
+}
+
+/** A few lines for the end of a demo or a log. */
+export function progressSummary(report: ProgressReport): string {
+  const targets = report.byTarget
+    .map(
+      (t) =>
+        `${targetLabel(t)}: ${formatCount(t.registered)}/${formatCount(t.targeted)} (${pct(t.registered, t.targeted)})`,
+    )
+    .join(", ");
+  const last = report.timeline.slice(-7);
+  return [
+    `Progress: ${headline(report)}`,
+    `  ${startLine(report)}`,
+    ...(targets ? [`  by target: ${targets}`] : []),
+    ...(report.notYetReasons.length
+      ? [
+          `  not yet: ${report.notYetReasons
+            .slice(0, 3)
+            .map((r) => `${formatCount(r.users)} ${r.description}`)
+            .join("; ")}`,
+        ]
+      : []),
+    ...(last.length > 1
+      ? [`  last ${last.length} days: ${last.map((p) => `+${p.newRegistrations}`).join(" ")}`]
+      : []),
+  ].join("\n");
+}

@@ -1,0 +1,146 @@
+// The preview check through the real engine: an inline program that declares both singletons is
+// previewed against the emulator, and the campaign's targets are checked against the
+// Authenticator policy in the program's process (provider/resources/eligibilityCheck.ts):
+// warnings that say who and why, a break-glass group named, a group created in the same program
+// "cannot be checked yet" (never a failure), and strictEligibility failing the preview.
+import { expect } from "chai";
+import {
+  LocalWorkspace,
+  type EngineEvent,
+  type PreviewResult,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
+import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { useEmulator } from "../support/emulator";
+
+const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31"; // in the emulator's default tenant
+const SALES = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74";
+const FINANCE = "cfb1e018-a781-5ff9-82c8-4ba8abe91a97";
+const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
+
+interface Program {
+  strict?: boolean;
+  /** Declare the campaign before the policy (the check then runs when the policy joins). */
+  campaignFirst?: boolean;
+}
+
+function program(options: Program): () => Promise<void> {
+  return async () => {
+    const newGroup = new PilotGroup("wave2", { displayName: "Authenticator pilot wave 2" });
+    const declareAuthenticator = () =>
+      new AuthenticatorPolicy("authenticator", {
+        state: "enabled",
+        includeTargets: [
+          { id: SALES, targetType: "group", authenticationMode: "any" },
+          { id: BREAK_GLASS, targetType: "group", authenticationMode: "any" },
+          { id: PILOT_GROUP, targetType: "group", authenticationMode: "deviceBasedPush" },
+        ],
+      });
+    const declareCampaign = () =>
+      new RegistrationCampaign("campaign", {
+        state: "enabled",
+        snoozeDurationInDays: 0,
+        strictEligibility: options.strict,
+        includeTargets: [
+          { id: "all_users", targetType: "group" },
+          { id: PILOT_GROUP, targetType: "group" },
+          { id: FINANCE, targetType: "group" },
+          { id: newGroup.id, targetType: "group" },
+        ],
+      });
+    if (options.campaignFirst) {
+      declareCampaign();
+      declareAuthenticator();
+    } else {
+      declareAuthenticator();
+      declareCampaign();
+    }
+  };
+}
+
+interface Outcome {
+  events: EngineEvent[];
+  error?: unknown;
+  result?: PreviewResult;
+}
+
+function messages(outcome: Outcome, severity: string): string[] {
+  return outcome.events
+    .map((event) => event.diagnosticEvent)
+    .filter((d) => d !== undefined && d.severity === severity)
+    .map((d) => (d as { message: string }).message);
+}
+
+describe("eligibility: the preview check through the real engine", function () {
+  // A cold engine start and three previews, each starting the dynamic provider.
+  this.timeout(300_000);
+  const emulator = useEmulator();
+  let workspace: IsolatedWorkspace;
+  const options: Program = {};
+  let stack: Stack;
+
+  before(async () => {
+    workspace = await isolatedWorkspace();
+    const projectName = "entra-nudge-preview-check";
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "check", projectName, program: async () => program(options)() },
+      {
+        pulumiCommand: workspace.pulumiCommand,
+        pulumiHome: workspace.pulumiHome,
+        envVars: { ...workspace.envVars, ...emulator.env("writer") },
+        workDir: workspace.workDir,
+        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
+      },
+    );
+    await stack.setConfig("entra-nudge:breakGlassGroups", { value: BREAK_GLASS });
+  });
+  after(async () => workspace?.cleanup());
+
+  async function preview(next: Program): Promise<Outcome> {
+    Object.assign(options, { strict: undefined, campaignFirst: undefined }, next);
+    const outcome: Outcome = { events: [] };
+    try {
+      outcome.result = await stack.preview({ onEvent: (event) => outcome.events.push(event) });
+    } catch (error) {
+      outcome.error = error;
+    }
+    return outcome;
+  }
+
+  it("warns on the campaign, saying who and why, and names the break-glass group", async () => {
+    const outcome = await preview({});
+    expect(outcome.error, String(outcome.error)).to.equal(undefined);
+    const warnings = messages(outcome, "warning").join("\n");
+    expect(warnings).to.include(
+      `The campaign includes group ${PILOT_GROUP}, but the AuthenticatorPolicy enables it only in Passwordless mode`,
+    );
+    expect(warnings).to.include(
+      `The campaign includes group ${FINANCE}, but the AuthenticatorPolicy enables group ${SALES}`,
+    );
+    expect(warnings).to.include("The campaign includes all users");
+    expect(warnings).to.include(`The campaign would nudge the break-glass group ${BREAK_GLASS}`);
+    // The new group's id is unknown during the preview: said, not failed.
+    expect(messages(outcome, "info").join("\n")).to.include("Cannot check yet");
+    // Writes nothing.
+    expect(emulator.requests().filter((r) => r.method === "PATCH")).to.deep.equal([]);
+  });
+
+  it("fails the preview with strictEligibility: true", async () => {
+    const outcome = await preview({ strict: true });
+    expect(outcome.error).to.not.equal(undefined);
+    const text = `${String(outcome.error)}\n${messages(outcome, "error").join("\n")}`;
+    expect(text).to.include('RegistrationCampaign "campaign" (strictEligibility: true)');
+    expect(text).to.include("Passwordless");
+    // The break-glass finding stays a warning; an unknown id never fails.
+    expect(messages(outcome, "warning").join("\n")).to.include("break-glass");
+  });
+
+  it("fails it too when the campaign is declared before the policy", async () => {
+    const outcome = await preview({ strict: true, campaignFirst: true });
+    expect(outcome.error).to.not.equal(undefined);
+    expect(`${String(outcome.error)}\n${messages(outcome, "error").join("\n")}`).to.include(
+      "strictEligibility: true",
+    );
+  });
+});
