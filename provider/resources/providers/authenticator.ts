@@ -13,9 +13,10 @@ import {
   type GraphAuthenticatorConfiguration,
   type GraphVersion,
 } from "../../model";
-import { singletonProvider } from "./singleton";
+import { singletonProvider, type SingletonSpec } from "./singleton";
 
-async function readAuthenticator(
+/** The Authenticator configuration as Graph holds it, canonical (also what drift compares). */
+export async function readAuthenticator(
   graph: GraphClient,
   version: GraphVersion,
 ): Promise<AuthenticatorSettings> {
@@ -24,7 +25,8 @@ async function readAuthenticator(
   );
 }
 
-export const authenticatorProvider = singletonProvider({
+/** How the configuration is read, written and restricted to what a declaration manages. */
+export const authenticatorSingleton: SingletonSpec<"AuthenticatorPolicy"> = {
   kind: "AuthenticatorPolicy",
   name: "microsoftAuthenticator",
   subject: "the Microsoft Authenticator configuration",
@@ -47,4 +49,6 @@ export const authenticatorProvider = singletonProvider({
     if (declared.isSoftwareOathEnabled === undefined) delete managed.isSoftwareOathEnabled;
     return managed;
   },
-});
+};
+
+export const authenticatorProvider = singletonProvider(authenticatorSingleton);

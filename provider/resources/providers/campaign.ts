@@ -13,15 +13,20 @@ import {
   type GraphAuthenticationMethodsPolicy,
   type GraphVersion,
 } from "../../model";
-import { singletonProvider } from "./singleton";
+import { singletonProvider, type SingletonSpec } from "./singleton";
 
-async function readCampaign(graph: GraphClient, version: GraphVersion): Promise<CampaignSettings> {
+/** The campaign as Graph holds it, canonical (also what `entra-nudge drift` compares). */
+export async function readCampaign(
+  graph: GraphClient,
+  version: GraphVersion,
+): Promise<CampaignSettings> {
   return campaignFromGraph(
     (await getAuthenticationMethodsPolicy(graph, version)) as GraphAuthenticationMethodsPolicy,
   );
 }
 
-export const campaignProvider = singletonProvider({
+/** How the campaign is read, written and restricted to what a declaration manages. */
+export const campaignSingleton: SingletonSpec<"RegistrationCampaign"> = {
   kind: "RegistrationCampaign",
   name: "registrationCampaign",
   subject: "the registration campaign",
@@ -42,4 +47,6 @@ export const campaignProvider = singletonProvider({
     delete rest.enforceRegistrationAfterAllowedSnoozes;
     return rest;
   },
-});
+};
+
+export const campaignProvider = singletonProvider(campaignSingleton);

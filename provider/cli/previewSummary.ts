@@ -1,0 +1,203 @@
+// `entra-nudge preview-summary`: a stack's preview as a short Markdown summary for a pull request,
+// dangerous changes first. Exit 0 with the summary on stdout, 1 on error.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ConfigLookup } from "../config";
+import type { GraphClient } from "../graph";
+import { ReportError } from "../drift/errors";
+import { readImpact, type ImpactNumbers } from "../drift/impact";
+import { readLive } from "../drift/live";
+import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "../drift/names";
+import { parsePreview, type ParsedPreview } from "../drift/preview";
+import { findDangers, planChanges, previewMarkdown, type SummaryContext } from "../drift/summary";
+import {
+  isSingleton,
+  normalizeArgs,
+  type InputsByKind,
+  type LikeByKind,
+  type ResourceKind,
+  type SettingsByKind,
+} from "../model";
+import * as context from "../resources/providers/context";
+import { readStack } from "../stack";
+import type { CommandIO } from "./types";
+
+export const OPTIONS = {
+  input: { type: "string" },
+  impact: { type: "string" },
+  "break-glass": { type: "string", multiple: true },
+  stack: { type: "string" },
+  cwd: { type: "string" },
+  offline: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+export const USAGE = `Usage: entra-nudge preview-summary --input FILE [--impact FILE] [--break-glass ID]...
+                                   [--stack NAME [--cwd PROJECT_DIR]] [--offline]
+
+Turns a stack's preview into a short Markdown summary for a pull request: per resource, each
+property from → to in words, dangerous changes called out at the top.
+
+  --input FILE       the output of \`pulumi preview --json\`, or the event log written by
+                     \`pulumi preview --event-log FILE\` (detected from the content)
+  --impact FILE      the output of \`entra-nudge impact --json\`, shown as an impact table
+  --break-glass ID   object id of a break-glass (emergency access) group or user; repeatable.
+                     Groups named like "break glass" or "emergency access" count too.
+  --stack NAME       read the settings (credentials) from this stack's config, and name it
+  --cwd DIR          the Pulumi project directory of --stack (default: the current directory)
+  --offline          do not read Microsoft Graph: no display names, and resources being created
+                     show their declared settings instead of the changes to the tenant's
+
+Without --offline, Graph is read with read permissions only: display names of the groups and
+users named, and the current settings of a campaign or Authenticator policy being adopted.
+Exit codes: 0 summary written, 1 error.
+`;
+
+interface Options {
+  input: string;
+  impact?: string;
+  breakGlass: string[];
+  stack?: string;
+  cwd?: string;
+  offline: boolean;
+}
+
+function options(args: string[]): Options | "help" {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.help) return "help";
+  if (values.input === undefined) {
+    throw new ReportError(
+      "usage",
+      "Give the preview with --input FILE (`pulumi preview --json` output or an event log).",
+    );
+  }
+  if (values.cwd !== undefined && values.stack === undefined) {
+    throw new ReportError("usage", "--cwd applies to --stack only.");
+  }
+  return {
+    input: values.input,
+    impact: values.impact,
+    breakGlass: (values["break-glass"] ?? []).map((id) => id.toLowerCase()),
+    stack: values.stack,
+    cwd: values.cwd,
+    offline: values.offline === true,
+  };
+}
+
+function readInput(file: string, cwd: string): string {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file), "utf8");
+  } catch (err) {
+    throw new ReportError("input", `--input ${file} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** Display names the preview itself knows: the pilot groups' own. */
+function namesInPreview(preview: ParsedPreview, types: ObjectTypes): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const resource of preview.resources) {
+    collectObjectTypes(resource.old?.inputs, types);
+    collectObjectTypes(resource.new?.inputs, types);
+    if (resource.kind !== "PilotGroup" || !resource.old?.id) continue;
+    const id = resource.old.id.toLowerCase();
+    types.set(id, "group");
+    const name = resource.old.outputs.displayName;
+    if (typeof name === "string") names.set(id, name);
+  }
+  return names;
+}
+
+async function stackConfig(
+  stack: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ConfigLookup> {
+  try {
+    return (await readStack({ stack, cwd, env })).config;
+  } catch (err) {
+    throw new ReportError(
+      "stack",
+      `Could not read the stack "${stack}": ${(err as Error).message}`,
+    );
+  }
+}
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  context.setWarningSink((message) => io.stderr(`warning: ${message}\n`));
+  try {
+    let parsed: Options | "help";
+    try {
+      parsed = options(args);
+    } catch (err) {
+      io.stderr(`entra-nudge preview-summary: ${(err as Error).message}\n\n${USAGE}`);
+      return 1;
+    }
+    if (parsed === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const preview = parsePreview(readInput(parsed.input, io.cwd), parsed.input);
+    const impact: ImpactNumbers | undefined = parsed.impact
+      ? readImpact(parsed.impact, io.cwd)
+      : undefined;
+    const types: ObjectTypes = new Map();
+    let names = namesInPreview(preview, types);
+    const live = new Map<string, SettingsByKind[ResourceKind]>();
+    let graph: GraphClient | undefined;
+    if (!parsed.offline) {
+      const config = parsed.stack
+        ? await stackConfig(parsed.stack, parsed.cwd ?? io.cwd, io.env)
+        : () => undefined;
+      context.setConfig(config, io.env);
+      graph = context.graph();
+      const reader = graph;
+      // A singleton being created adopts the tenant's settings: read them, as create() will.
+      await Promise.all(
+        preview.resources
+          .filter((r) => isSingleton(r.kind) && (r.op === "create" || r.op === "replace") && r.new)
+          .map(async (r) => {
+            const declared = normalizeArgs(r.kind, r.new?.inputs as LikeByKind[ResourceKind]);
+            const state = await readLive(
+              reader,
+              r.kind,
+              "",
+              declared as InputsByKind[ResourceKind],
+            );
+            if (state.exists) {
+              live.set(r.urn, state.actual);
+              collectObjectTypes(state.actual, types);
+            }
+          }),
+      );
+    }
+    const plans = planChanges(preview, live);
+    if (graph) {
+      const ids = plans.flatMap((plan) => plan.changes.flatMap(idsInChange));
+      names = await lookUpNames(graph, ids, types, names);
+    }
+    const summaryContext: SummaryContext = {
+      names,
+      breakGlass: new Set(parsed.breakGlass),
+      live,
+      impact,
+      stack: parsed.stack,
+    };
+    io.stdout(
+      previewMarkdown(preview, plans, findDangers(plans, summaryContext), summaryContext, types),
+    );
+    return 0;
+  } catch (err) {
+    io.stderr(`entra-nudge preview-summary: ${(err as Error).message}${offlineHint(err)}\n`);
+    return 1;
+  } finally {
+    context.setWarningSink(undefined);
+  }
+}
+
+/** Graph failures can be avoided by summarizing without it. */
+function offlineHint(err: unknown): string {
+  return err instanceof ReportError
+    ? ""
+    : " To summarize without reading Microsoft Graph, add --offline.";
+}

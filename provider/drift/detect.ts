@@ -1,0 +1,117 @@
+// Drift: the recorded declaration of each resource against what the tenant holds now, property by
+// property, with the model's one comparison. Each live object is read once; any failure to read
+// is thrown (the command reports it as an error), so a 403 or a timeout never reads as "in sync".
+import type { JsonValue, ResourceKind } from "../model";
+import { describeChanges, type LikeByKind } from "../model";
+import * as context from "../resources/providers/context";
+import type { Declaration, DeclarationSource } from "./declaration";
+import { ReportError } from "./errors";
+import { readLive } from "./live";
+import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "./names";
+
+export type ResourceStatus = "inSync" | "drifted" | "missing";
+
+export interface DriftDifference {
+  /** The resource's logical name in the program ("campaign"). */
+  resource: string;
+  kind: ResourceKind;
+  urn: string;
+  /** Property path: `snoozeDurationInDays`, `includeTargets[<id>].authenticationMode`, ... */
+  property: string;
+  /** What the stack declares (canonical; null = absent). */
+  declared: JsonValue;
+  /** What the tenant holds (canonical; null = absent). */
+  actual: JsonValue;
+}
+
+export interface DriftResource {
+  resource: string;
+  kind: ResourceKind;
+  urn: string;
+  id: string;
+  status: ResourceStatus;
+}
+
+export interface DriftReport {
+  inSync: boolean;
+  source: DeclarationSource;
+  /** The tenant the credentials signed in to (when it had to be known). */
+  tenantId?: string;
+  resources: DriftResource[];
+  differences: DriftDifference[];
+  /** Display names of the objects the differences mention, by object id. */
+  names: Map<string, string>;
+}
+
+/** The property a deleted resource differs in: it should exist and does not. */
+export const EXISTS_PROPERTY = "exists";
+
+/** Compares each declared resource with the tenant. Settings: the stack's config, then `env`. */
+export async function detectDrift(
+  declaration: Declaration,
+  env: NodeJS.ProcessEnv,
+): Promise<DriftReport> {
+  context.setConfig(declaration.config, env);
+  const graph = context.graph();
+  const tenantId = await checkTenant(declaration);
+
+  const reads = await Promise.all(
+    declaration.resources.map((r) => readLive(graph, r.kind, r.id, r.declared)),
+  );
+  const types: ObjectTypes = new Map();
+  const known = new Map<string, string>();
+  const resources: DriftResource[] = [];
+  const differences: DriftDifference[] = [];
+  declaration.resources.forEach((r, index) => {
+    const live = reads[index];
+    const base = { resource: r.name, kind: r.kind, urn: r.urn };
+    collectObjectTypes(r.declared, types);
+    if (!live.exists) {
+      differences.push({ ...base, property: EXISTS_PROPERTY, declared: true, actual: false });
+      resources.push({ ...base, id: r.id, status: "missing" });
+      return;
+    }
+    collectObjectTypes(live.actual, types);
+    if (live.displayName) known.set(r.id.toLowerCase(), live.displayName);
+    const changes = describeChanges(
+      r.kind,
+      r.declared as LikeByKind[ResourceKind],
+      live.actual as LikeByKind[ResourceKind],
+    );
+    for (const change of changes) differences.push({ ...base, ...change });
+    resources.push({ ...base, id: r.id, status: changes.length > 0 ? "drifted" : "inSync" });
+  });
+
+  const names = await lookUpNames(graph, differences.flatMap(idsInChange), types, known);
+  return {
+    inSync: differences.length === 0,
+    source: declaration.source,
+    tenantId,
+    resources,
+    differences,
+    names,
+  };
+}
+
+/**
+ * The stack's resources were created in one tenant (recorded in their outputs); reading another
+ * tenant would report everything as drift, or a deleted group, when nothing changed.
+ */
+async function checkTenant(declaration: Declaration): Promise<string | undefined> {
+  const recorded = declaration.resources.flatMap((r) =>
+    typeof r.outputs.tenantId === "string" && r.outputs.tenantId !== ""
+      ? [{ name: r.name, kind: r.kind, tenantId: r.outputs.tenantId.toLowerCase() }]
+      : [],
+  );
+  if (recorded.length === 0) return undefined;
+  const current = await context.tenantId();
+  const other = recorded.find((r) => r.tenantId !== current);
+  if (other) {
+    throw new ReportError(
+      "tenant",
+      `${other.kind} "${other.name}" belongs to tenant ${other.tenantId}, but the credentials sign in to tenant ${current}. ` +
+        `Drift can only be checked in the stack's own tenant: set entra-nudge:tenantId (or AZURE_TENANT_ID) and the credential for tenant ${other.tenantId}.`,
+    );
+  }
+  return current;
+}

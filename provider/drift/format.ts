@@ -1,0 +1,172 @@
+// The three forms of a drift report: a terminal table (default), JSON with a stable, documented
+// schema (README: "Drift detection and CI previews"), and Markdown for a job summary or a comment.
+import type { DeclarationSource } from "./declaration";
+import { EXISTS_PROPERTY, type DriftDifference, type DriftReport } from "./detect";
+import { errorKind } from "./errors";
+import { escapeMarkdown, table } from "./text";
+import {
+  KIND_WORDS,
+  bracketedId,
+  objectWords,
+  pathSegments,
+  propertyWords,
+  valueWords,
+  type Names,
+} from "./words";
+
+/** Bumped only for changes that break consumers; added fields keep the version. */
+export const DRIFT_SCHEMA_VERSION = 1;
+
+export interface DriftJson {
+  schemaVersion: number;
+  inSync: boolean;
+  source: DeclarationSource;
+  tenantId: string | null;
+  summary: { resources: number; drifted: number; missing: number; differences: number };
+  resources: {
+    resource: string;
+    kind: string;
+    urn: string;
+    id: string;
+    status: "inSync" | "drifted" | "missing";
+  }[];
+  differences: DriftDifference[];
+  names: Record<string, string>;
+}
+
+export function driftJson(report: DriftReport): DriftJson {
+  const count = (status: string) => report.resources.filter((r) => r.status === status).length;
+  return {
+    schemaVersion: DRIFT_SCHEMA_VERSION,
+    inSync: report.inSync,
+    source: report.source,
+    tenantId: report.tenantId ?? null,
+    summary: {
+      resources: report.resources.length,
+      drifted: count("drifted"),
+      missing: count("missing"),
+      differences: report.differences.length,
+    },
+    resources: report.resources,
+    differences: report.differences,
+    names: Object.fromEntries([...report.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
+}
+
+/** What `--json` prints when the check failed: no `inSync`, so it cannot be read as a verdict. */
+export function errorJson(err: unknown): {
+  schemaVersion: number;
+  error: { kind: string; message: string };
+} {
+  return {
+    schemaVersion: DRIFT_SCHEMA_VERSION,
+    error: { kind: errorKind(err), message: (err as Error).message ?? String(err) },
+  };
+}
+
+function describeSource(source: DeclarationSource): string {
+  return "stack" in source ? `stack "${source.stack}"` : `the state file ${source.file}`;
+}
+
+function counts(report: DriftReport): string {
+  const drifted = report.resources.filter((r) => r.status !== "inSync").length;
+  const n = report.differences.length;
+  return `${n} ${n === 1 ? "difference" : "differences"} in ${drifted} of ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}`;
+}
+
+const STATUS_WORDS = { inSync: "in sync", drifted: "drifted", missing: "missing" };
+
+/** The property path with the display name of the object it names, if any. */
+function propertyWithName(difference: DriftDifference, names: Names): string {
+  const id = bracketedId(difference.property);
+  const name = id === undefined ? undefined : objectWords(id, names);
+  return name !== undefined && name !== id
+    ? `${difference.property} (${name})`
+    : difference.property;
+}
+
+function declaredWords(difference: DriftDifference, names: Names): [string, string] {
+  if (difference.property === EXISTS_PROPERTY) return ["exists", "deleted"];
+  const show = (value: DriftDifference["declared"]) =>
+    value === null ? "(absent)" : valueWords(difference.kind, difference.property, value, names);
+  return [show(difference.declared), show(difference.actual)];
+}
+
+export function driftTable(report: DriftReport): string {
+  const lines = [
+    `entra-nudge drift: ${describeSource(report.source)}${report.tenantId ? `, tenant ${report.tenantId}` : ""}`,
+    "",
+    ...table([
+      ["RESOURCE", "KIND", "STATUS"],
+      ...report.resources.map((r) => [r.resource, r.kind, STATUS_WORDS[r.status]]),
+    ]),
+  ];
+  if (report.differences.length > 0) {
+    lines.push(
+      "",
+      ...table([
+        ["RESOURCE", "PROPERTY", "DECLARED", "ACTUAL"],
+        ...report.differences.map((d) => [
+          d.resource,
+          propertyWithName(d, report.names),
+          ...declaredWords(d, report.names),
+        ]),
+      ]),
+    );
+  }
+  lines.push(
+    "",
+    report.inSync
+      ? `In sync: every resource matches the tenant.`
+      : `Drift: ${counts(report)}. The tenant differs from the stack's declaration.`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The property in words, with the object it names and its path: "Excluded: Sales (`…`)". */
+function markdownProperty(difference: DriftDifference, names: Names): string {
+  if (difference.property === EXISTS_PROPERTY) return "The resource itself";
+  const label = propertyWords(difference.kind, difference.property, names);
+  const segments = pathSegments(difference.property);
+  const id = segments.length === 2 ? segments[1].key : undefined;
+  const named = id === undefined ? label : `${label}: ${objectWords(id, names)}`;
+  return `${escapeMarkdown(named)} (\`${difference.property}\`)`;
+}
+
+export function driftMarkdown(report: DriftReport): string {
+  const where = `${describeSource(report.source).replace(/"([^"]*)"/, "`$1`")}${report.tenantId ? `, tenant \`${report.tenantId}\`` : ""}`;
+  const lines = ["<!-- entra-nudge:drift -->"];
+  if (report.inSync) {
+    lines.push(
+      "## entra-nudge drift: in sync",
+      "",
+      `The tenant matches the declaration (${where}): ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}, no difference.`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(
+    "## entra-nudge drift: drift detected",
+    "",
+    `The tenant differs from the declaration (${where}): **${counts(report)}**.`,
+    "",
+    "| Resource | Property | Declared | Actual |",
+    "| --- | --- | --- | --- |",
+    ...report.differences.map((d) => {
+      const [declared, actual] = declaredWords(d, report.names);
+      return `| \`${d.resource}\` (${KIND_WORDS[d.kind]}) | ${markdownProperty(d, report.names)} | ${escapeMarkdown(declared)} | ${escapeMarkdown(actual)} |`;
+    }),
+    "",
+    "Run `pulumi up --refresh` to restore the declaration, or change the program to adopt the tenant's values.",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+export function errorMarkdown(err: unknown): string {
+  return [
+    "<!-- entra-nudge:drift -->",
+    "## entra-nudge drift: the check failed",
+    "",
+    `Drift could not be checked (${errorKind(err)}): ${escapeMarkdown((err as Error).message ?? String(err))}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,63 @@
+// The live counterpart of a declared resource, read exactly as the resource's own read() does
+// (the providers' exported reads and managed-subset filters), so that drift and `pulumi refresh`
+// never disagree about what the tenant holds.
+import type { GraphClient } from "../graph";
+import type { InputsByKind, PilotGroupObserved, ResourceKind, SettingsByKind } from "../model";
+import { authenticatorSingleton } from "../resources/providers/authenticator";
+import { campaignSingleton } from "../resources/providers/campaign";
+import { readPilotGroup } from "../resources/providers/pilotGroup";
+
+export type LiveState =
+  { exists: true; actual: SettingsByKind[ResourceKind]; displayName?: string } | { exists: false };
+
+/**
+ * Reads what the tenant holds for a resource: a singleton's settings restricted to what the
+ * declaration manages, or a pilot group (absent when it was deleted). Graph errors are thrown.
+ */
+export async function readLive(
+  graph: GraphClient,
+  kind: ResourceKind,
+  id: string,
+  declared: InputsByKind[ResourceKind],
+): Promise<LiveState> {
+  switch (kind) {
+    case "RegistrationCampaign": {
+      const inputs = declared as InputsByKind["RegistrationCampaign"];
+      const spec = campaignSingleton;
+      const actual = await spec.read(graph, spec.version(inputs));
+      return { exists: true, actual: spec.managed(actual, inputs) };
+    }
+    case "AuthenticatorPolicy": {
+      const inputs = declared as InputsByKind["AuthenticatorPolicy"];
+      const spec = authenticatorSingleton;
+      const actual = await spec.read(graph, spec.version(inputs));
+      return { exists: true, actual: spec.managed(actual, inputs) };
+    }
+    case "PilotGroup": {
+      const inputs = declared as InputsByKind["PilotGroup"];
+      const observed: PilotGroupObserved | undefined = await readPilotGroup(graph, id, inputs);
+      if (!observed) return { exists: false };
+      return { exists: true, actual: observed, displayName: observed.displayName };
+    }
+  }
+}
+
+/**
+ * A singleton's settings restricted to what a declaration manages (the providers' own filter), e.g.
+ * the part of `originalSettings` that a delete restores over the declared properties.
+ */
+export function managedPart(
+  kind: "RegistrationCampaign" | "AuthenticatorPolicy",
+  settings: SettingsByKind[ResourceKind],
+  declared: InputsByKind[ResourceKind],
+): SettingsByKind[ResourceKind] {
+  return kind === "RegistrationCampaign"
+    ? campaignSingleton.managed(
+        settings as SettingsByKind["RegistrationCampaign"],
+        declared as InputsByKind["RegistrationCampaign"],
+      )
+    : authenticatorSingleton.managed(
+        settings as SettingsByKind["AuthenticatorPolicy"],
+        declared as InputsByKind["AuthenticatorPolicy"],
+      );
+}
