@@ -1,0 +1,125 @@
+// What an exported program declares: the tenant's current settings in the resources' canonical
+// form (explicit defaults, lower-case ids, sorted targets), so that adopting them is exact and
+// writes nothing. Pure: settings in, resource arguments out, or every reason the tenant holds
+// something a program cannot declare.
+import {
+  validateAuthenticatorArgs,
+  validateCampaignArgs,
+  type AuthenticatorPolicyArgs,
+  type AuthenticatorSettings,
+  type CampaignSettings,
+  type OnDelete,
+  type RegistrationCampaignArgs,
+  type ValidationProblem,
+} from "../model";
+
+/**
+ * Exported resources leave the tenant as it is on destroy. They declare settings that existed
+ * before any stack did; "restore" would write back the snapshot taken at adoption, undoing every
+ * change made through the program since, which nobody expects from "stop managing this".
+ */
+export const EXPORTED_ON_DELETE: OnDelete = "retain";
+
+export interface ExportedDeclaration {
+  campaign: RegistrationCampaignArgs;
+  authenticator: AuthenticatorPolicyArgs;
+}
+
+/** Thrown when the tenant holds settings no program can declare (a value this package refuses). */
+export class UndeclarableSettingsError extends Error {
+  constructor(readonly problems: { resource: string; problem: ValidationProblem }[]) {
+    super(
+      `The tenant holds settings that a RegistrationCampaign or AuthenticatorPolicy cannot declare, so no exact program can be written:\n` +
+        problems.map(({ resource, problem }) => `  - ${resource}: ${problem.message}`).join("\n") +
+        `\nChange them in the Microsoft Entra admin center (or through Graph), then export again.`,
+    );
+    this.name = "UndeclarableSettingsError";
+  }
+}
+
+/** The campaign's arguments: every Graph-side setting explicit; the beta one only when read. */
+export function campaignDeclaration(settings: CampaignSettings): RegistrationCampaignArgs {
+  return {
+    state: settings.state as RegistrationCampaignArgs["state"],
+    snoozeDurationInDays: settings.snoozeDurationInDays,
+    ...(settings.enforceRegistrationAfterAllowedSnoozes === undefined
+      ? {}
+      : {
+          enforceRegistrationAfterAllowedSnoozes: settings.enforceRegistrationAfterAllowedSnoozes,
+        }),
+    includeTargets: settings.includeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+      targetedAuthenticationMethod: target.targetedAuthenticationMethod as "microsoftAuthenticator",
+    })),
+    excludeTargets: settings.excludeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+    })),
+    onDelete: EXPORTED_ON_DELETE,
+  };
+}
+
+/** The Authenticator configuration's arguments, every setting read declared (so managed). */
+export function authenticatorDeclaration(settings: AuthenticatorSettings): AuthenticatorPolicyArgs {
+  const featureSettings: NonNullable<AuthenticatorPolicyArgs["featureSettings"]> = {};
+  for (const [name, setting] of Object.entries(settings.featureSettings)) {
+    if (!setting) continue;
+    featureSettings[name as keyof typeof featureSettings] = {
+      state: setting.state as "default" | "enabled" | "disabled",
+      includeTarget: {
+        id: setting.includeTarget.id,
+        targetType: setting.includeTarget.targetType as "group" | "administrativeUnit" | "role",
+      },
+      excludeTarget: {
+        id: setting.excludeTarget.id,
+        targetType: setting.excludeTarget.targetType as "group" | "administrativeUnit" | "role",
+      },
+    };
+  }
+  return {
+    state: settings.state as AuthenticatorPolicyArgs["state"],
+    includeTargets: settings.includeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+      authenticationMode: target.authenticationMode as "any" | "push" | "deviceBasedPush",
+      isRegistrationRequired: target.isRegistrationRequired,
+    })),
+    excludeTargets: settings.excludeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+    })),
+    ...(settings.isSoftwareOathEnabled === undefined
+      ? {}
+      : { isSoftwareOathEnabled: settings.isSoftwareOathEnabled }),
+    featureSettings,
+    onDelete: EXPORTED_ON_DELETE,
+  };
+}
+
+/**
+ * Both declarations, checked by the resources' own validators: Graph can hold values a program
+ * cannot declare (e.g. "unknownFutureValue", a passkey campaign target), and a program that fails
+ * its own check would be no export at all.
+ */
+export function declarationOf(
+  campaign: CampaignSettings,
+  authenticator: AuthenticatorSettings,
+): ExportedDeclaration {
+  const declaration = {
+    campaign: campaignDeclaration(campaign),
+    authenticator: authenticatorDeclaration(authenticator),
+  };
+  const problems = [
+    ...validateCampaignArgs(declaration.campaign).map((problem) => ({
+      resource: "RegistrationCampaign",
+      problem,
+    })),
+    ...validateAuthenticatorArgs(declaration.authenticator).map((problem) => ({
+      resource: "AuthenticatorPolicy",
+      problem,
+    })),
+  ];
+  if (problems.length > 0) throw new UndeclarableSettingsError(problems);
+  return declaration;
+}
