@@ -7,13 +7,19 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const root = path.join(__dirname, "..");
-const link = path.join(root, "node_modules", "pulumi-entra-nudge");
-fs.mkdirSync(path.dirname(link), { recursive: true });
-try {
-  if (fs.readlinkSync(link) === "..") process.exit(0);
-  fs.unlinkSync(link);
-} catch (e) {
-  if (e.code !== "ENOENT") throw e;
+function linkSelf() {
+  const root = path.join(__dirname, "..");
+  const link = path.join(root, "node_modules", "pulumi-entra-nudge");
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  try {
+    if (fs.readlinkSync(link) === "..") return;
+    fs.unlinkSync(link);
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
+  fs.symlinkSync("..", link, "dir");
 }
-fs.symlinkSync("..", link, "dir");
+
+module.exports = { linkSelf };
+
+if (require.main === module) linkSelf();

@@ -147,7 +147,7 @@ export function httpError(f: HttpFailure): GraphRequestError {
     return new GraphRequestError({
       ...common,
       kind: "transport",
-      graphMessage: `${f.transportError} (${tries})`,
+      graphMessage: `${capitalize(f.transportError)} (${tries})`,
       hint: "Check the network path to Microsoft Graph (proxy, firewall, DNS) and rerun; a rerun converges.",
     });
   }

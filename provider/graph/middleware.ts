@@ -21,6 +21,8 @@ import {
 
 /** Error code of a timeout or connection failure, in the stand-in response and thrown errors. */
 export const TRANSPORT_ERROR_CODE = "EntraNudgeTransportFailure";
+/** Marks the stand-in response, so that a retry is reported as what it was, not as a 503. */
+const TRANSPORT_FAILURE_HEADER = "x-entra-nudge-transport-failure";
 
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 
@@ -38,6 +40,8 @@ export class CallOptions implements MiddlewareOptions {
 export interface RetryEvent {
   attempt: number;
   status: number;
+  /** Set when no answer came (a timeout, a reset): what happened, e.g. "the connection was reset". */
+  transportFailure?: string;
   delaySeconds: number;
   method: string;
   url: string;
@@ -110,7 +114,10 @@ class TransportHandler implements Middleware {
       // run out, its error code makes the client report the transport failure, not a made-up 503.
       context.response = new Response(
         JSON.stringify({ error: { code: TRANSPORT_ERROR_CODE, message: description } }),
-        { status: 503, headers: { "Content-Type": "application/json" } },
+        {
+          status: 503,
+          headers: { "Content-Type": "application/json", [TRANSPORT_FAILURE_HEADER]: description },
+        },
       );
     }
   }
@@ -144,13 +151,33 @@ function retryOptions(settings: MiddlewareSettings, retryPost: boolean): RetryHa
       settings.onRetry?.({
         attempt: attempt + 1,
         status: response.status,
-        delaySeconds: Number(response.headers.get("Retry-After") ?? delay),
+        transportFailure: response.headers.get(TRANSPORT_FAILURE_HEADER) ?? undefined,
+        delaySeconds: sdkRetryDelaySeconds(response, attempt + 1, delay),
         method,
         url: typeof request === "string" ? request : request.url,
       });
       return true;
     },
   );
+}
+
+/** RetryHandlerOptions' maximum delay (its MAX_DELAY), which caps every wait. */
+const SDK_MAX_DELAY_SECONDS = 180;
+
+/**
+ * How long the SDK's RetryHandler waits before retry number `retry` (1 for the first): its
+ * getDelay() without the jitter of under a second. `delay` is only the base: from the second retry
+ * on, an exponential backoff is added, which the retry warning must not leave out.
+ */
+function sdkRetryDelaySeconds(response: Response, retry: number, delay: number): number {
+  const retryAfter = response.headers.get("Retry-After");
+  const seconds =
+    retryAfter === null
+      ? (retry >= 2 ? Math.round((2 ** retry - 1) / 2) : 0) + delay
+      : Number.isNaN(Number(retryAfter))
+        ? Math.round((new Date(retryAfter).getTime() - Date.now()) / 1000)
+        : Number(retryAfter);
+  return Math.max(0, Math.min(seconds, SDK_MAX_DELAY_SECONDS));
 }
 
 /** Retry options for calls that are not POSTs, or POSTs that create things (never repeated). */

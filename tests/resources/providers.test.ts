@@ -164,6 +164,25 @@ describe("resource providers against the emulator", function () {
       });
     });
 
+    it("warns of each retry as it happens: what Graph answered (or that it did not), and the real wait", async () => {
+      emulator.injectFault({ reset: true, count: 1, method: "GET", pathPrefix: "/v1.0/policies" });
+      emulator.injectFault({
+        status: 503,
+        count: 2,
+        method: "PATCH",
+        pathPrefix: "/v1.0/policies",
+      });
+      await campaign().create(await checked("RegistrationCampaign", declared));
+      // The SDK's backoff adds round((2^n - 1) / 2) s from the second retry on, even with a base
+      // delay of 0 (ENTRA_NUDGE_RETRY_DELAY_SECONDS above).
+      const policy = "/v1.0/policies/authenticationMethodsPolicy";
+      expect(warnings).to.deep.equal([
+        `Microsoft Graph did not answer GET ${policy} (the connection was reset); retrying in 0 s (attempt 2).`,
+        `Microsoft Graph answered 503 to PATCH ${policy}; retrying in 0 s (attempt 2).`,
+        `Microsoft Graph answered 503 to PATCH ${policy}; retrying in 2 s (attempt 3).`,
+      ]);
+    });
+
     it("leaves the tenant as it is on delete with onDelete: retain", async () => {
       const inputs = await checked("RegistrationCampaign", { ...declared, onDelete: "retain" });
       const { id, outs } = await campaign().create(inputs);
@@ -329,6 +348,49 @@ describe("resource providers against the emulator", function () {
         permission: "Group.Read.All",
       });
       expect(groups, "exactly one group: no orphan").to.have.length(1);
+    });
+
+    it("takes over the group Graph created when the answer to the creation was lost", async () => {
+      // Graph processes the POST, but the answer comes after the client's timeout.
+      setConfig(() => undefined, { ...emulator.env("writer"), ENTRA_NUDGE_TIMEOUT_MS: "1000" });
+      emulator.injectFault({ delayMs: 2500, count: 1, method: "POST", pathPrefix: "/v1.0/groups" });
+      const inputs = await checked("PilotGroup", {
+        displayName: "Lost answer pilot",
+        members: ["pilot.user@contoso.onmicrosoft.com"],
+      });
+      const { id, outs } = await group().create(inputs);
+      const groups = await graph.all<{ id: string }>({
+        operation: "list groups",
+        method: "GET",
+        path: "/groups",
+        query: { $filter: "displayName eq 'Lost answer pilot'" },
+        permission: "Group.Read.All",
+      });
+      expect(
+        groups.map((g) => g.id),
+        "the one group, recorded: no orphan",
+      ).to.deep.equal([id]);
+      expect(outs.memberIds).to.deep.equal(["bb1d6c17-7043-5689-a17d-aa610e2a4115"]);
+    });
+
+    it("still fails, with the transport error, when a lost creation created nothing", async () => {
+      emulator.injectFault({ reset: true, count: 1, method: "POST", pathPrefix: "/v1.0/groups" });
+      const inputs = await checked("PilotGroup", { displayName: "Never created" });
+      let error: Error | undefined;
+      try {
+        await group().create(inputs);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.match(/Could not create the security group "Never created"/);
+      const groups = await graph.all<{ id: string }>({
+        operation: "list groups",
+        method: "GET",
+        path: "/groups",
+        query: { $filter: "displayName eq 'Never created'" },
+        permission: "Group.Read.All",
+      });
+      expect(groups).to.deep.equal([]);
     });
   });
 

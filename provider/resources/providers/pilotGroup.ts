@@ -16,6 +16,7 @@ import {
   listRelationship,
   updateGroup,
   type GraphClient,
+  type NewSecurityGroup,
   type Relationship,
 } from "../../graph";
 import {
@@ -72,6 +73,41 @@ async function afterReplication<T>(action: () => Promise<T>): Promise<T> {
       if (!notYet || attempt >= delays.length) throw err;
       await new Promise((resolve) => setTimeout(resolve, delays[attempt] * 1000));
     }
+  }
+}
+
+/**
+ * POST /groups, which is never repeated. When its answer is lost (no answer in time, a dropped
+ * connection, a 5xx), Graph may have created the group all the same; since none had this
+ * mailNickname just before, a group that has it now is this call's, and it is taken over instead
+ * of being orphaned (the rerun would refuse it as "already exists").
+ */
+async function createSecurityGroupOnce(
+  graph: GraphClient,
+  group: NewSecurityGroup,
+): Promise<{ id?: string | null }> {
+  try {
+    return await createSecurityGroup(graph, group);
+  } catch (err) {
+    const unanswered =
+      err instanceof GraphRequestError && (err.kind === "transport" || err.kind === "unavailable");
+    if (!unanswered) throw err;
+    // A new group is listed only once it has replicated, usually within seconds (§4.8).
+    for (const delay of [0, 1, 2, 4]) {
+      await new Promise((resolve) => setTimeout(resolve, delay * 1000));
+      let found;
+      try {
+        found = await findGroupsByMailNickname(graph, group.mailNickname);
+      } catch (lookupErr) {
+        throw new Error(
+          `${err.message} Whether Graph created the group anyway could not be checked (${(lookupErr as Error).message}). ` +
+            `Before rerunning, look for a group with mailNickname "${group.mailNickname}" and delete it if it exists.`,
+        );
+      }
+      if (found.length === 1) return found[0];
+      if (found.length > 1) break; // someone else's too: not provably this call's
+    }
+    throw err;
   }
 }
 
@@ -140,6 +176,29 @@ async function applyDelta(
   return desired;
 }
 
+/**
+ * The group as Graph holds it, members and owners named the way the declaration names them;
+ * undefined when the group no longer exists (also what `entra-nudge drift` compares).
+ */
+export async function readPilotGroup(
+  graph: GraphClient,
+  id: string,
+  declared: Pick<PilotGroupInputs, "members" | "owners">,
+): Promise<PilotGroupObserved | undefined> {
+  let group;
+  try {
+    group = await getGroup(graph, id);
+  } catch (err) {
+    if (err instanceof GraphRequestError && err.kind === "notFound") return undefined;
+    throw err;
+  }
+  const [members, owners] = await Promise.all([
+    listRelationship(graph, id, "members"),
+    listRelationship(graph, id, "owners"),
+  ]);
+  return pilotGroupFromGraph(group, members, owners, declared);
+}
+
 export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     context.graph();
@@ -179,7 +238,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     const memberIds = resolved.memberIds ?? [];
     const bindOwners = ownerIds.slice(0, CREATE_BIND_LIMIT);
     const bindMembers = memberIds.slice(0, CREATE_BIND_LIMIT - bindOwners.length);
-    const group = await createSecurityGroup(graph, {
+    const group = await createSecurityGroupOnce(graph, {
       displayName: inputs.displayName,
       mailNickname: inputs.mailNickname,
       description: inputs.description || undefined,
@@ -212,21 +271,10 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id, props) {
     const recorded = props as unknown as Outputs;
-    const graph = context.graph();
-    let group;
-    try {
-      group = await getGroup(graph, id);
-    } catch (err) {
-      // Gone (deleted in the portal): an empty id tells the engine the resource no longer exists.
-      if (err instanceof GraphRequestError && err.kind === "notFound") return { id: "", props: {} };
-      throw err;
-    }
-    const [members, owners] = await Promise.all([
-      listRelationship(graph, id, "members"),
-      listRelationship(graph, id, "owners"),
-    ]);
     const declared = argumentsOf(props) as Pick<PilotGroupInputs, "members" | "owners">;
-    const observed = pilotGroupFromGraph(group, members, owners, declared);
+    const observed = await readPilotGroup(context.graph(), id, declared);
+    // Gone (deleted in the portal): an empty id tells the engine the resource no longer exists.
+    if (!observed) return { id: "", props: {} };
     const { id: _objectId, memberIds, ownerIds, ...inputs } = observed;
     void _objectId;
     return {

@@ -1,0 +1,136 @@
+// Faults during `up`, through the real engine: Graph failing a burst of writes, dropping a
+// connection, and throttling at random. Each run ends in success or in a clean error (a sentence
+// naming what failed, no stack trace); the state never claims what Graph lacks; a rerun without
+// the fault converges; no group is ever orphaned. Each case gets a fresh stack and tenant, so that
+// one case's leftovers cannot hide another's.
+import { expect } from "chai";
+import type { FaultSpec } from "../../emulator/index.js";
+import { useEmulator } from "../support/emulator";
+import {
+  BREAK_GLASS_GROUP_ID,
+  PILOT_GROUP_NAME,
+  PILOT_USER_ID,
+  SeedStack,
+  Tenant,
+  diagnostics,
+  expectStateTruthful,
+  recordedResources,
+  type Operation,
+} from "./harness";
+
+interface FaultCase {
+  title: string;
+  faults: FaultSpec[];
+  /** How the first `up` must end; "either" for seeded random faults that may exhaust retries. */
+  outcome: "success" | "error" | "either";
+  /** What a clean error says (checked when the first `up` fails). */
+  message?: RegExp;
+  /** Fewer retries where the fault is meant to outlast them (the SDK's backoff is not configurable). */
+  env?: Record<string, string>;
+  /** Statuses the emulator's log must show for the first `up` (0: a dropped connection). */
+  fired: number[];
+}
+
+const CASES: FaultCase[] = [
+  {
+    title: "a 503 burst shorter than the retries",
+    faults: [{ status: 503, count: 3, retryAfter: 0 }],
+    outcome: "success",
+    fired: [503],
+  },
+  {
+    title: "a 503 burst on the policy writes that outlasts the retries",
+    faults: [{ status: 503, count: 50, method: "PATCH", pathPrefix: "/v1.0/policies" }],
+    outcome: "error",
+    env: { ENTRA_NUDGE_MAX_RETRIES: "2" },
+    fired: [503],
+    message:
+      /Could not update the Microsoft Authenticator method configuration\. Microsoft Graph answered 503/,
+  },
+  {
+    title: "a reset connection on the group's creation (never repeated: a POST creates)",
+    faults: [{ reset: true, count: 1, method: "POST", pathPrefix: "/v1.0/groups" }],
+    outcome: "error",
+    message: /Could not create the security group "Authenticator pilot"/,
+    fired: [0],
+  },
+  {
+    title: "a lost answer to the group's creation (Graph creates it, the client times out)",
+    faults: [{ delayMs: 2500, count: 1, method: "POST", pathPrefix: "/v1.0/groups" }],
+    outcome: "success",
+    env: { ENTRA_NUDGE_TIMEOUT_MS: "1000" },
+    // Answered 201 after the client gave up: the log shows the creation, the test the outcome.
+    fired: [201],
+  },
+  {
+    title: "reset connections on reads (repeated)",
+    faults: [{ reset: true, count: 2, method: "GET" }],
+    outcome: "success",
+    fired: [0],
+  },
+  {
+    title: "a 429 storm: a seeded random share of every Graph call throttled",
+    faults: [{ rate: 0.4, seed: 7, statuses: [429, 503], retryAfter: 0 }],
+    outcome: "either",
+    message: /Microsoft Graph answered (429|503)/,
+    fired: [429, 503],
+  },
+];
+
+describe("e2e: faults during up", function () {
+  this.timeout(180_000);
+  const emulator = useEmulator();
+  const tenant = new Tenant(emulator);
+  const stacks: SeedStack[] = [];
+  after(async () => Promise.all(stacks.map((s) => s.cleanup())));
+
+  /** A failed operation's error, as the user reads it: the engine's error diagnostics. */
+  function expectCleanError(operation: Operation<unknown>, message: RegExp | undefined): void {
+    const errors = diagnostics(operation.events, "error").join("\n");
+    if (message) expect(errors).to.match(message);
+    // A sentence for a person, not a crash: no stack trace, no JavaScript error class.
+    expect(errors).not.to.match(/\n\s+at \S+ \(|TypeError|ReferenceError|Unhandled/);
+  }
+
+  for (const [index, fault] of CASES.entries()) {
+    it(`${fault.title}: success or a clean error, then a rerun converges`, async () => {
+      emulator.reset();
+      const seed = await SeedStack.create(emulator, {
+        stackName: `faults-${index}`,
+        env: fault.env,
+      });
+      stacks.push(seed);
+      for (const spec of fault.faults) emulator.injectFault(spec);
+
+      const first = await seed.attempt((h) => seed.stack.up(h));
+      if (fault.outcome !== "either") {
+        expect(first.error === undefined ? "success" : "error", String(first.error)).to.equal(
+          fault.outcome,
+        );
+      }
+      if (first.error !== undefined) expectCleanError(first, fault.message);
+      const statuses = new Set(emulator.requests().map((r) => r.status));
+      expect(
+        fault.fired.some((status) => statuses.has(status)),
+        `the fault fired: ${[...statuses].join(", ")}`,
+      ).to.equal(true);
+      emulator.clearFaults();
+      await expectStateTruthful(seed, tenant);
+
+      await seed.succeed((h) => seed.stack.up(h));
+      await seed.succeed((h) => seed.stack.preview({ ...h, expectNoChanges: true }));
+      await expectStateTruthful(seed, tenant);
+
+      // Converged: exactly one pilot group, the one the state holds, and the declared campaign.
+      const groups = await tenant.groupsNamed(PILOT_GROUP_NAME);
+      const recorded = await recordedResources(seed);
+      expect(groups, "no orphaned group").to.deep.equal([
+        { id: recorded.get("pilot")?.id, memberIds: [PILOT_USER_ID] },
+      ]);
+      const campaign = await tenant.campaign();
+      expect(campaign).to.deep.include({ state: "enabled", snoozeDurationInDays: 0 });
+      expect(campaign.includeTargets.map((t) => t.id)).to.deep.equal([groups[0].id]);
+      expect(campaign.excludeTargets.map((t) => t.id)).to.deep.equal([BREAK_GLASS_GROUP_ID]);
+    });
+  }
+});
