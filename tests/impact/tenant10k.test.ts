@@ -1,7 +1,7 @@
 // `impact` and `report` against an emulator tenant of 10,000 users (emulator/generate.ts, seed 1):
 // their numbers must match an independent count made here, from the fixture's data with plain
 // code (group membership walked by hand, the rules written out per configuration; nothing from
-// the eligibility model), for seven impact configurations and three campaign runs. The emulator
+// the eligibility model), for seven impact configurations and four campaign runs. The emulator
 // throttles the reports family (5 requests per 0.5 s here, Graph's 5 per 10 s compressed to keep
 // the suite fast) and the client is paced to the same limit: no request may be throttled.
 import * as fs from "node:fs";
@@ -368,6 +368,22 @@ describe("impact and report on a 10,000-user tenant", function () {
         seed: 9,
         signInRate: 0.5,
         targeted: (u) => !emergency.has(u.id),
+      },
+      {
+        name: "Engineering (nested teams), push mode, 1 snooze day, for 14 days",
+        campaign: {
+          state: "enabled",
+          snoozeDurationInDays: 1,
+          includeTargets: [group("Engineering")],
+          excludeTargets: breakGlassExcluded,
+        },
+        authenticator: {
+          state: "enabled",
+          includeTargets: [{ ...group("Engineering"), authenticationMode: "push" }],
+        },
+        days: 14,
+        seed: 13,
+        targeted: (u) => engineering.has(u.id) && !emergency.has(u.id),
       },
       {
         name: "Microsoft managed (the tenant as generated), for 5 days",
