@@ -1,7 +1,7 @@
 // `impact` and `report` against an emulator tenant of 10,000 users (emulator/generate.ts, seed 1):
 // their numbers must match an independent count made here, from the fixture's data with plain
 // code (group membership walked by hand, the rules written out per configuration; nothing from
-// the eligibility model), for seven impact configurations and four campaign runs. The emulator
+// the eligibility model), for seven impact configurations and five campaign runs. The emulator
 // throttles the reports family (5 requests per 0.5 s here, Graph's 5 per 10 s compressed to keep
 // the suite fast) and the client is paced to the same limit: no request may be throttled.
 import * as fs from "node:fs";
@@ -384,6 +384,21 @@ describe("impact and report on a 10,000-user tenant", function () {
         days: 14,
         seed: 13,
         targeted: (u) => engineering.has(u.id) && !emergency.has(u.id),
+      },
+      {
+        // Also the regression case for a registration finished in the last 90 s of the period.
+        name: "All Staff but External Partners, 2 snooze days then registration required, for 6 days",
+        campaign: {
+          state: "enabled",
+          snoozeDurationInDays: 2,
+          enforceRegistrationAfterAllowedSnoozes: true,
+          includeTargets: [group("All Staff")],
+          excludeTargets: [...breakGlassExcluded, group("External Partners")],
+        },
+        authenticator: { state: "enabled" },
+        days: 6,
+        seed: 17,
+        targeted: (u) => allStaff.has(u.id) && !emergency.has(u.id) && !partners.has(u.id),
       },
       {
         name: "Microsoft managed (the tenant as generated), for 5 days",
