@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CommandError } from "@pulumi/pulumi/automation";
 
 /** The CLI release matching the project's `@pulumi/pulumi` npm SDK. */
 export const PULUMI_VERSION = "3.248.0";
@@ -603,4 +604,22 @@ if (require.main === module) {
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * The `pulumi` CLI's exit code behind an Automation API CommandError (7: changes found where none
+ * were expected). `commandResult` is private in the typings, and SDK 3.248.0 stores -2 as its
+ * `code` (execa rejects before the code is read), keeping the real exit code on the execa error
+ * in `commandResult.err`.
+ */
+export function commandExitCode(error: unknown): number | undefined {
+  if (!(error instanceof CommandError)) return undefined;
+  const result: unknown = Reflect.get(error, "commandResult");
+  if (typeof result !== "object" || result === null) return undefined;
+  const code = "code" in result ? result.code : undefined;
+  if (typeof code === "number" && code >= 0) return code;
+  const cause = "err" in result ? result.err : undefined;
+  return typeof cause === "object" && cause !== null && "exitCode" in cause
+    ? Number(cause.exitCode)
+    : undefined;
 }

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  CommandError,
   LocalWorkspace,
   PulumiCommand,
   type EngineEvent,
@@ -26,7 +25,7 @@ import {
   listRelationship,
   patchRegistrationEnforcement,
 } from "../provider/graph";
-import { provideEngine } from "./engine";
+import { commandExitCode, provideEngine } from "./engine";
 import { analyzeImpact, declarationFromState, impactSummary } from "../provider/impact";
 import { analyzeProgress, progressSummary } from "../provider/report";
 
@@ -225,7 +224,7 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
     () => undefined,
     (error: unknown) => error,
   );
-  const code = exitCodeOf(drift);
+  const code = drift === undefined ? 0 : commandExitCode(drift);
   if (code !== EXIT_CHANGES_FOUND) {
     throw new Error(`the drift check should exit ${EXIT_CHANGES_FOUND}, got ${String(drift ?? 0)}`);
   }
@@ -312,18 +311,6 @@ function refreshedChanges(events: EngineEvent[]): string[] {
     }
   }
   return changes;
-}
-
-/** The CLI's exit code behind a CommandError (SDK 3.248 keeps it on the execa error). */
-function exitCodeOf(error: unknown): number | undefined {
-  if (error === undefined) return 0;
-  if (!(error instanceof CommandError)) return undefined;
-  const result: unknown = Reflect.get(error, "commandResult");
-  if (typeof result !== "object" || result === null) return undefined;
-  const cause = "err" in result ? result.err : undefined;
-  return typeof cause === "object" && cause !== null && "exitCode" in cause
-    ? Number(cause.exitCode)
-    : undefined;
 }
 
 async function main(): Promise<number> {

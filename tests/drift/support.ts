@@ -4,12 +4,7 @@
 // "portal": out-of-band edits made with the writer's credentials through the typed Graph calls.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  CommandError,
-  LocalWorkspace,
-  type EngineEvent,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
 import { main } from "../../provider/cli";
 import { resolveSettings } from "../../provider/config";
@@ -221,19 +216,5 @@ export function writeEventLog(file: string, events: EngineEvent[]): void {
 
 export const fixturesDir = path.join(projectRoot, "tests", "fixtures", "drift");
 
-/**
- * The CLI's exit code behind a CommandError. `commandResult` is private in the typings, and SDK
- * 3.248.0 keeps the real exit code on the execa error in `commandResult.err` (as the engine smoke
- * test explains).
- */
-export function exitCode(error: unknown): number | undefined {
-  if (!(error instanceof CommandError)) return undefined;
-  const result: unknown = Reflect.get(error, "commandResult");
-  if (typeof result !== "object" || result === null) return undefined;
-  const code = "code" in result ? result.code : undefined;
-  if (typeof code === "number" && code >= 0) return code;
-  const cause = "err" in result ? result.err : undefined;
-  return typeof cause === "object" && cause !== null && "exitCode" in cause
-    ? Number(cause.exitCode)
-    : undefined;
-}
+/** The CLI exit code behind a CommandError (one implementation, in scripts/engine). */
+export { commandExitCode as exitCode } from "../../scripts/engine";

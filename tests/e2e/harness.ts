@@ -3,7 +3,6 @@
 // stderr line kept so that tests assert on what a user sees. One SeedStack per describe() block.
 import { expect } from "chai";
 import {
-  CommandError,
   LocalWorkspace,
   type EngineEvent,
   type OpType,
@@ -191,23 +190,6 @@ export function diagnostics(
     .map((d) => (d as { message: string }).message);
 }
 
-/**
- * The CLI's exit code behind a CommandError. `commandResult` is private in the typings, and SDK
- * 3.248.0 keeps the real exit code on the execa error in `commandResult.err` (as the engine smoke
- * test explains).
- */
-export function exitCode(error: unknown): number | undefined {
-  if (!(error instanceof CommandError)) return undefined;
-  const result: unknown = Reflect.get(error, "commandResult");
-  if (typeof result !== "object" || result === null) return undefined;
-  const code = "code" in result ? result.code : undefined;
-  if (typeof code === "number" && code >= 0) return code;
-  const cause = "err" in result ? result.err : undefined;
-  return typeof cause === "object" && cause !== null && "exitCode" in cause
-    ? Number(cause.exitCode)
-    : undefined;
-}
-
 /** Reads and writes Graph as anyone else would (the portal, an admin's script): real calls. */
 export class Tenant {
   constructor(private readonly emulator: RunningEmulator) {}
@@ -341,3 +323,6 @@ export async function expectStateTruthful(seed: SeedStack, tenant: Tenant): Prom
     );
   }
 }
+
+/** The CLI exit code behind a CommandError (one implementation, in scripts/engine). */
+export { commandExitCode as exitCode } from "../../scripts/engine";

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation";
+import { commandExitCode as exitCode } from "../../scripts/engine";
 import { isolatedWorkspace, IsolatedWorkspace, projectRoot } from "../support/engine";
 
 interface StoredValue {
@@ -43,23 +44,6 @@ class StoredFile extends pulumi.dynamic.Resource {
   constructor(name: string, args: { path: string; value: string }) {
     super(fileProvider, name, args, undefined, "entra-nudge-smoke", "StoredFile");
   }
-}
-
-/**
- * The CLI's exit code behind a CommandError. `commandResult` is private in the typings, and SDK
- * 3.248.0 stores -2 as its `code` (execa rejects before the code is read), keeping the real exit
- * code on the execa error in `commandResult.err`.
- */
-function exitCode(error: unknown): number | undefined {
-  if (!(error instanceof CommandError)) return undefined;
-  const result: unknown = Reflect.get(error, "commandResult");
-  if (typeof result !== "object" || result === null) return undefined;
-  const code = "code" in result ? result.code : undefined;
-  if (typeof code === "number" && code >= 0) return code;
-  const cause = "err" in result ? result.err : undefined;
-  return typeof cause === "object" && cause !== null && "exitCode" in cause
-    ? Number(cause.exitCode)
-    : undefined;
 }
 
 describe("engine smoke test", function () {
