@@ -65,7 +65,23 @@ function ensureChromium() {
   return DEFAULT_PATH;
 }
 
-module.exports = { ensureChromium };
+/**
+ * Makes sure `jq` is on PATH: the CI templates' shell steps use it (GitHub's runners have it), and
+ * the tests run those steps for real rather than skip them.
+ */
+function ensureJq() {
+  if (onPath("jq")) return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!root || !onPath("apt-get")) {
+    throw new Error(
+      "jq is missing and cannot be installed from here: install it with `sudo apt-get install -y jq`.",
+    );
+  }
+  run("apt-get", ["install", "-y", "--no-install-recommends", "jq"]);
+  if (!onPath("jq")) throw new Error("apt-get installed jq, but it is still not on PATH.");
+}
+
+module.exports = { ensureChromium, ensureJq };
 
 if (require.main === module) {
   try {

@@ -10,7 +10,7 @@ const { spawnSync } = require("node:child_process");
 const path = require("node:path");
 const { ensureCertificateAuthority } = require("../dist/emulator/tls.js");
 const { provideEngine } = require("../dist/scripts/engine.js");
-const { ensureChromium } = require("./ensure-chromium.js");
+const { ensureChromium, ensureJq } = require("./ensure-chromium.js");
 
 // `npm install <package>` prunes the self-link that `npm install` (prepare) creates; without it the
 // engine's provider processes cannot load this package, so every engine test would fail obscurely.
@@ -27,6 +27,7 @@ async function main() {
   // The HTML report is checked in a real headless browser (installed here on a fresh machine).
   try {
     ensureChromium();
+    ensureJq();
   } catch (error) {
     console.error(`Cannot run the tests: ${error.message}`);
     return 1;

@@ -2,70 +2,19 @@
 // inputs and parameters they declare, and call only `entra-nudge` commands and options that exist
 // (each command's --help lists its options). The commands themselves are exercised against the
 // emulator in drift.test.ts.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { load } from "js-yaml";
 import { projectRoot } from "../support/engine";
-import { entraNudge } from "./support";
+import {
+  expectCommandsExist,
+  readYaml as readYamlIn,
+  references,
+  scripts,
+  type Yaml,
+} from "../support/workflows";
 
 const CI_DIR = path.join(projectRoot, "examples", "ci");
-
-type Yaml = Record<string, unknown>;
-
-function readYaml(file: string): { text: string; document: Yaml } {
-  const text = fs.readFileSync(path.join(CI_DIR, file), "utf8");
-  const document = load(text) as Yaml;
-  expect(document, `${file} is a YAML mapping`).to.be.an("object");
-  return { text, document };
-}
-
-/** Every shell script of a document: GitHub `run:`, Azure DevOps `script:` and `inlineScript:`. */
-function scripts(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(scripts);
-  if (typeof node !== "object" || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) =>
-    ["run", "script", "inlineScript"].includes(key) && typeof value === "string"
-      ? [value]
-      : scripts(value),
-  );
-}
-
-/** `entra-nudge <command> --option ...` calls, with line continuations joined. */
-function invocations(script: string): { command: string; options: string[] }[] {
-  const joined = script.replace(/\\\r?\n/g, " ");
-  return [...joined.matchAll(/\bentra-nudge\s+([a-z][a-z-]*)([^\n|;&>]*)/g)].map((match) => ({
-    command: match[1],
-    options: [...match[2].matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((option) => option[1]),
-  }));
-}
-
-const helpCache = new Map<string, Promise<{ code: number; stdout: string }>>();
-function help(command: string) {
-  if (!helpCache.has(command)) helpCache.set(command, entraNudge([command, "--help"], {}));
-  return helpCache.get(command) as Promise<{ code: number; stdout: string }>;
-}
-
-async function expectCommandsExist(file: string, document: Yaml): Promise<string[]> {
-  const calls = scripts(document).flatMap(invocations);
-  for (const call of calls) {
-    const usage = await help(call.command);
-    expect(usage.code, `${file}: \`entra-nudge ${call.command}\` is a command`).to.equal(0);
-    for (const option of call.options) {
-      expect(usage.stdout, `${file}: \`entra-nudge ${call.command} ${option}\``).to.match(
-        new RegExp(`${option}\\b`),
-      );
-    }
-  }
-  return calls.map((call) => call.command);
-}
-
-/** `${{ <context>.NAME }}` references in a text. */
-function references(text: string, context: string): string[] {
-  return [
-    ...text.matchAll(new RegExp(`\\$\\{\\{[^}]*\\b${context}\\.([A-Za-z_][\\w-]*)`, "g")),
-  ].map((match) => match[1]);
-}
+const readYaml = (file: string) => readYamlIn(CI_DIR, file);
 
 describe("CI templates (examples/ci)", () => {
   const github = ["github/entra-nudge-preview.yml", "github/entra-nudge-drift.yml"];
