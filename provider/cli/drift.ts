@@ -2,16 +2,28 @@
 // (an error is never reported as drift or as no drift).
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { declarationFromFile, declarationFromStack } from "../drift/declaration";
-import { detectDrift } from "../drift/detect";
+import { detectDrift, type DriftReport } from "../drift/detect";
 import { ReportError } from "../drift/errors";
-import { driftJson, driftMarkdown, driftTable, errorJson, errorMarkdown } from "../drift/format";
+import {
+  driftJson,
+  driftMarkdown,
+  driftTable,
+  errorJson,
+  errorMarkdown,
+  fleetJson,
+  fleetMarkdown,
+  fleetTable,
+  type StackOutcome,
+} from "../drift/format";
+import { mapWithConcurrency } from "../drift/pool";
 import { setWarningSink } from "../resources/providers/context";
 import type { CommandIO } from "./types";
 
 export const EXIT = { inSync: 0, error: 1, drift: 2 } as const;
 
 export const OPTIONS = {
-  stack: { type: "string" },
+  stack: { type: "string", multiple: true },
+  concurrency: { type: "string" },
   cwd: { type: "string" },
   file: { type: "string" },
   json: { type: "boolean" },
@@ -20,26 +32,34 @@ export const OPTIONS = {
 } as const satisfies ParseArgsConfig["options"];
 
 export const USAGE = `Usage: entra-nudge drift --stack NAME [--cwd PROJECT_DIR] [--json | --markdown]
+       entra-nudge drift --stack A --stack B ... [--concurrency N] [--cwd PROJECT_DIR] [--json | --markdown]
        entra-nudge drift --file STATE_FILE [--json | --markdown]
 
 Compares the resources a stack declares (their recorded inputs) with the tenant, property by
 property, reading each live object once with read permissions only.
 
   --stack NAME       the stack, as \`pulumi --stack\` takes it; found the way the pulumi CLI finds
-                     it (project directory, logged-in backend or PULUMI_BACKEND_URL)
+                     it (project directory, logged-in backend or PULUMI_BACKEND_URL); give it several
+                     times to check many stacks, one line per stack
   --cwd DIR          the Pulumi project directory (default: the current directory)
+  --concurrency N    with several stacks, how many are checked at once (default 4)
   --file FILE        a \`pulumi stack export\` file instead of a stack (settings: environment only)
   --json             the report as JSON (schema: README, "Drift detection and CI previews")
   --markdown         the report as Markdown, for a job summary or a comment
 
 Settings and credentials: the stack's entra-nudge:* config, then the environment (README).
-Exit codes: 0 in sync, 2 drift, 1 error (sign-in, permission, timeout, bad input).
+Exit codes: 0 in sync, 2 drift, 1 error (sign-in, permission, timeout, bad input); with several
+stacks, 1 if any stack errored, else 2 if any drifted, else 0.
 `;
+
+/** Stacks checked at once when --concurrency is not given. */
+export const DEFAULT_CONCURRENCY = 4;
 
 type Format = "table" | "json" | "markdown";
 
 function options(args: string[]): {
-  stack?: string;
+  stacks: string[];
+  concurrency: number;
   cwd?: string;
   file?: string;
   format: Format;
@@ -49,25 +69,85 @@ function options(args: string[]): {
   if (values.json && values.markdown) {
     throw new ReportError("usage", "--json and --markdown cannot be combined: choose one format.");
   }
-  if (!values.help && values.stack === undefined && values.file === undefined) {
+  const stacks = values.stack ?? [];
+  if (!values.help && stacks.length === 0 && values.file === undefined) {
     throw new ReportError(
       "usage",
       "Give the stack to check with --stack NAME (or a state file with --file).",
     );
   }
-  if (values.stack !== undefined && values.file !== undefined) {
+  if (stacks.length > 0 && values.file !== undefined) {
     throw new ReportError("usage", "--stack and --file cannot be combined: give one declaration.");
   }
   if (values.file !== undefined && values.cwd !== undefined) {
     throw new ReportError("usage", "--cwd applies to --stack only; give --file a path instead.");
   }
+  let concurrency = DEFAULT_CONCURRENCY;
+  if (values.concurrency !== undefined) {
+    const text = values.concurrency.trim();
+    concurrency = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw new ReportError(
+        "usage",
+        `--concurrency must be a whole number of at least 1 (got "${values.concurrency}").`,
+      );
+    }
+  }
   return {
-    stack: values.stack,
+    stacks,
+    concurrency,
     cwd: values.cwd,
     file: values.file,
     format: values.json ? "json" : values.markdown ? "markdown" : "table",
     help: values.help === true,
   };
+}
+
+/** The check of one declaration: the report and its exit code, or the error (exit 1). */
+export async function checkDrift(
+  source: { stack: string } | { file: string },
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ exitCode: number; report?: DriftReport; error?: unknown }> {
+  try {
+    const declaration =
+      "file" in source
+        ? declarationFromFile(source.file, cwd)
+        : await declarationFromStack(source.stack, cwd, env);
+    const report = await detectDrift(declaration, env);
+    return { exitCode: report.inSync ? EXIT.inSync : EXIT.drift, report };
+  } catch (error) {
+    return { exitCode: EXIT.error, error };
+  }
+}
+
+/** The combined exit code of several checks: 1 if any errored, else 2 if any drifted, else 0. */
+export function combinedExitCode(codes: number[]): number {
+  if (codes.includes(EXIT.error)) return EXIT.error;
+  if (codes.includes(EXIT.drift)) return EXIT.drift;
+  return EXIT.inSync;
+}
+
+/** Several stacks, at most `concurrency` at once, each with its own config; one line per stack. */
+async function runMany(
+  stacks: string[],
+  cwd: string,
+  concurrency: number,
+  format: Format,
+  io: CommandIO,
+): Promise<number> {
+  const outcomes: StackOutcome[] = await mapWithConcurrency(stacks, concurrency, async (stack) => ({
+    stack,
+    ...(await checkDrift({ stack }, cwd, io.env)),
+  }));
+  for (const { stack, error } of outcomes) {
+    if (error !== undefined)
+      io.stderr(`entra-nudge drift: ${stack}: ${(error as Error).message}\n`);
+  }
+  if (format === "json") io.stdout(`${JSON.stringify(fleetJson(outcomes), null, 2)}\n`);
+  else if (format === "markdown") io.stdout(fleetMarkdown(outcomes));
+  else io.stdout(fleetTable(outcomes));
+  return combinedExitCode(outcomes.map((o) => o.exitCode));
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
@@ -90,14 +170,20 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       return EXIT.inSync;
     }
     format = parsed.format;
-    const declaration = parsed.file
-      ? declarationFromFile(parsed.file, io.cwd)
-      : await declarationFromStack(parsed.stack as string, parsed.cwd ?? io.cwd, io.env);
-    const report = await detectDrift(declaration, io.env);
+    if (parsed.stacks.length > 1) {
+      return await runMany(parsed.stacks, parsed.cwd ?? io.cwd, parsed.concurrency, format, io);
+    }
+    const checked = await checkDrift(
+      parsed.file ? { file: parsed.file } : { stack: parsed.stacks[0] },
+      parsed.cwd ?? io.cwd,
+      io.env,
+    );
+    if (checked.report === undefined) throw checked.error;
+    const report = checked.report;
     if (format === "json") io.stdout(`${JSON.stringify(driftJson(report), null, 2)}\n`);
     else if (format === "markdown") io.stdout(driftMarkdown(report));
     else io.stdout(driftTable(report));
-    return report.inSync ? EXIT.inSync : EXIT.drift;
+    return checked.exitCode;
   } catch (err) {
     io.stderr(`entra-nudge drift: ${(err as Error).message}\n`);
     if (format === "json") io.stdout(`${JSON.stringify(errorJson(err), null, 2)}\n`);

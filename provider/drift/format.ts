@@ -170,3 +170,82 @@ export function errorMarkdown(err: unknown): string {
     "",
   ].join("\n");
 }
+
+/** One stack's outcome in a check of several stacks: a report, or the error that stopped it. */
+export interface StackOutcome {
+  stack: string;
+  exitCode: number;
+  report?: DriftReport;
+  error?: unknown;
+}
+
+function differenceList(report: DriftReport): string {
+  const n = report.differences.length;
+  const properties = [...new Set(report.differences.map((d) => d.property))];
+  return `${n} ${n === 1 ? "difference" : "differences"}: ${properties.join(", ")}`;
+}
+
+function errorMessage(err: unknown): string {
+  return ((err as Error)?.message ?? String(err)).replace(/\r?\n/g, " ");
+}
+
+/** One line per stack, in the order given. */
+export function fleetTable(outcomes: StackOutcome[]): string {
+  return outcomes
+    .map(({ stack, report, error }) =>
+      report === undefined
+        ? `${stack}: error — ${errorMessage(error)}\n`
+        : report.inSync
+          ? `${stack}: in sync\n`
+          : `${stack}: drift (${differenceList(report)})\n`,
+    )
+    .join("");
+}
+
+export interface FleetJson {
+  schemaVersion: number;
+  stacks: {
+    stack: string;
+    exitCode: number;
+    inSync?: boolean;
+    differences?: DriftDifference[];
+    error?: { kind: string; message: string };
+  }[];
+  /** True exactly when every stack was checked and is in sync. */
+  inSync: boolean;
+}
+
+export function fleetJson(outcomes: StackOutcome[]): FleetJson {
+  return {
+    schemaVersion: DRIFT_SCHEMA_VERSION,
+    stacks: outcomes.map(({ stack, exitCode, report, error }) =>
+      report === undefined
+        ? { stack, exitCode, error: errorJson(error).error }
+        : { stack, exitCode, inSync: report.inSync, differences: driftJson(report).differences },
+    ),
+    inSync: outcomes.every((o) => o.report?.inSync === true),
+  };
+}
+
+export function fleetMarkdown(outcomes: StackOutcome[]): string {
+  const lines = [
+    "<!-- entra-nudge:drift -->",
+    "## entra-nudge drift: " +
+      (outcomes.some((o) => o.report === undefined)
+        ? "a check failed"
+        : outcomes.every((o) => o.report?.inSync)
+          ? "in sync"
+          : "drift detected"),
+    "",
+    "| Stack | Verdict | Details |",
+    "| --- | --- | --- |",
+    ...outcomes.map(({ stack, report, error }) =>
+      report === undefined
+        ? `| ${escapeMarkdown(stack)} | error | ${escapeMarkdown(`${errorKind(error)}: ${errorMessage(error)}`)} |`
+        : report.inSync
+          ? `| ${escapeMarkdown(stack)} | in sync | |`
+          : `| ${escapeMarkdown(stack)} | drift | ${escapeMarkdown(differenceList(report))} |`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}

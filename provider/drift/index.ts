@@ -5,6 +5,7 @@ export * from "./detect";
 export * from "./errors";
 export * from "./format";
 export * from "./impact";
+export * from "./pool";
 export * from "./preview";
 export * from "./summary";
 export * from "./words";
