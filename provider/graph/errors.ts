@@ -110,6 +110,11 @@ export function signInError(operation: string, err: unknown): GraphRequestError 
     graphMessage: `Sign-in to Microsoft Entra ID failed: ${firstLine}`,
     hint:
       (aadsts && SIGN_IN_HINTS[aadsts]) ??
+      // MSAL's word for an authority it could not fetch metadata from: unreachable, or a TLS
+      // certificate Node.js does not trust (no AADSTS code reaches the client then).
+      (/endpoints_resolution_error/.test(description)
+        ? "The sign-in authority could not be reached or its TLS certificate is not trusted: check AZURE_AUTHORITY_HOST (entra-nudge:authorityHost), the network path, and for a private CA (such as the emulator's) NODE_EXTRA_CA_CERTS."
+        : undefined) ??
       (unavailable
         ? "No credential is configured: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, or workload identity), or the matching entra-nudge:* stack config."
         : "Check the tenant id, client id and credential settings (README: Using a real tenant)."),
