@@ -1,7 +1,7 @@
 // Display names for the object ids a report mentions, so that reviewers read "Emergency Access
 // Accounts" next to 6dbc0cdd-…. Groups and users are looked up once each, through the typed Graph
 // calls (read permissions only: GroupMember.Read.All, User.Read.All).
-import { getGroup, getUsers, isNotFound, type GraphClient } from "../graph";
+import { getGroups, getUsers, type GraphClient } from "../graph";
 import { isGuid, type JsonValue, type PropertyChange } from "../model";
 
 export type ObjectType = "group" | "user";
@@ -70,16 +70,11 @@ export async function lookUpNames(
   const wanted = [...new Set(ids)].filter((id) => !names.has(id));
   const groups = wanted.filter((id) => types.get(id) === "group");
   const users = wanted.filter((id) => types.get(id) === "user");
-  await Promise.all(
-    groups.map(async (id) => {
-      try {
-        const group = await getGroup(graph, id);
-        if (group.displayName) names.set(id, group.displayName);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }),
-  );
+  if (groups.length > 0) {
+    for (const [id, group] of await getGroups(graph, groups)) {
+      if (group.displayName) names.set(id, group.displayName);
+    }
+  }
   if (users.length > 0) {
     for (const [id, user] of await getUsers(graph, users)) {
       const name = user.displayName ?? user.userPrincipalName;

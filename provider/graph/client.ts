@@ -283,6 +283,21 @@ export class GraphClient {
     return outcomes;
   }
 
+  /**
+   * Looks objects up by key in JSON batches (one GET per key, 20 per request). Returns a map from
+   * each key as given to its object; keys that do not exist (404) are absent. Other failures throw.
+   */
+  async lookUp<T>(keys: string[], callFor: (key: string) => GraphCall): Promise<Map<string, T>> {
+    const unique = [...new Set(keys)];
+    const outcomes = await this.batch<T>(unique.map(callFor));
+    const found = new Map<string, T>();
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) found.set(unique[i], outcome.body);
+      else if (outcome.error.status !== 404) throw outcome.error;
+    });
+    return found;
+  }
+
   private async sendBatch(calls: GraphCall[]): Promise<BatchAnswer[]> {
     const steps: BatchRequestStep[] = calls.map((call, i) => {
       const headers: Record<string, string> = { ...call.headers };

@@ -277,22 +277,13 @@ export async function transitiveUsersOfGroups(
  * users. Returns a map from each id as given to the group; ids that do not exist (a deleted group a
  * policy still names) are absent from the map. Other failures throw.
  */
-export async function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string, Group>> {
-  const unique = [...new Set(ids)];
-  const outcomes = await graph.batch<Group>(
-    unique.map((id) => ({
-      operation: `read the group ${id}`,
-      method: "GET",
-      path: `/groups/${keySegment(id)}`,
-      query: { $select: GROUP_FIELDS },
-      permission: GROUP_READ,
-      target: `the group ${id}`,
-    })),
-  );
-  const found = new Map<string, Group>();
-  outcomes.forEach((outcome, i) => {
-    if (outcome.ok) found.set(unique[i], outcome.body);
-    else if (outcome.error.status !== 404) throw outcome.error;
-  });
-  return found;
+export function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string, Group>> {
+  return graph.lookUp<Group>(ids, (id) => ({
+    operation: `read the group ${id}`,
+    method: "GET",
+    path: `/groups/${keySegment(id)}`,
+    query: { $select: GROUP_FIELDS },
+    permission: GROUP_READ,
+    target: `the group ${id}`,
+  }));
 }

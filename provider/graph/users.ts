@@ -11,27 +11,18 @@ export const USER_FIELDS = "id,userPrincipalName,displayName,userType,accountEna
  * Looks up users by id or UPN, in batches of 20. Returns a map from each key as given to the
  * user; keys that do not exist are absent from the map. Other failures throw.
  */
-export async function getUsers(graph: GraphClient, keys: string[]): Promise<Map<string, User>> {
-  const unique = [...new Set(keys)];
-  const outcomes = await graph.batch<User>(
-    unique.map((key) => ({
-      operation: `look up the user ${key}`,
-      method: "GET",
-      // A UPN that starts with '$' must use the users('...') form (§4.7).
-      path: key.startsWith("$")
-        ? `/users('${keySegment(key.replace(/'/g, "''"))}')`
-        : `/users/${keySegment(key)}`,
-      query: { $select: USER_FIELDS },
-      permission: USER_READ,
-      target: `the user ${key}`,
-    })),
-  );
-  const found = new Map<string, User>();
-  outcomes.forEach((outcome, i) => {
-    if (outcome.ok) found.set(unique[i], outcome.body);
-    else if (outcome.error.status !== 404) throw outcome.error;
-  });
-  return found;
+export function getUsers(graph: GraphClient, keys: string[]): Promise<Map<string, User>> {
+  return graph.lookUp<User>(keys, (key) => ({
+    operation: `look up the user ${key}`,
+    method: "GET",
+    // A UPN that starts with '$' must use the users('...') form (§4.7).
+    path: key.startsWith("$")
+      ? `/users('${keySegment(key.replace(/'/g, "''"))}')`
+      : `/users/${keySegment(key)}`,
+    query: { $select: USER_FIELDS },
+    permission: USER_READ,
+    target: `the user ${key}`,
+  }));
 }
 
 export function isNotFound(err: unknown): boolean {
