@@ -20,7 +20,6 @@ import {
   type Relationship,
 } from "../../graph";
 import {
-  ARGUMENTS,
   checkArgs,
   describeOverwrites,
   diffResult,
@@ -37,8 +36,7 @@ import {
   type PilotGroupObserved,
 } from "../../model";
 import * as context from "./context";
-
-const PROVIDER_KEY = "__provider";
+import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
 type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
@@ -54,12 +52,6 @@ class PartiallyCreatedError extends Error {
     super(message);
     this.name = "PartiallyCreatedError";
   }
-}
-
-function argumentsOf(props: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    ARGUMENTS.PilotGroup.filter((k) => k in props).map((k) => [k, props[k]]),
-  );
 }
 
 /** Waits for replication: a new group answers 404 to references for a few seconds (§4.8). */
@@ -202,9 +194,7 @@ export async function readPilotGroup(
 export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     context.graph();
-    const given = { ...news };
-    delete given[PROVIDER_KEY];
-    const outcome = checkArgs("PilotGroup", given);
+    const outcome = checkArgs("PilotGroup", withoutProvider(news));
     if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
     return { inputs: outcome.inputs as Record<string, unknown> };
   },
@@ -219,7 +209,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(props) {
-    const inputs = parseArgs("PilotGroup", argumentsOf(props));
+    const inputs = parseArgs("PilotGroup", argumentsOf("PilotGroup", props));
     const graph = context.graph();
     const tenantId = await context.tenantId();
     const resolved = await resolvePrincipals(graph, inputs);
@@ -271,7 +261,10 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id, props) {
     const recorded = props as unknown as Outputs;
-    const declared = argumentsOf(props) as Pick<PilotGroupInputs, "members" | "owners">;
+    const declared = argumentsOf("PilotGroup", props) as Pick<
+      PilotGroupInputs,
+      "members" | "owners"
+    >;
     const observed = await readPilotGroup(context.graph(), id, declared);
     // Gone (deleted in the portal): an empty id tells the engine the resource no longer exists.
     if (!observed) return { id: "", props: {} };
@@ -286,7 +279,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
 
   async update(id, olds, news) {
     const recorded = olds as unknown as Outputs;
-    const inputs = parseArgs("PilotGroup", argumentsOf(news));
+    const inputs = parseArgs("PilotGroup", argumentsOf("PilotGroup", news));
     const graph = context.graph();
     const resolved = await resolvePrincipals(graph, inputs);
     const group = await getGroup(graph, id);
@@ -299,7 +292,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
       "PilotGroup",
       describeOverwrites(
         "PilotGroup",
-        argumentsOf(olds) as unknown as PilotGroupInputs,
+        argumentsOf("PilotGroup", olds) as unknown as PilotGroupInputs,
         actual,
         inputs,
       ),

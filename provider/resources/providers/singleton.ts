@@ -5,7 +5,6 @@
 // unless `onDelete: "retain"`. The id holds the tenant id, and a tenant change is a replacement.
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  ARGUMENTS,
   checkArgs,
   describeChanges,
   describeOverwrites,
@@ -20,6 +19,7 @@ import {
 } from "../../model";
 import type { GraphClient } from "../../graph";
 import * as context from "./context";
+import { argumentsOf, withoutProvider } from "./props";
 
 export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
 
@@ -47,19 +47,6 @@ type Outputs<K extends SingletonKind> = InputsByKind[K] & {
   tenantId: string;
   originalSettings: SettingsByKind[K];
 };
-
-const PROVIDER_KEY = "__provider";
-
-function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
-  const rest = { ...props };
-  delete rest[PROVIDER_KEY];
-  return rest;
-}
-
-/** Only the resource's arguments (recorded outputs also hold tenantId, originalSettings, ...). */
-function argumentsOf(kind: SingletonKind, props: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(ARGUMENTS[kind].filter((k) => k in props).map((k) => [k, props[k]]));
-}
 
 /** What lives in Graph: the inputs without the provider-only arguments. */
 function settingsOf<K extends SingletonKind>(inputs: InputsByKind[K]): SettingsByKind[K] {
