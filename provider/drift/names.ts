@@ -2,16 +2,12 @@
 // Accounts" next to 6dbc0cdd-…. Groups and users are looked up once each, through the typed Graph
 // calls (read permissions only: GroupMember.Read.All, User.Read.All).
 import { getGroups, getUsers, type GraphClient } from "../graph";
-import { isGuid, type JsonValue, type PropertyChange } from "../model";
+import { isGuid, isRecord, type JsonValue, type PropertyChange } from "../model";
 
 export type ObjectType = "group" | "user";
 
 /** What kind of object each id is, learned from the targets and members of the settings. */
 export type ObjectTypes = Map<string, ObjectType>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Records the object type of every target id and member/owner id found in a settings value. */
 export function collectObjectTypes(value: unknown, types: ObjectTypes, list?: string): void {

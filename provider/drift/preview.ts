@@ -4,7 +4,7 @@
 // one JSON event per line; Automation API previews deliver the same events to `onEvent`). The Node
 // dynamic provider sends no detailed diff, so the old and new inputs are kept for the model's
 // comparison to name each changed property.
-import type { ResourceKind } from "../model";
+import { isRecord, type ResourceKind } from "../model";
 import { ReportError } from "./errors";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/entra-nudge:";
@@ -64,10 +64,6 @@ const OPS: Record<string, PlannedOp> = {
   "import-replacement": "replace",
 };
 const PRECEDENCE: PlannedOp[] = ["same", "update", "create", "delete", "replace"];
-
-function isRecord(value: unknown): value is Props {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
