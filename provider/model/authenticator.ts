@@ -7,11 +7,13 @@ import {
   DEFAULT_IS_REGISTRATION_REQUIRED,
   GRAPH_DEFAULT_IS_SOFTWARE_OATH_ENABLED,
   PROVIDER_ONLY_ARGUMENTS,
+  UPDATE_SETTING_ARGUMENTS,
   defaultAuthenticatorIncludeTargets,
   defaultFeatureExcludeTarget,
   defaultFeatureIncludeTarget,
   graphDefaultFeatureSetting,
 } from "./defaults";
+import { checkFailOnExternalChange, failOnExternalChangeInput } from "./externalChange";
 import { ALL_USERS, NIL_GUID, canonicalId, isUnknown } from "./ids";
 import { checkOnDelete, onDeleteOrDefault } from "./onDelete";
 import {
@@ -62,7 +64,13 @@ export const AUTHENTICATOR_ARGUMENTS = [
   "isSoftwareOathEnabled",
   "featureSettings",
   "onDelete",
+  "failOnExternalChange",
 ] as const;
+
+/** The arguments a diff compares (failOnExternalChange only steers updates: defaults.ts). */
+const COMPARED_AUTHENTICATOR_ARGUMENTS = AUTHENTICATOR_ARGUMENTS.filter(
+  (name) => !(UPDATE_SETTING_ARGUMENTS as readonly string[]).includes(name),
+);
 
 export const FEATURE_SETTING_NAMES: readonly FeatureSettingName[] = [
   "displayAppInformationRequiredState",
@@ -154,6 +162,7 @@ export function validateAuthenticatorArgs(raw: unknown): ValidationProblem[] {
   );
   checkFeatureSettings(collector, raw.featureSettings);
   checkOnDelete(collector, raw.onDelete);
+  checkFailOnExternalChange(collector, raw.failOnExternalChange);
   return collector.problems;
 }
 
@@ -231,6 +240,9 @@ export function normalizeAuthenticatorArgs(
   return {
     ...normalizeAuthenticatorSettings(args),
     onDelete: onDeleteOrDefault("onDelete" in args ? args.onDelete : undefined),
+    ...failOnExternalChangeInput(
+      "failOnExternalChange" in args ? args.failOnExternalChange : undefined,
+    ),
   };
 }
 
@@ -417,7 +429,7 @@ export function diffAuthenticator(
       ? normalizeAuthenticatorArgs(actual)
       : normalizeAuthenticatorSettings(actual);
   return compareCanonical(normalizeAuthenticatorArgs(declared), actualCanonical, {
-    arguments: AUTHENTICATOR_ARGUMENTS,
+    arguments: COMPARED_AUTHENTICATOR_ARGUMENTS,
     providerOnly: PROVIDER_ONLY_ARGUMENTS,
   });
 }

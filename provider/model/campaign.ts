@@ -7,9 +7,11 @@ import {
   GRAPH_DEFAULT_CAMPAIGN_STATE,
   PROVIDER_ONLY_ARGUMENTS,
   SNOOZE_MAX,
+  UPDATE_SETTING_ARGUMENTS,
   SNOOZE_MIN,
   defaultCampaignIncludeTargets,
 } from "./defaults";
+import { checkFailOnExternalChange, failOnExternalChangeInput } from "./externalChange";
 import { canonicalId, isUnknown } from "./ids";
 import { checkOnDelete, onDeleteOrDefault } from "./onDelete";
 import {
@@ -53,7 +55,13 @@ export const CAMPAIGN_ARGUMENTS = [
   "excludeTargets",
   "onDelete",
   "strictEligibility",
+  "failOnExternalChange",
 ] as const;
+
+/** The arguments a diff compares (failOnExternalChange only steers updates: defaults.ts). */
+const COMPARED_CAMPAIGN_ARGUMENTS = CAMPAIGN_ARGUMENTS.filter(
+  (name) => !(UPDATE_SETTING_ARGUMENTS as readonly string[]).includes(name),
+);
 
 /** Every problem in a RegistrationCampaign's arguments; unknown (preview) values are skipped. */
 export function validateCampaignArgs(raw: unknown): ValidationProblem[] {
@@ -134,6 +142,7 @@ export function validateCampaignArgs(raw: unknown): ValidationProblem[] {
     raw.strictEligibility,
     "Use true to fail the preview when campaign targets cannot be nudged (not enabled for Microsoft Authenticator, or only in Passwordless mode), false (the default) to warn.",
   );
+  checkFailOnExternalChange(collector, raw.failOnExternalChange);
   return collector.problems;
 }
 
@@ -196,6 +205,9 @@ export function normalizeCampaignArgs(args: CampaignLike): PreviewInputs<Campaig
     onDelete: onDeleteOrDefault("onDelete" in args ? args.onDelete : undefined),
     // Absent when omitted, like onDelete's absence in older state: false and omitted mean the same.
     ...(strict === undefined || strict === null ? {} : { strictEligibility: strict }),
+    ...failOnExternalChangeInput(
+      "failOnExternalChange" in args ? args.failOnExternalChange : undefined,
+    ),
   };
 }
 
@@ -316,7 +328,7 @@ export function diffCampaign(declared: CampaignLike, actual: CampaignLike): Prop
       ? normalizeCampaignArgs(actual)
       : normalizeCampaignSettings(actual);
   return compareCanonical(normalizeCampaignArgs(declared), actualCanonical, {
-    arguments: CAMPAIGN_ARGUMENTS,
+    arguments: COMPARED_CAMPAIGN_ARGUMENTS,
     providerOnly: PROVIDER_ONLY_ARGUMENTS,
   });
 }

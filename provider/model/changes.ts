@@ -5,6 +5,7 @@ import { diffAuthenticator } from "./authenticator";
 import { diffCampaign } from "./campaign";
 import type { LikeByKind } from "./check";
 import { formatChange, type PropertyChange } from "./compare";
+import { UPDATE_SETTING_ARGUMENTS } from "./defaults";
 import { containsUnknown, isUnknown } from "./ids";
 import { AUTHENTICATOR_ARGUMENTS } from "./authenticator";
 import { CAMPAIGN_ARGUMENTS } from "./campaign";
@@ -110,7 +111,10 @@ export function diffResult<K extends ResourceKind>(
     news as unknown as LikeByKind[K],
     olds as unknown as LikeByKind[K],
   );
-  const argumentNames = ARGUMENTS[kind];
+  // failOnExternalChange only steers an update: never a change, even unknown (defaults.ts).
+  const argumentNames = ARGUMENTS[kind].filter(
+    (name) => !(UPDATE_SETTING_ARGUMENTS as readonly string[]).includes(name),
+  );
   const unknownArguments = argumentNames.filter((name) => containsUnknown(news[name]));
   const replace = isSingleton(kind) && tenantChanged(tenants);
   const changed = new Set([

@@ -85,6 +85,14 @@ export const UNMANAGED_WHEN_OMITTED = {
  */
 export const PROVIDER_ONLY_ARGUMENTS = ["onDelete", "strictEligibility"] as const;
 
+/**
+ * Arguments that only steer how the provider's update runs: never sent to Graph, never compared
+ * (so a change of one alone is no diff and causes no write), never an output. `update` reads them
+ * from its new inputs. `failOnExternalChange` (both singletons): an update that would overwrite
+ * settings changed outside the stack fails instead of warning.
+ */
+export const UPDATE_SETTING_ARGUMENTS = ["failOnExternalChange"] as const;
+
 /** Graph limits for groups (graph-contract.md §4.1). */
 export const GROUP_DISPLAY_NAME_MAX = 256;
 export const MAIL_NICKNAME_MAX = 64;

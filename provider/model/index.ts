@@ -10,5 +10,6 @@ export * from "./authenticator";
 export * from "./pilotGroup";
 export * from "./check";
 export * from "./changes";
+export * from "./externalChange";
 export * from "./cloud";
 export * from "./eligibility";

@@ -42,6 +42,8 @@ export interface RegistrationCampaignArgs {
   onDelete?: OnDelete;
   /** Provider-only: the preview check's findings fail the preview instead of warning. */
   strictEligibility?: boolean;
+  /** Provider-only: an update that would overwrite settings changed outside the stack fails. */
+  failOnExternalChange?: boolean;
 }
 
 export interface AuthenticatorIncludeTargetArgs {
@@ -76,6 +78,8 @@ export interface AuthenticatorPolicyArgs {
   isSoftwareOathEnabled?: boolean;
   featureSettings?: AuthenticatorFeatureSettingsArgs;
   onDelete?: OnDelete;
+  /** Provider-only: an update that would overwrite settings changed outside the stack fails. */
+  failOnExternalChange?: boolean;
 }
 
 export interface PilotGroupArgs {
@@ -115,6 +119,8 @@ export interface CampaignInputs extends CampaignSettings {
   onDelete: OnDelete;
   /** Absent = false (warnings only); never sent to Graph. */
   strictEligibility?: boolean;
+  /** Absent = false (an update overwrites external changes with a warning); never compared. */
+  failOnExternalChange?: boolean;
 }
 
 export interface AuthenticatorIncludeTarget {
@@ -157,6 +163,8 @@ export interface AuthenticatorSettings {
 
 export interface AuthenticatorInputs extends AuthenticatorSettings {
   onDelete: OnDelete;
+  /** Absent = false (an update overwrites external changes with a warning); never compared. */
+  failOnExternalChange?: boolean;
 }
 
 /** Canonical PilotGroup inputs. `members`/`owners` absent = membership not managed. */

@@ -38,6 +38,14 @@ export interface AuthenticatorPolicyArgs {
     companionAppAllowedState?: pulumi.Input<FeatureSettingInput>;
   }>;
   onDelete?: pulumi.Input<"restore" | "retain">;
+  /**
+   * When an update would overwrite settings changed outside this stack since it last applied or
+   * refreshed them (another stack, a script, the portal), fail before writing anything, naming
+   * each change (last applied → live), instead of overwriting them with a warning. Default false.
+   * Provider-only: never sent to Graph, never a diff (changing it alone writes nothing), not an
+   * output. A preview does not read the tenant; `pulumi preview --refresh` shows such changes.
+   */
+  failOnExternalChange?: pulumi.Input<boolean>;
 }
 
 export class AuthenticatorPolicy extends pulumi.dynamic.Resource {

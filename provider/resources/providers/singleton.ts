@@ -3,23 +3,34 @@
 // the tenant's settings, keeps them as `originalSettings`, and applies the declaration only where
 // it differs (adopting identical settings writes nothing). Delete restores `originalSettings`
 // unless `onDelete: "retain"`. The id holds the tenant id, and a tenant change is a replacement.
+//
+// Settings changed outside the stack (another stack, a script, the portal) are never overwritten
+// silently: a create that replaces what it adopts warns old → new, and so does an update that
+// replaces values changed since the stack last applied or refreshed them; with
+// `failOnExternalChange: true` such an update fails before any write (model/externalChange.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import {
   checkArgs,
   describeChanges,
   describeOverwrites,
   diffResult,
+  ExternalChangeError,
+  formatChange,
   formatOverwriteWarning,
   parseArgs,
   PROVIDER_ONLY_ARGUMENTS,
   toCheckFailures,
+  UPDATE_SETTING_ARGUMENTS,
   type GraphVersion,
   type InputsByKind,
   type SettingsByKind,
 } from "../../model";
 import type { GraphClient } from "../../graph";
 import * as context from "./context";
-import { argumentsOf, withoutProvider } from "./props";
+import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
+
+/** Waits before each re-read that confirms an external change (1 + 2 + 4 s > the ~5 s lag). */
+const STALE_READ_RECHECK_SECONDS = [1, 2, 4];
 
 export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
 
@@ -51,7 +62,9 @@ type Outputs<K extends SingletonKind> = InputsByKind[K] & {
 /** What lives in Graph: the inputs without the provider-only arguments. */
 function settingsOf<K extends SingletonKind>(inputs: InputsByKind[K]): SettingsByKind[K] {
   const settings: Record<string, unknown> = { ...inputs };
-  for (const name of PROVIDER_ONLY_ARGUMENTS) delete settings[name];
+  for (const name of [...PROVIDER_ONLY_ARGUMENTS, ...UPDATE_SETTING_ARGUMENTS]) {
+    delete settings[name];
+  }
   return settings as unknown as SettingsByKind[K];
 }
 
@@ -92,6 +105,45 @@ export function singletonProvider<K extends SingletonKind>(
       originalSettings,
     }) as unknown as Outputs<K>;
 
+  /**
+   * Writes the declared settings. When the write fails, its answer may have been lost with the
+   * write carried out (a timeout, a reset, retries run out): the settings are read back and the
+   * error carries them as the resource's state (the engine records `id` and `properties`), so the
+   * state never claims settings the tenant no longer has, and a create keeps the settings it found
+   * as originalSettings for destroy. A read right after a write may still answer the old settings
+   * (§4.8, ~5 s on policies), so it is repeated while it does not show the write.
+   */
+  async function writeOrRecord(
+    graph: GraphClient,
+    inputs: InputsByKind[K],
+    version: GraphVersion,
+    record: { id: string; tenantId: string; originalSettings: SettingsByKind[K]; provider: unknown },
+  ): Promise<SettingsByKind[K]> {
+    try {
+      return await spec.write(graph, settingsOf(inputs), version);
+    } catch (err) {
+      let now: SettingsByKind[K] | undefined;
+      for (const delaySeconds of [0, 1, 2, 4]) {
+        await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+        try {
+          now = await spec.read(graph, version);
+        } catch {
+          throw err;
+        }
+        if (describeChanges(spec.kind, inputs, now).length === 0) break;
+      }
+      const message = (err as Error).message;
+      throw Object.assign(new Error(message), {
+        id: record.id,
+        properties: {
+          ...outputs(now as SettingsByKind[K], inputs, record.tenantId, record.originalSettings),
+          [PROVIDER_KEY]: record.provider,
+        },
+        reasons: [message],
+      });
+    }
+  }
+
   return {
     async check(_olds, news) {
       context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
@@ -117,9 +169,26 @@ export function singletonProvider<K extends SingletonKind>(
       const tenantId = await context.tenantId();
       const version = spec.version(settingsOf(inputs));
       const original = await spec.read(graph, version);
+      const changes = describeChanges(spec.kind, inputs, original);
+      // Adopting settings someone else wrote (another stack, the portal) and replacing them is
+      // never silent. failOnExternalChange does not apply: everything adopted is external.
+      if (changes.length > 0) {
+        context.warn(
+          `${spec.kind}: adopting ${spec.subject}, whose settings differ from the declaration (the tenant's defaults, or values another stack, a script or the portal wrote); ` +
+            `this create overwrites them: ${changes.map(formatChange).join("; ")}. ` +
+            (inputs.onDelete === "retain"
+              ? `onDelete is "retain": destroying the resource leaves the tenant as it is then.`
+              : `The settings found are kept as originalSettings and restored on destroy.`),
+        );
+      }
       const stored =
-        describeChanges(spec.kind, inputs, original).length > 0
-          ? await spec.write(graph, settingsOf(inputs), version)
+        changes.length > 0
+          ? await writeOrRecord(graph, inputs, version, {
+              id: `${tenantId}/${spec.name}`,
+              tenantId,
+              originalSettings: original,
+              provider: props[PROVIDER_KEY],
+            })
           : original;
       return {
         id: `${tenantId}/${spec.name}`,
@@ -146,18 +215,42 @@ export function singletonProvider<K extends SingletonKind>(
       };
     },
 
-    async update(_id, olds, news) {
+    async update(id, olds, news) {
       const recorded = olds as unknown as Outputs<K>;
       const inputs = parseArgs(spec.kind, withoutProvider(news));
       const graph = context.graph();
       const version = spec.version(settingsOf(inputs));
-      const actual = await spec.read(graph, version);
-      const overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
+      let actual = await spec.read(graph, version);
+      let overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
+      if (overwrites.length > 0 && inputs.failOnExternalChange === true) {
+        // A read soon after a write may still answer the settings from before it (graph-contract
+        // §4.8: ~5 s observed on policies), which would look like an external change: before
+        // failing, re-read until the difference has outlived that window.
+        for (const seconds of STALE_READ_RECHECK_SECONDS) {
+          await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+          actual = await spec.read(graph, version);
+          overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
+          if (overwrites.length === 0) break;
+        }
+      }
+      if (overwrites.length > 0 && inputs.failOnExternalChange === true) {
+        // Fail before any write, naming what changed outside: recorded (last applied) → live.
+        const overwritten = new Set(overwrites.map((change) => change.property));
+        const external = describeChanges(spec.kind, recorded, actual).filter((change) =>
+          overwritten.has(change.property),
+        );
+        throw new ExternalChangeError(spec.kind, external, overwrites);
+      }
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
       const stored =
         describeChanges(spec.kind, inputs, actual).length > 0
-          ? await spec.write(graph, settingsOf(inputs), version)
+          ? await writeOrRecord(graph, inputs, version, {
+              id,
+              tenantId: recorded.tenantId,
+              originalSettings: fillMissing(recorded.originalSettings, actual),
+              provider: news[PROVIDER_KEY],
+            })
           : actual;
       return {
         outs: outputs(
