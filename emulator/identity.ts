@@ -51,6 +51,8 @@ const OTHER_RESOURCES = [
 const ACCESS_TOKEN_LIFETIME_S = 3599;
 const CLOCK_SKEW_S = 300;
 const RESERVED_TENANTS = new Set(["common", "organizations", "consumers"]);
+/** Issued tokens kept for issuedAccessTokens(): a bound, so long fault campaigns stay small. */
+const MAX_ISSUED_TOKENS_KEPT = 10_000;
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -178,6 +180,8 @@ export class IdentityProvider {
   private federationKid?: string;
   private federation?: SigningKey;
   private readonly verifiedTokens = new Map<string, AuthenticationResult & { ok: true }>();
+  /** Access tokens the token endpoint handed out, newest last (leak tests scan for them). */
+  private readonly issued: string[] = [];
   private readonly issuerKeys = new Map<string, { keys: KeyObject[]; fetched: number }>();
 
   constructor(private readonly options: IdentityProviderOptions) {
@@ -201,6 +205,11 @@ export class IdentityProvider {
 
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
+  }
+
+  /** The access tokens the token endpoint issued (the last MAX_ISSUED_TOKENS_KEPT). */
+  issuedAccessTokens(): string[] {
+    return [...this.issued];
   }
 
   /** name → {clientId, clientSecret}, in tenant-file order. */
@@ -587,6 +596,8 @@ export class IdentityProvider {
 
       const resource = this.resourceOf(form.get("scope"));
       const accessToken = await this.issueAccessToken(app.app.clientId, { resource, appidacr });
+      this.issued.push(accessToken);
+      if (this.issued.length > MAX_ISSUED_TOKENS_KEPT) this.issued.shift();
       return {
         status: 200,
         headers: tokenHeaders(correlationId),

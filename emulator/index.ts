@@ -93,6 +93,8 @@ export interface RunningEmulator {
   ): Promise<string>;
   /** The emulator's OIDC issuer URL (for federated credentials). */
   readonly federationIssuer: string;
+  /** Every access token the token endpoint issued so far (the last 10,000), oldest first. */
+  issuedAccessTokens(): string[];
   /** Signs an access token directly (tests: expired tokens, other audiences). */
   issueAccessToken(
     appName: string,
@@ -171,6 +173,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     get federationIssuer() {
       return server.identity.federationIssuer();
     },
+    issuedAccessTokens: () => server.identity.issuedAccessTokens(),
     issueAccessToken: (appName, tokenOptions) =>
       server.identity.issueAccessToken(appOf(appName).clientId, tokenOptions),
   };

@@ -1,0 +1,173 @@
+// The exact Microsoft Graph application permissions each command and each resource operation
+// needs: one table, read by the README's permission table check, by the least-privilege tests
+// (an app holding exactly the set works; one permission less fails) and by the 403 hint, which
+// names the broader permissions that also grant a refused call. Sources: graph-contract.md §1.2,
+// §3.2, §4.1–§4.7, §5.2, §6.1 and the Microsoft Graph API reference pages they cite.
+
+export const POLICY_READ = "Policy.Read.AuthenticationMethod";
+export const POLICY_WRITE = "Policy.ReadWrite.AuthenticationMethod";
+export const GROUP_MEMBER_READ = "GroupMember.Read.All";
+export const GROUP_MEMBER_WRITE = "GroupMember.ReadWrite.All";
+export const GROUP_WRITE = "Group.ReadWrite.All";
+export const USER_READ = "User.Read.All";
+export const AUDIT_READ = "AuditLog.Read.All";
+
+export type Permission =
+  | typeof POLICY_READ
+  | typeof POLICY_WRITE
+  | typeof GROUP_MEMBER_READ
+  | typeof GROUP_MEMBER_WRITE
+  | typeof GROUP_WRITE
+  | typeof USER_READ
+  | typeof AUDIT_READ;
+
+/**
+ * For each least-privileged permission a call names, the broader permissions of this table that
+ * Graph also accepts for it (the "higher privileged" column of each API page): a ReadWrite
+ * permission grants the reads of its family, Group.ReadWrite.All grants member reads and writes.
+ */
+export const GRANTED_ALSO_BY: Readonly<Record<Permission, readonly Permission[]>> = {
+  [POLICY_READ]: [POLICY_WRITE],
+  [POLICY_WRITE]: [],
+  [GROUP_MEMBER_READ]: [GROUP_MEMBER_WRITE, GROUP_WRITE],
+  [GROUP_MEMBER_WRITE]: [GROUP_WRITE],
+  [GROUP_WRITE]: [],
+  [USER_READ]: [],
+  [AUDIT_READ]: [],
+};
+
+/** Whether holding `held` lets a call that names `needed` through. */
+export function grants(held: string, needed: string): boolean {
+  if (held === needed) return true;
+  const broader = GRANTED_ALSO_BY[needed as Permission] as readonly string[] | undefined;
+  return broader !== undefined && broader.includes(held);
+}
+
+/** The 403 hint's list: the permission a call needs, then what else of this table grants it. */
+export function describeNeededPermission(permission: string): string {
+  const broader = GRANTED_ALSO_BY[permission as Permission] ?? [];
+  if (broader.length === 0) return permission;
+  return `${permission} (or ${broader.join(" or ")}, which include${broader.length === 1 ? "s" : ""} it)`;
+}
+
+export type ResourceName = "RegistrationCampaign" | "AuthenticatorPolicy" | "PilotGroup";
+export type EngineOperation = "preview" | "refresh" | "up" | "destroy";
+export type CommandName = "drift" | "preview-summary" | "impact" | "report" | "export";
+
+export interface PermissionEntry {
+  /** What the entry is about, as the README's table names it. */
+  feature: string;
+  /** Every permission the command or operation cannot work without, least privileged. */
+  required: readonly Permission[];
+  /**
+   * Permissions needed only in some cases, each with the case; without them the command fails
+   * in that case (or, where `degrades` says so, works with less detail and warns).
+   */
+  conditional?: readonly { permission: Permission; when: string; degrades?: boolean }[];
+  /** Said after the permissions in the README's table. */
+  note?: string;
+}
+
+const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, PermissionEntry> => ({
+  // check and diff run on the inputs alone: the tenant id comes from the settings.
+  preview: { feature: `${name} preview`, required: [] },
+  refresh: { feature: `${name} refresh`, required: [POLICY_READ] },
+  // create and update read the settings first (adoption, the overwrite warning), then PATCH.
+  up: { feature: `${name} up`, required: [POLICY_WRITE] },
+  // destroy PATCHes the original settings back.
+  destroy: { feature: `${name} destroy`, required: [POLICY_WRITE] },
+});
+
+/** The engine operations of each resource. */
+export const RESOURCE_PERMISSIONS: Readonly<
+  Record<ResourceName, Record<EngineOperation, PermissionEntry>>
+> = {
+  RegistrationCampaign: SINGLETON_OPERATIONS("RegistrationCampaign"),
+  AuthenticatorPolicy: SINGLETON_OPERATIONS("AuthenticatorPolicy"),
+  PilotGroup: {
+    preview: { feature: "PilotGroup preview", required: [] },
+    // GET /groups/{id}, its members and owners (§4.2, §4.6).
+    refresh: { feature: "PilotGroup refresh", required: [GROUP_MEMBER_READ] },
+    // The mailNickname look-up, POST /groups, PATCH, members and owners through $batch (§4.1–§4.5):
+    // Group.ReadWrite.All grants each; UPNs are resolved through /users (§4.7).
+    up: {
+      feature: "PilotGroup up",
+      required: [GROUP_WRITE],
+      conditional: [
+        { permission: USER_READ, when: "members or owners are named by user principal name" },
+      ],
+    },
+    // DELETE /groups/{id} accepts Group.ReadWrite.All only (§4.3).
+    destroy: { feature: "PilotGroup destroy", required: [GROUP_WRITE] },
+  },
+};
+
+/** The `entra-nudge` commands. */
+export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, PermissionEntry>> = {
+  drift: {
+    feature: "entra-nudge drift",
+    required: [],
+    conditional: [
+      { permission: POLICY_READ, when: "the stack declares a campaign or an Authenticator policy" },
+      {
+        permission: GROUP_MEMBER_READ,
+        when: "it declares a PilotGroup, or a difference names a group",
+      },
+      { permission: USER_READ, when: "a difference names a user" },
+    ],
+  },
+  "preview-summary": {
+    feature: "entra-nudge preview-summary",
+    required: [],
+    note: "none with `--offline`",
+    conditional: [
+      { permission: POLICY_READ, when: "the preview adopts a campaign or Authenticator policy" },
+      { permission: GROUP_MEMBER_READ, when: "a change names a group" },
+      { permission: USER_READ, when: "a change names a user" },
+    ],
+  },
+  impact: {
+    feature: "entra-nudge impact",
+    required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
+  },
+  report: {
+    feature: "entra-nudge report",
+    required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
+  },
+  export: {
+    feature: "entra-nudge export",
+    required: [POLICY_READ],
+    conditional: [
+      { permission: GROUP_MEMBER_READ, when: "a target is a group", degrades: true },
+      { permission: USER_READ, when: "a target is a user", degrades: true },
+    ],
+  },
+};
+
+/** Every permission an entry can need: required first, then the conditional ones. */
+export function allPermissions(entry: PermissionEntry): Permission[] {
+  return [...new Set([...entry.required, ...(entry.conditional ?? []).map((c) => c.permission)])];
+}
+
+/** The README's table rows: feature, then the permissions (conditional ones with their case). */
+export function permissionTableRows(): { feature: string; permissions: string }[] {
+  const describe = (entry: PermissionEntry): string => {
+    const parts = entry.required.map((p) => `\`${p}\``);
+    for (const c of entry.conditional ?? []) {
+      const without = c.degrades ? "; without it, bare ids and a warning" : "";
+      parts.push(`\`${c.permission}\` (when ${c.when}${without})`);
+    }
+    if (entry.note) parts.push(entry.note);
+    return parts.length > 0 ? parts.join(", ") : "none (no Graph call)";
+  };
+  const rows: { feature: string; permissions: string }[] = [];
+  for (const [resource, operations] of Object.entries(RESOURCE_PERMISSIONS)) {
+    for (const [operation, entry] of Object.entries(operations)) {
+      rows.push({ feature: `\`${resource}\` ${operation}`, permissions: describe(entry) });
+    }
+  }
+  for (const [command, entry] of Object.entries(COMMAND_PERMISSIONS)) {
+    rows.push({ feature: `\`entra-nudge ${command}\``, permissions: describe(entry) });
+  }
+  return rows;
+}
