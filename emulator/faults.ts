@@ -34,6 +34,27 @@ export interface FaultSpec {
   message?: string;
   /** Remove every fault. */
   clear?: boolean;
+  /**
+   * Answer with this raw text instead of Graph's answer (malformed, HTML, wrong types...), with
+   * `status` (default 200, any of 200–599) and `contentType` (default Graph's JSON type).
+   */
+  body?: string;
+  /** The Content-Type of the answer (with `body`, or to relabel the real answer). */
+  contentType?: string;
+  /** Send only the first N bytes of the answer's body, then drop the connection. */
+  truncateBytes?: number;
+  /** Grow the real JSON answer by this many bytes (an unknown property): an oversized answer. */
+  padBytes?: number;
+}
+
+/** A hand-made answer (FaultSpec body / contentType / truncateBytes / padBytes). */
+export interface FaultAnswer {
+  /** With `body`: the status to answer with (the real one otherwise). */
+  status?: number;
+  body?: string;
+  contentType?: string;
+  truncateBytes?: number;
+  padBytes?: number;
 }
 
 /** What to do with one request. */
@@ -43,12 +64,16 @@ export interface FaultAction {
   /** The error to answer with after the delay; none means answer normally. */
   error?: GraphHttpError;
   status?: number;
+  /** Answer (or reshape the real answer) as this says, instead of an error envelope. */
+  answer?: FaultAnswer;
 }
 
 interface ActiveFault {
   spec: FaultSpec;
   remaining: number;
   random?: () => number;
+  /** How many requests this fault has hit so far (the fault campaign's count per kind). */
+  fired: number;
 }
 
 export interface FaultTarget {
@@ -74,6 +99,7 @@ export class FaultInjector {
     this.faults.push({
       spec: { ...spec },
       remaining: spec.count ?? Infinity,
+      fired: 0,
       random: spec.rate !== undefined ? seededRandom(spec.seed ?? 1) : undefined,
     });
   }
@@ -82,11 +108,12 @@ export class FaultInjector {
     this.faults = [];
   }
 
-  /** The faults still armed, as they were given, with how many failures each has left. */
-  list(): (FaultSpec & { remaining: number | null })[] {
+  /** The faults still armed, as they were given, with how many failures each has left and made. */
+  list(): (FaultSpec & { remaining: number | null; fired: number })[] {
     return this.faults.map((f) => ({
       ...f.spec,
       remaining: Number.isFinite(f.remaining) ? f.remaining : null,
+      fired: f.fired,
     }));
   }
 
@@ -103,8 +130,11 @@ export class FaultInjector {
         status = statuses[Math.floor(fault.random() * statuses.length)];
       }
       fault.remaining -= 1;
+      fault.fired += 1;
       if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
       const reset = fault.spec.reset === true;
+      const answer = answerOf(fault.spec);
+      if (answer && !reset) return { delayMs: fault.spec.delayMs ?? 0, reset, answer };
       return {
         delayMs: fault.spec.delayMs ?? 0,
         reset,
@@ -127,10 +157,27 @@ function matches(spec: FaultSpec, target: FaultTarget): boolean {
   return !target.batchEnvelope || prefix.includes("$batch");
 }
 
+function answerOf(spec: FaultSpec): FaultAnswer | undefined {
+  const { body, contentType, truncateBytes, padBytes } = spec;
+  if ([body, contentType, truncateBytes, padBytes].every((v) => v === undefined)) return undefined;
+  return {
+    status: body === undefined ? undefined : (spec.status ?? 200),
+    body,
+    contentType,
+    truncateBytes,
+    padBytes,
+  };
+}
+
 function validate(spec: FaultSpec): void {
   const isStatus = (s: unknown) =>
     Number.isInteger(s) && (s as number) >= 400 && (s as number) <= 599;
-  if (spec.status !== undefined && !isStatus(spec.status)) {
+  const isAnswerStatus = (s: unknown) =>
+    Number.isInteger(s) && (s as number) >= 200 && (s as number) <= 599;
+  if (spec.body !== undefined && spec.status !== undefined && !isAnswerStatus(spec.status)) {
+    throw new Error(`"status" with "body" must be 200-599, got ${JSON.stringify(spec.status)}.`);
+  }
+  if (spec.body === undefined && spec.status !== undefined && !isStatus(spec.status)) {
     throw new Error(
       `"status" must be an HTTP error status (400-599), got ${JSON.stringify(spec.status)}.`,
     );
@@ -165,7 +212,13 @@ function validate(spec: FaultSpec): void {
       throw new Error(`"${key}" must be a non-negative number.`);
     }
   }
-  for (const key of ["method", "pathPrefix", "code", "message"] as const) {
+  for (const key of ["truncateBytes", "padBytes"] as const) {
+    const v = spec[key];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) {
+      throw new Error(`"${key}" must be a non-negative integer.`);
+    }
+  }
+  for (const key of ["method", "pathPrefix", "code", "message", "body", "contentType"] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== "string") {
       throw new Error(`"${key}" must be a string.`);
     }
@@ -177,10 +230,11 @@ function validate(spec: FaultSpec): void {
     spec.status !== undefined ||
     spec.rate !== undefined ||
     spec.reset === true ||
-    spec.delayMs !== undefined;
+    spec.delayMs !== undefined ||
+    answerOf(spec) !== undefined;
   if (!acts) {
     throw new Error(
-      `A fault needs "status", "rate", "reset" or "delayMs" (or {"clear": true} to remove all).`,
+      `A fault needs "status", "rate", "reset", "delayMs" or an answer ("body", "contentType", "truncateBytes", "padBytes"), or {"clear": true} to remove all.`,
     );
   }
 }

@@ -15,7 +15,7 @@ import {
   type BatchStepResult,
 } from "./batch.js";
 import { GraphHttpError, errorEnvelope } from "./errors.js";
-import { FaultInjector, type FaultAction, type FaultSpec } from "./faults.js";
+import { FaultInjector, type FaultAction, type FaultAnswer, type FaultSpec } from "./faults.js";
 import {
   EstsError,
   IdentityProvider,
@@ -98,7 +98,13 @@ const AGS_DIAGNOSTIC = JSON.stringify({
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_LOG_ENTRIES = 100_000;
 
-type Outcome = { status: number; headers: Record<string, string>; body?: unknown };
+type Outcome = {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+  /** A fault's hand-made or reshaped answer (raw body, truncation). */
+  answer?: FaultAnswer;
+};
 
 interface CallContext {
   requestId: string;
@@ -383,6 +389,7 @@ export class EmulatorServer {
       outcome.status,
       { ...graphHeaders(requestId, clientRequestId), ...outcome.headers },
       outcome.body,
+      outcome.answer,
     );
   }
 
@@ -428,6 +435,17 @@ export class EmulatorServer {
         log(fault.error.status);
         return errorOutcome(fault.error);
       }
+      if (fault.answer?.body !== undefined) {
+        const status = fault.answer.status ?? 200;
+        log(status);
+        const type = fault.answer.contentType ?? GRAPH_JSON;
+        return {
+          status,
+          headers: { "Content-Type": type },
+          body: fault.answer.body,
+          answer: fault.answer,
+        };
+      }
     }
 
     const decision = this.throttle.check({
@@ -469,11 +487,15 @@ export class EmulatorServer {
         : {}),
       ...(response.headers ?? {}),
     };
-    return {
-      status: response.status,
-      headers,
-      body: response.status === 204 ? undefined : response.body,
-    };
+    let responseBody = response.status === 204 ? undefined : response.body;
+    const answer = fault?.answer;
+    if (answer?.padBytes && isPlainObject(responseBody)) {
+      // An oversized answer: an annotation-like property clients must skip (OData ignores unknown
+      // instance annotations).
+      responseBody = { ...responseBody, "@emulator.padding": "x".repeat(answer.padBytes) };
+    }
+    if (answer?.contentType) headers["Content-Type"] = answer.contentType;
+    return { status: response.status, headers, body: responseBody, ...(answer ? { answer } : {}) };
   }
 
   /** Waits out a fault's delay; "reset" when it drops the connection. */
@@ -526,6 +548,21 @@ export class EmulatorServer {
       if ((await this.applyFault(envelopeFault)) === "reset") return resetConnection(req.socket);
       if (envelopeFault.error) return respondError(envelopeFault.error);
     }
+    const envelopeAnswer = envelopeFault?.answer;
+    if (envelopeAnswer?.body !== undefined) {
+      const status = envelopeAnswer.status ?? 200;
+      this.record({
+        method: "POST",
+        path: logPath,
+        status,
+        clientId: ctx.caller.clientId,
+        time: ctx.time,
+        requestId: ctx.requestId,
+      });
+      const type = envelopeAnswer.contentType ?? GRAPH_JSON;
+      const headers = { ...graphHeaders(ctx.requestId, ctx.clientRequestId), "Content-Type": type };
+      return this.send(res, status, headers, envelopeAnswer.body, envelopeAnswer);
+    }
 
     let steps: BatchStep[];
     try {
@@ -577,11 +614,14 @@ export class EmulatorServer {
         { logPath: `/${version}${path}`, rawQuery: step.rawQuery, batchEnvelope: false },
       );
       if (outcome === "reset") throw new ConnectionReset();
+      // A fault's raw body inside a batch: embedded as JSON when it parses, else as a string.
+      const stepBody =
+        outcome.answer?.body !== undefined ? parseOrText(outcome.answer.body) : outcome.body;
       return {
         id: step.id,
         status: outcome.status,
         headers: { "Cache-Control": "no-cache", "OData-Version": "4.0", ...outcome.headers },
-        ...(outcome.body !== undefined ? { body: outcome.body } : {}),
+        ...(stepBody !== undefined ? { body: stepBody } : {}),
       };
     };
 
@@ -611,11 +651,19 @@ export class EmulatorServer {
       requestId: ctx.requestId,
     });
     if (res.destroyed) return;
+    const envelopeBody =
+      envelopeAnswer?.padBytes !== undefined
+        ? { responses: results, "@emulator.padding": "x".repeat(envelopeAnswer.padBytes) }
+        : { responses: results };
     this.send(
       res,
       200,
-      { ...graphHeaders(ctx.requestId, ctx.clientRequestId), "Content-Type": GRAPH_JSON },
-      { responses: results },
+      {
+        ...graphHeaders(ctx.requestId, ctx.clientRequestId),
+        "Content-Type": envelopeAnswer?.contentType ?? GRAPH_JSON,
+      },
+      envelopeBody,
+      envelopeAnswer,
     );
   }
 
@@ -824,16 +872,28 @@ export class EmulatorServer {
     status: number,
     headers: Record<string, string>,
     body: unknown,
+    answer?: FaultAnswer,
   ): void {
     if (res.destroyed || res.headersSent) return;
     res.statusCode = status;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    // Text bodies (e.g. `/$count` as text/plain) go as they are; everything else is JSON.
-    const text = typeof body === "string" && !/json/i.test(String(res.getHeader("Content-Type")));
+    // Text bodies (e.g. `/$count` as text/plain) go as they are; everything else is JSON. A
+    // fault's raw body goes as it is, whatever its Content-Type claims.
+    const text =
+      typeof body === "string" &&
+      (answer?.body !== undefined || !/json/i.test(String(res.getHeader("Content-Type"))));
     const payload =
       body === undefined || status === 204 || status === 304
         ? undefined
         : Buffer.from(text ? (body as string) : JSON.stringify(body));
+    if (payload && answer?.truncateBytes !== undefined && answer.truncateBytes < payload.length) {
+      // Announce the whole length, send a part, drop the connection: a body cut off in transit.
+      res.setHeader("Content-Length", payload.length);
+      res.write(payload.subarray(0, answer.truncateBytes), () =>
+        resetConnection(res.socket as Socket),
+      );
+      return;
+    }
     if (payload) res.setHeader("Content-Length", payload.length);
     else {
       res.removeHeader("Content-Type");
@@ -888,6 +948,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function isLoopback(address: string | undefined): boolean {

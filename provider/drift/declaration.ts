@@ -110,19 +110,37 @@ function checked(resources: StackResource[], where: string): DeclaredResource[] 
   });
 }
 
+/** The largest state file read: the limit `pulumi stack export` is read up to (stack.ts). */
+const MAX_STATE_FILE_BYTES = 256 * 1024 * 1024;
+
 /** Reads a `pulumi stack export` file. Settings then come from the environment only. */
 export function declarationFromFile(file: string, cwd: string): Declaration {
   const absolute = path.resolve(cwd, file);
   let text: string;
   try {
+    // Checked before reading: a directory or a huge file (a wrong path, a log) gets a sentence,
+    // not an EISDIR or an out-of-memory crash.
+    const stat = fs.statSync(absolute);
+    if (stat.isDirectory()) {
+      throw new ReportError("input", `${file} is a directory, not a file. ${EXPORT_HINT}`);
+    }
+    if (stat.size > MAX_STATE_FILE_BYTES) {
+      throw new ReportError(
+        "input",
+        `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${MAX_STATE_FILE_BYTES / 1024 / 1024} MB a stack export is read up to: check that it is the right file. ${EXPORT_HINT}`,
+      );
+    }
     text = fs.readFileSync(absolute, "utf8");
   } catch (err) {
+    if (err instanceof ReportError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReportError(
       "input",
       code === "ENOENT"
         ? `${file} does not exist. ${EXPORT_HINT}`
-        : `${file} cannot be read: ${(err as Error).message}`,
+        : code === "EACCES" || code === "EPERM"
+          ? `${file} cannot be read by this user (permission denied).`
+          : `${file} cannot be read: ${(err as Error).message}`,
     );
   }
   return {

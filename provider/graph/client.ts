@@ -24,6 +24,7 @@ import {
   buildMiddleware,
   CallOptions,
   idempotentPostRetryOptions,
+  NOT_JSON_ERROR_CODE,
   TRANSPORT_ERROR_CODE,
   type MiddlewareSettings,
   type RetryEvent,
@@ -187,18 +188,7 @@ export class GraphClient {
     req = req.middlewareOptions(middlewareOptions);
     if (call.headers) req = req.headers(call.headers);
     try {
-      switch (call.method) {
-        case "GET":
-          return (await req.get()) as T;
-        case "POST":
-          return (await req.post(call.body)) as T;
-        case "PATCH":
-          return (await req.patch(call.body)) as T;
-        case "PUT":
-          return (await req.put(call.body)) as T;
-        case "DELETE":
-          return (await req.delete()) as T;
-      }
+      return answerOf<T>(call, await sendWith(req, call));
     } catch (err) {
       throw this.toError(call, err, callOptions.attempts);
     }
@@ -313,7 +303,9 @@ export class GraphClient {
     });
     const content = await new BatchRequestContent(steps).getContent();
     const version = calls[0].version ?? "v1.0";
-    const readOnly = calls.every((c) => c.method === "GET");
+    // A batch of calls that may each be repeated (reads, member adds that answer "already exists"
+    // the second time) may be repeated whole when its answer is lost (a reset, a timeout).
+    const repeatable = calls.every((c) => c.idempotent ?? c.method !== "POST");
     const raw = await this.request<unknown>({
       operation: `send a batch of ${calls.length} requests (${calls[0].operation}${calls.length > 1 ? ", …" : ""})`,
       method: "POST",
@@ -321,8 +313,8 @@ export class GraphClient {
       version,
       body: content,
       permission: calls[0].permission,
-      // A read-only batch can be repeated; a batch with writes is retried per item instead.
-      idempotent: readOnly,
+      // Its items' failures are retried per item (batch()); the whole POST only when repeatable.
+      idempotent: repeatable,
     });
     const byId = new Map<string, BatchAnswer>();
     const body = raw as { responses?: unknown };
@@ -374,6 +366,9 @@ export class GraphClient {
     if (err instanceof GraphRequestError) return err;
     if (err instanceof GraphError) {
       if (IDENTITY_ERROR_NAMES.has(err.code ?? "")) return signInError(call.operation, err);
+      if (err.code === NOT_JSON_ERROR_CODE) {
+        return malformedResponse(call.operation, describeRequest(call), err.message);
+      }
       if (err.code === TRANSPORT_ERROR_CODE || err.statusCode === -1) {
         return httpError({
           operation: call.operation,
@@ -385,10 +380,17 @@ export class GraphClient {
         });
       }
       if (err.statusCode >= 200 && err.statusCode < 300) {
+        // The body could not be read: invalid JSON, or cut off (undici says "terminated").
+        const problem =
+          err.code === "SyntaxError"
+            ? `the answer is not valid JSON (${err.message})`
+            : /^terminated$/i.test(err.message)
+              ? "the answer was cut off before its end (the connection closed early)"
+              : err.message;
         return malformedResponse(
           call.operation,
           describeRequest(call),
-          err.message,
+          problem,
           err.requestId ?? undefined,
         );
       }
@@ -431,6 +433,39 @@ interface BatchAnswer {
 }
 
 const RETRYABLE_IN_BATCH = new Set([429, 500, 502, 503, 504]);
+
+function sendWith(req: GraphRequest, call: GraphCall): Promise<unknown> {
+  switch (call.method) {
+    case "GET":
+      return req.get() as Promise<unknown>;
+    case "POST":
+      return req.post(call.body) as Promise<unknown>;
+    case "PATCH":
+      return req.patch(call.body) as Promise<unknown>;
+    case "PUT":
+      return req.put(call.body) as Promise<unknown>;
+    case "DELETE":
+      return req.delete() as Promise<unknown>;
+  }
+}
+
+/**
+ * Graph answers a read with a JSON object (an entity, or a collection page) and a write with an
+ * object or nothing (204). A bare string, number, list or null is something else answering.
+ */
+function answerOf<T>(call: GraphCall, body: unknown): T {
+  const isObject = typeof body === "object" && body !== null && !Array.isArray(body);
+  if (isObject || (body === undefined && call.method !== "GET")) return body as T;
+  const found =
+    body === undefined
+      ? "an empty answer"
+      : `the JSON ${Array.isArray(body) ? "list" : body === null ? "null" : typeof body}${body === null ? "" : ` ${JSON.stringify(body).slice(0, 40)}`}`;
+  throw malformedResponse(
+    call.operation,
+    describeRequest(call),
+    `${found} where Graph sends an object`,
+  );
+}
 
 function isAbsolute(path: string): boolean {
   return /^https:\/\//i.test(path);

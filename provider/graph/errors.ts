@@ -4,6 +4,8 @@
 // secret: it is built only from the call description, Graph's error envelope and the settings'
 // non-secret fields.
 
+import { describeNeededPermission } from "../permissions";
+
 /** The kind of failure, for code that reacts to it (drift reports errors, never drift). */
 export type GraphFailureKind =
   | "signIn" // the credential could not get a token
@@ -153,7 +155,9 @@ export function httpError(f: HttpFailure): GraphRequestError {
       ...common,
       kind: "transport",
       graphMessage: `${capitalize(f.transportError)} (${tries})`,
-      hint: "Check the network path to Microsoft Graph (proxy, firewall, DNS) and rerun; a rerun converges.",
+      hint: /TLS certificate/.test(f.transportError)
+        ? "Check entra-nudge:graphEndpoint (ENTRA_NUDGE_GRAPH_ENDPOINT) and any TLS-inspecting proxy on the way; for a private certificate authority (such as the emulator's) add its certificate with NODE_EXTRA_CA_CERTS. Nothing was sent to Graph."
+        : "Check the network path to Microsoft Graph (proxy, firewall, DNS) and rerun; a rerun converges.",
     });
   }
   const base = { ...common, status: f.status, code: f.code, graphMessage: f.graphMessage };
@@ -175,7 +179,7 @@ export function httpError(f: HttpFailure): GraphRequestError {
     return new GraphRequestError({
       ...base,
       kind: "forbidden",
-      hint: `The app needs the Microsoft Graph application permission ${f.permission}: add it under App registrations → API permissions → Microsoft Graph → Application permissions, then grant admin consent.`,
+      hint: `The app needs the Microsoft Graph application permission ${describeNeededPermission(f.permission)}: add it under App registrations → API permissions → Microsoft Graph → Application permissions, then grant admin consent (README, "Using a real tenant", lists what each command needs).`,
     });
   }
   if (f.status === 404) {

@@ -1,5 +1,6 @@
 // Typed calls for security groups and their members and owners (graph-contract.md §4).
 import type { DirectoryObject, Group } from "@microsoft/microsoft-graph-types";
+import { checkDirectoryObjectAnswer, unreadable } from "./answers";
 import type { BatchOutcome, GraphCall, GraphClient } from "./client";
 import { GraphRequestError } from "./errors";
 import { keySegment, stringLiteral } from "./odata";
@@ -56,8 +57,8 @@ export function createSecurityGroup(graph: GraphClient, group: NewSecurityGroup)
   });
 }
 
-export function getGroup(graph: GraphClient, id: string): Promise<Group> {
-  return graph.request<Group>({
+export async function getGroup(graph: GraphClient, id: string): Promise<Group> {
+  const group = await graph.request<Group>({
     operation: `read the group ${id}`,
     method: "GET",
     path: `/groups/${keySegment(id)}`,
@@ -65,6 +66,8 @@ export function getGroup(graph: GraphClient, id: string): Promise<Group> {
     permission: GROUP_READ,
     target: `the group ${id}`,
   });
+  checkDirectoryObjectAnswer(group, `read the group ${id}`, `GET /v1.0/groups/${id}`);
+  return group;
 }
 
 /** Groups whose mailNickname equals the given one (not unique for security groups, §4.1). */
@@ -119,14 +122,20 @@ export async function listRelationship(
   groupId: string,
   relationship: Relationship,
 ): Promise<RelationshipMember[]> {
+  const operation = `list the ${relationship} of the group ${groupId}`;
   const items = await graph.all<DirectoryObject & { userPrincipalName?: string | null }>({
-    operation: `list the ${relationship} of the group ${groupId}`,
+    operation,
     method: "GET",
     path: `/groups/${keySegment(groupId)}/${relationship}`,
     query: { $select: "id,userPrincipalName", $top: 999 },
     permission: MEMBER_READ,
     target: `the group ${groupId}`,
   });
+  for (const item of items) {
+    checkDirectoryObjectAnswer(item, operation, `GET /v1.0/groups/${groupId}/${relationship}`, [
+      "userPrincipalName",
+    ]);
+  }
   return items.map((o) => ({
     id: (o.id as string).toLowerCase(),
     ...(o.userPrincipalName ? { userPrincipalName: o.userPrincipalName } : {}),
@@ -250,22 +259,33 @@ export async function transitiveUsersOfGroups(
       }
       throw failed.error;
     }
+    checkDirectoryObjectAnswer(group.body, calls[2 * i].operation, `GET /v1.0/groups/${id}`, [
+      "displayName",
+    ]);
+    const page = members.body?.value;
+    if (!Array.isArray(page)) {
+      throw unreadable(calls[2 * i + 1].operation, `GET /v1.0/groups/${id}/transitiveMembers`, [
+        "value is not a list",
+      ]);
+    }
     const found: GroupUsers = {
       id,
       ...(group.body.displayName ? { displayName: group.body.displayName } : {}),
       userIds: new Set(),
     };
-    for (const user of members.body.value ?? []) {
-      if (user.id) found.userIds.add(user.id.toLowerCase());
+    for (const user of page) {
+      if (typeof user?.id === "string") found.userIds.add(user.id.toLowerCase());
     }
-    onPage(members.body.value?.length ?? 0);
+    onPage(page.length);
     result.set(id, found);
     const next = members.body["@odata.nextLink"];
     if (typeof next === "string") more.push({ group: found, next, call: calls[2 * i + 1] });
   });
   for (const { group, next, call } of more) {
     for await (const page of graph.pages<{ id?: string | null }>({ ...call, path: next })) {
-      for (const user of page) if (user.id) group.userIds.add(user.id.toLowerCase());
+      for (const user of page) {
+        if (typeof user?.id === "string") group.userIds.add(user.id.toLowerCase());
+      }
       onPage(page.length);
     }
   }
@@ -277,8 +297,8 @@ export async function transitiveUsersOfGroups(
  * users. Returns a map from each id as given to the group; ids that do not exist (a deleted group a
  * policy still names) are absent from the map. Other failures throw.
  */
-export function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string, Group>> {
-  return graph.lookUp<Group>(ids, (id) => ({
+export async function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string, Group>> {
+  const found = await graph.lookUp<Group>(ids, (id) => ({
     operation: `read the group ${id}`,
     method: "GET",
     path: `/groups/${keySegment(id)}`,
@@ -286,4 +306,8 @@ export function getGroups(graph: GraphClient, ids: string[]): Promise<Map<string
     permission: GROUP_READ,
     target: `the group ${id}`,
   }));
+  for (const [id, group] of found) {
+    checkDirectoryObjectAnswer(group, `read the group ${id}`, `GET /v1.0/groups/${id}`);
+  }
+  return found;
 }

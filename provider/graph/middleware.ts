@@ -21,6 +21,8 @@ import {
 
 /** Error code of a timeout or connection failure, in the stand-in response and thrown errors. */
 export const TRANSPORT_ERROR_CODE = "EntraNudgeTransportFailure";
+/** Error code of a successful answer that is not JSON (an HTML page from a proxy, plain text). */
+export const NOT_JSON_ERROR_CODE = "EntraNudgeAnswerNotJson";
 /** Marks the stand-in response, so that a retry is reported as what it was, not as a 503. */
 const TRANSPORT_FAILURE_HEADER = "x-entra-nudge-transport-failure";
 
@@ -74,6 +76,27 @@ export class TransportFailure extends Error {
   }
 }
 
+// Node.js's codes for a server certificate it does not trust or that does not fit the host.
+const TLS_TRUST_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REVOKED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** The TLS trust failure behind a fetch error, when that is what it is (never retried). */
+function tlsTrustFailure(err: unknown): string | undefined {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  if (!code || !TLS_TRUST_CODES.has(code)) return undefined;
+  return `the TLS certificate of the Graph endpoint is not trusted (${code}); certificate checks are never switched off`;
+}
+
 function describeFetchFailure(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") {
@@ -108,6 +131,9 @@ class TransportHandler implements Middleware {
     try {
       await (this.next as Middleware).execute(context);
     } catch (err) {
+      // An untrusted certificate does not heal by retrying: fail at once.
+      const untrusted = tlsTrustFailure(err);
+      if (untrusted) throw new TransportFailure(untrusted);
       const description = describeFetchFailure(err, timeoutMs);
       if (!idempotent) throw new TransportFailure(description);
       // A stand-in 503: the RetryHandler above retries it with its usual backoff; if the retries
@@ -119,6 +145,21 @@ class TransportHandler implements Middleware {
           headers: { "Content-Type": "application/json", [TRANSPORT_FAILURE_HEADER]: description },
         },
       );
+      return;
+    }
+    // Graph answers every successful call that has a body with JSON. Anything else (an HTML page
+    // from a proxy or captive portal, plain text) would be read by the SDK as an empty object or a
+    // string, i.e. as a policy of defaults: refuse it, without retrying.
+    const response = context.response;
+    if (response && response.ok && response.status !== 204) {
+      const type = response.headers.get("content-type") ?? "";
+      if (response.headers.get("content-length") !== "0" && !/[/+]json\b/i.test(type)) {
+        const error = new Error(
+          `a ${response.status} answer with Content-Type "${type || "(none)"}" instead of JSON (an HTML page usually comes from a proxy or captive portal between this machine and Graph)`,
+        );
+        error.name = NOT_JSON_ERROR_CODE;
+        throw error;
+      }
     }
   }
 }
@@ -147,7 +188,9 @@ function retryOptions(settings: MiddlewareSettings, retryPost: boolean): RetryHa
     settings.maxRetries,
     (delay, attempt, request, options, response) => {
       const method = methodOf(request, options);
-      if (method === "POST" && !retryPost) return false;
+      // A throttled request was not carried out ("429 Too Many Requests and the requests fail",
+      // https://learn.microsoft.com/graph/throttling), so even a POST that creates is safe to repeat.
+      if (method === "POST" && !retryPost && response.status !== 429) return false;
       settings.onRetry?.({
         attempt: attempt + 1,
         status: response.status,
@@ -180,7 +223,7 @@ function sdkRetryDelaySeconds(response: Response, retry: number, delay: number):
   return Math.max(0, Math.min(seconds, SDK_MAX_DELAY_SECONDS));
 }
 
-/** Retry options for calls that are not POSTs, or POSTs that create things (never repeated). */
+/** Retry options for calls that are not POSTs, or POSTs that create things (repeated only after a 429). */
 export function defaultRetryOptions(settings: MiddlewareSettings): RetryHandlerOptions {
   return retryOptions(settings, false);
 }

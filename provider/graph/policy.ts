@@ -5,6 +5,7 @@ import type {
   MicrosoftAuthenticatorAuthenticationMethodConfiguration,
   RegistrationEnforcement,
 } from "@microsoft/microsoft-graph-types";
+import { checkAuthenticatorAnswer, checkPolicyAnswer } from "./answers";
 import type { GraphClient, GraphVersion } from "./client";
 
 export const POLICY_PATH = "/policies/authenticationMethodsPolicy";
@@ -17,19 +18,31 @@ export const AUTHENTICATOR_ODATA_TYPE =
 export const POLICY_READ = "Policy.Read.AuthenticationMethod";
 export const POLICY_WRITE = "Policy.ReadWrite.AuthenticationMethod";
 
+/**
+ * Without this header Graph answers "unknownFutureValue" for enum members added after it
+ * (graph-contract.md §0.2): the settings found on adoption would then not be the real ones, and
+ * restoring them on delete would send a value Graph refuses. With it, a new member (say a new
+ * campaign state) is read as itself, shown in diffs and drift, and restored as it was.
+ */
+const INCLUDE_UNKNOWN_ENUM_MEMBERS = { Prefer: "include-unknown-enum-members" };
+
 /** GET the policy. The beta version carries enforceRegistrationAfterAllowedSnoozes (§10 item 1). */
-export function getAuthenticationMethodsPolicy(
+export async function getAuthenticationMethodsPolicy(
   graph: GraphClient,
   version: GraphVersion = "v1.0",
 ): Promise<AuthenticationMethodsPolicy> {
-  return graph.request<AuthenticationMethodsPolicy>({
-    operation: "read the authentication methods policy",
+  const operation = "read the authentication methods policy";
+  const policy = await graph.request<AuthenticationMethodsPolicy>({
+    operation,
     method: "GET",
     path: POLICY_PATH,
     version,
+    headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
     permission: POLICY_READ,
     target: "the authentication methods policy",
   });
+  checkPolicyAnswer(policy, operation, `GET /${version}${POLICY_PATH}`);
+  return policy;
 }
 
 /**
@@ -47,23 +60,31 @@ export function patchRegistrationEnforcement(
     path: POLICY_PATH,
     version,
     body: { registrationEnforcement },
+    // A restore may send a member found on adoption that is newer than unknownFutureValue; Graph
+    // refuses such a member without this header (emulator/graph/enums.ts).
+    headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
     permission: POLICY_WRITE,
     target: "the authentication methods policy",
   });
 }
 
-export function getAuthenticatorConfiguration(
+export async function getAuthenticatorConfiguration(
   graph: GraphClient,
   version: GraphVersion = "v1.0",
 ): Promise<MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
-  return graph.request<MicrosoftAuthenticatorAuthenticationMethodConfiguration>({
-    operation: "read the Microsoft Authenticator method configuration",
-    method: "GET",
-    path: AUTHENTICATOR_PATH,
-    version,
-    permission: POLICY_READ,
-    target: "the Microsoft Authenticator method configuration",
-  });
+  const operation = "read the Microsoft Authenticator method configuration";
+  const configuration =
+    await graph.request<MicrosoftAuthenticatorAuthenticationMethodConfiguration>({
+      operation,
+      method: "GET",
+      path: AUTHENTICATOR_PATH,
+      version,
+      headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
+      permission: POLICY_READ,
+      target: "the Microsoft Authenticator method configuration",
+    });
+  checkAuthenticatorAnswer(configuration, operation, `GET /${version}${AUTHENTICATOR_PATH}`);
+  return configuration;
 }
 
 /** PATCH the Authenticator configuration; Graph requires @odata.type and answers 204 (§3.1). */
@@ -78,6 +99,7 @@ export async function patchAuthenticatorConfiguration(
     path: AUTHENTICATOR_PATH,
     version,
     body: { ...body, "@odata.type": AUTHENTICATOR_ODATA_TYPE },
+    headers: INCLUDE_UNKNOWN_ENUM_MEMBERS, // as for the campaign's PATCH
     permission: POLICY_WRITE,
     target: "the Microsoft Authenticator method configuration",
   });

@@ -1,5 +1,8 @@
 // Settings resolution: stack config first, then the environment; clouds; China refused; secrets
 // never in the resolved settings or in an error message.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
 import {
   ClientSecretCredential,
@@ -76,9 +79,15 @@ describe("settings (provider/config)", () => {
     const base = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT };
     const secret = resolveSettings(() => undefined, { ...base, AZURE_CLIENT_SECRET: SECRET });
     expect(secret.createCredential()).to.be.instanceOf(ClientSecretCredential);
+    // The certificate file is checked when settings resolve: a PEM certificate with its key.
+    const pem = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-cert-")), "app.pem");
+    fs.writeFileSync(
+      pem,
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+    );
     const cert = resolveSettings(() => undefined, {
       ...base,
-      AZURE_CLIENT_CERTIFICATE_PATH: "/x.pem",
+      AZURE_CLIENT_CERTIFICATE_PATH: pem,
     });
     expect(cert.settings.credentialKind).to.equal("clientCertificate");
     const wi = resolveSettings(() => undefined, { ...base, AZURE_FEDERATED_TOKEN_FILE: "/t" });

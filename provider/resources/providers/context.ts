@@ -3,6 +3,7 @@
 // those settings, the tenant id, and a way to warn the user. Nothing here is ever serialized.
 import { resolveSettings, type ConfigLookup, type ResolvedSettings } from "../../config";
 import { GraphClient, parseReportRateLimit, type GraphClientOptions } from "../../graph";
+import type { AccessToken, TokenCredential } from "@azure/identity";
 import { isGuid } from "../../model";
 
 let configLookup: ConfigLookup = () => undefined;
@@ -61,9 +62,41 @@ export function graph(): GraphClient {
   const settings = resolved();
   const key = JSON.stringify(settings.settings);
   if (!cached || cached.key !== key) {
-    cached = { key, client: new GraphClient(settings, clientOptions()) };
+    cached = {
+      key,
+      client: new GraphClient(settings, {
+        ...clientOptions(),
+        credential: oneSignInAtATime(() => settings.createCredential()),
+      }),
+    };
+    // Once per settings: a misspelled entra-nudge: key, plain HTTP allowed for development.
+    for (const message of settings.warnings) warn(message);
   }
   return cached.client;
+}
+
+/**
+ * The credential, created at its first use (so a preview that calls no Graph loads no identity
+ * SDK), with concurrent token requests for the same scopes sharing one sign-in: the engine runs
+ * the resources' first calls in parallel, and each would otherwise sign in on its own.
+ */
+function oneSignInAtATime(create: () => TokenCredential): TokenCredential {
+  let credential: TokenCredential | undefined;
+  const pending = new Map<string, Promise<AccessToken | null>>();
+  return {
+    getToken(scopes, options) {
+      credential ??= create();
+      // A claims challenge (continuous access evaluation) is a sign-in of its own.
+      if (options?.claims) return credential.getToken(scopes, options);
+      const key = ([] as string[]).concat(scopes).join(" ");
+      let request = pending.get(key);
+      if (!request) {
+        request = credential.getToken(scopes, options).finally(() => pending.delete(key));
+        pending.set(key, request);
+      }
+      return request;
+    },
+  };
 }
 
 /** The tenant the current settings point at, as a lower-case GUID. */

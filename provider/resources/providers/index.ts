@@ -1,6 +1,8 @@
 // The providers' implementation, loaded by name ("pulumi-entra-nudge/internal/providers") from the
 // small serialized shims, so the state never holds logic and a package upgrade fixes old stacks.
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ConfigLookup } from "../../config";
 import type { ResourceKind } from "../../model";
 import { authenticatorProvider } from "./authenticator";
 import { campaignProvider } from "./campaign";
@@ -21,7 +23,20 @@ export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   return found;
 }
 
+let configuredWith: string | undefined;
+
 /** The engine's configure call: the whole stack config, with namespaced keys. */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
-  setConfig((key) => req.config.get(key));
+  // The dynamic-provider host configures each resource kind's provider, all with the same stack
+  // config: one Graph client (one sign-in) then serves them all. Only a hash of the config (which
+  // may hold a secret) is kept.
+  const raw = (req.config as { rawConfig?: unknown }).rawConfig;
+  const hash =
+    raw === undefined ? undefined : createHash("sha256").update(JSON.stringify(raw)).digest("hex");
+  if (hash !== undefined && hash === configuredWith) return;
+  configuredWith = hash;
+  const lookup: ConfigLookup = (key) => req.config.get(key);
+  // The keys let a misspelled entra-nudge: setting be named in a warning.
+  if (raw && typeof raw === "object") lookup.keys = () => Object.keys(raw);
+  setConfig(lookup);
 }
