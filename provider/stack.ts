@@ -111,11 +111,12 @@ export async function readStack(ref: StackRef): Promise<StackSnapshot> {
     runPulumi(["config", "--json", "--show-secrets", "--stack", ref.stack], ref),
   ]);
   const config = JSON.parse(configText) as Record<string, { value?: unknown }>;
-  return {
-    resources: resourcesOfState(JSON.parse(state)),
-    config: (key) => {
-      const value = config[key]?.value;
-      return value === undefined || value === null ? undefined : String(value);
-    },
+  const lookup: ConfigLookup = (key) => {
+    const value = config[key]?.value;
+    return value === undefined || value === null ? undefined : String(value);
   };
+  // As the engine's configure() does: the keys let a misspelled entra-nudge: setting be named in
+  // a warning (resolveSettings), in the CLI's commands as in `pulumi up`.
+  lookup.keys = () => Object.keys(config);
+  return { resources: resourcesOfState(JSON.parse(state)), config: lookup };
 }

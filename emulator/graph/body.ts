@@ -6,6 +6,7 @@ import type { GraphVersion } from "../types";
 import { GraphHttpError } from "../errors";
 import { badRequest, unknownBodyProperty } from "./failures";
 import type { JsonObject, JsonValue } from "../tenants/format";
+import { isHiddenMember, UNKNOWN_FUTURE_VALUE } from "./enums";
 
 export type Shape =
   | { kind: "string" }
@@ -51,6 +52,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export interface BodyCheck {
   version: GraphVersion;
   errorCode: string;
+  /**
+   * The request sent `Prefer: include-unknown-enum-members`, so members added after
+   * `unknownFutureValue` may be used (enums.ts). Stored tenant data is checked with it set.
+   */
+  includeUnknownEnumMembers?: boolean;
+  /**
+   * A PATCH: `unknownFutureValue` in a property it merges means "leave the value as it is"
+   * (mergeValue skips it); in a collection, which the PATCH replaces, it is refused (enums.ts).
+   */
+  patch?: boolean;
 }
 
 function invalidValue(check: BodyCheck, path: string, message: string): GraphHttpError {
@@ -62,7 +73,13 @@ function invalidValue(check: BodyCheck, path: string, message: string): GraphHtt
  * types are OData deserialisation errors; out-of-range numbers and enum members are the
  * service's own validation (§2.6: 400, exact text unknown).
  */
-export function checkValue(value: unknown, shape: Shape, check: BodyCheck, path: string): void {
+export function checkValue(
+  value: unknown,
+  shape: Shape,
+  check: BodyCheck,
+  path: string,
+  inCollection = false,
+): void {
   switch (shape.kind) {
     case "opaque":
       return;
@@ -85,11 +102,25 @@ export function checkValue(value: unknown, shape: Shape, check: BodyCheck, path:
       return;
     case "enum":
       if (typeof value !== "string") throw conversionError(value, `microsoft.graph.${shape.type}`);
-      if (!shape.members.includes(value) || value === "unknownFutureValue")
+      if (value === UNKNOWN_FUTURE_VALUE && shape.members.includes(value)) {
+        if (check.patch && !inCollection) return; // kept as it is (mergeValue, enums.ts)
         throw invalidValue(
           check,
           path,
-          `'${value}' is not a member of microsoft.graph.${shape.type} (${shape.members.filter((m) => m !== "unknownFutureValue").join(", ")}).`,
+          `'${UNKNOWN_FUTURE_VALUE}' is a placeholder Graph answers for members a client did not ask for, not a value to send; send one of ${memberList(shape)}.`,
+        );
+      }
+      if (!shape.members.includes(value))
+        throw invalidValue(
+          check,
+          path,
+          `'${value}' is not a member of microsoft.graph.${shape.type} (${memberList(shape)}).`,
+        );
+      if (isHiddenMember(shape.members, value) && !check.includeUnknownEnumMembers)
+        throw invalidValue(
+          check,
+          path,
+          `'${value}' is a member of microsoft.graph.${shape.type} added after ${UNKNOWN_FUTURE_VALUE}; send the header 'Prefer: include-unknown-enum-members' to use it.`,
         );
       return;
     case "array":
@@ -100,7 +131,7 @@ export function checkValue(value: unknown, shape: Shape, check: BodyCheck, path:
         );
       value.forEach((item, i) => {
         if (item === null) throw invalidValue(check, `${path}[${i}]`, "null is not allowed here.");
-        checkValue(item, shape.of, check, `${path}[${i}]`);
+        checkValue(item, shape.of, check, `${path}[${i}]`, true);
       });
       return;
     case "object":
@@ -120,10 +151,14 @@ export function checkValue(value: unknown, shape: Shape, check: BodyCheck, path:
             throw invalidValue(check, childPath, "null is not allowed.");
           continue;
         }
-        if (!field.readOnly) checkValue(child, field.shape, check, childPath);
+        if (!field.readOnly) checkValue(child, field.shape, check, childPath, inCollection);
       }
       return;
   }
+}
+
+function memberList(shape: Shape & { kind: "enum" }): string {
+  return shape.members.filter((m) => m !== UNKNOWN_FUTURE_VALUE).join(", ");
 }
 
 function conversionError(value: unknown, edm: string): GraphHttpError {
@@ -149,7 +184,7 @@ export function mergeValue(
   shape: Shape,
 ): JsonValue {
   if (shape.kind !== "object" || !isObject(patch) || !isObject(current)) {
-    return structuredClone(patch) as JsonValue;
+    return withoutPlaceholders(structuredClone(patch) as JsonValue, shape);
   }
   const out: JsonObject = { ...(current as JsonObject) };
   for (const [key, value] of Object.entries(patch)) {
@@ -161,7 +196,21 @@ export function mergeValue(
         throw badRequest(`Property '${key}' is read-only and cannot be set.`, "BadRequest");
       continue;
     }
+    // A PATCH's unknownFutureValue leaves the property as it is (checkValue, enums.ts).
+    if (field.shape.kind === "enum" && value === UNKNOWN_FUTURE_VALUE) continue;
     out[key] = value === null ? null : mergeValue(out[key], value, field.shape);
+  }
+  return out;
+}
+
+/** A new object from a PATCH: its unknownFutureValue enums are left out, as if absent. */
+function withoutPlaceholders(value: JsonValue, shape: Shape): JsonValue {
+  if (shape.kind !== "object" || !isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value as JsonObject)) {
+    const field = shape.fields[key];
+    if (field?.shape.kind === "enum" && v === UNKNOWN_FUTURE_VALUE) continue;
+    out[key] = field ? withoutPlaceholders(v, field.shape) : v;
   }
   return out;
 }
@@ -208,4 +257,31 @@ export function projectForVersion(
     out[key] = field ? projectForVersion(v, field.shape, version) : v;
   }
   return out;
+}
+
+/**
+ * The value as a client that did not send `Prefer: include-unknown-enum-members` sees it: every
+ * enum member added after `unknownFutureValue` replaced by `unknownFutureValue` (enums.ts).
+ */
+export function hideNewerMembers(value: JsonValue, shape: Shape): JsonValue {
+  if (value === null) return value;
+  switch (shape.kind) {
+    case "enum":
+      return typeof value === "string" && isHiddenMember(shape.members, value)
+        ? UNKNOWN_FUTURE_VALUE
+        : value;
+    case "array":
+      return Array.isArray(value) ? value.map((v) => hideNewerMembers(v, shape.of)) : value;
+    case "object": {
+      if (!isObject(value)) return value;
+      const out: JsonObject = {};
+      for (const [key, v] of Object.entries(value as JsonObject)) {
+        const field = shape.fields[key];
+        out[key] = field ? hideNewerMembers(v, field.shape) : v;
+      }
+      return out;
+    }
+    default:
+      return value;
+  }
 }

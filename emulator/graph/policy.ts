@@ -6,6 +6,7 @@ import type { CampaignData, JsonObject, JsonValue, PolicyData } from "../tenants
 import {
   auditJson,
   checkValue,
+  hideNewerMembers,
   isAnnotation,
   mergeValue,
   projectForVersion,
@@ -22,11 +23,13 @@ import { PERMISSIONS } from "./permissions";
 import { contextUrl, parseSelect, selectFragment } from "./odata/query";
 import { graphTimestamp } from "./time";
 import type { PolicySnapshot } from "./state";
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS, prefersUnknownEnumMembers, withNewerMembers } from "./enums";
 
 // --- Schema (v1.0-subset.csdl.xml and beta-properties.json; enum members in value order) --------
 
+/** An enum with the schema's members, then the hypothetical newer ones tenants may hold (enums.ts). */
 function enumOf(type: string, members: string[]): Shape {
-  return { kind: "enum", type, members };
+  return { kind: "enum", type, members: withNewerMembers(type, members) };
 }
 const str: Shape = { kind: "string" };
 const bool: Shape = { kind: "boolean" };
@@ -265,7 +268,13 @@ export function configurationProblem(config: JsonObject): string | undefined {
   const type = CONFIGURATION_TYPES.get(configurationTypeName(config));
   if (!type) return `unknown @odata.type '${String(config["@odata.type"])}'`;
   try {
-    checkValue(config, type.shape, { version: "beta", errorCode: "BadRequest" }, "");
+    // Stored data may hold members added after unknownFutureValue (enums.ts).
+    checkValue(
+      config,
+      type.shape,
+      { version: "beta", errorCode: "BadRequest", includeUnknownEnumMembers: true },
+      "",
+    );
     checkConfigurationRules(config, { version: "beta", errorCode: "BadRequest" });
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -276,7 +285,12 @@ export function configurationProblem(config: JsonObject): string | undefined {
 /** Checks the policy's stored JSON (tenant loading); returns a message when it is invalid. */
 export function policyProblem(policy: PolicyData): string | undefined {
   try {
-    checkValue(policy, policyShape, { version: "beta", errorCode: "BadRequest" }, "");
+    checkValue(
+      policy,
+      policyShape,
+      { version: "beta", errorCode: "BadRequest", includeUnknownEnumMembers: true },
+      "",
+    );
     checkCampaignRules(policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign, {
       version: "beta",
       errorCode: "BadRequest",
@@ -442,7 +456,13 @@ function renderConfiguration(ctx: Context, config: JsonObject): JsonObject {
   const typeName = configurationTypeName(config);
   const type = CONFIGURATION_TYPES.get(typeName);
   const projected = (
-    type ? projectForVersion(config, type.shape, ctx.req.version) : config
+    type
+      ? asClientSees(
+          ctx,
+          projectForVersion(config, type.shape, ctx.req.version) as JsonObject,
+          type.shape,
+        )
+      : config
   ) as JsonObject;
   const { "@odata.type": odataType, id, state, includeTargets, ...rest } = projected;
   const out: JsonObject = { "@odata.type": odataType, id, state, ...rest };
@@ -458,11 +478,11 @@ function renderConfiguration(ctx: Context, config: JsonObject): JsonObject {
 
 /** The policy's own properties as the version serves them (§1.4, §10 item 1). */
 function renderPolicyProperties(ctx: Context, policy: PolicyData): JsonObject {
-  const projected = projectForVersion(
-    policy as unknown as JsonValue,
+  const projected = asClientSees(
+    ctx,
+    projectForVersion(policy as unknown as JsonValue, policyShape, ctx.req.version) as JsonObject,
     policyShape,
-    ctx.req.version,
-  ) as JsonObject;
+  );
   if (ctx.req.version === "v1.0" && ctx.options.v1EchoEnforceRegistration) {
     const enforce =
       policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign
@@ -522,7 +542,7 @@ export function getPolicy(ctx: Context): GraphResponse {
       .filter((c) => isVisibleIn(c, ctx.req.version))
       .map((c) => renderConfiguration(ctx, c));
   }
-  return { status: 200, body };
+  return { status: 200, body, headers: enumPreferenceApplied(ctx) };
 }
 
 function requireObjectBody(body: unknown): Record<string, unknown> {
@@ -534,7 +554,26 @@ function requireObjectBody(body: unknown): Record<string, unknown> {
 }
 
 function check(ctx: Context): BodyCheck {
-  return { version: ctx.req.version, errorCode: ctx.options.validationErrorCode };
+  return {
+    version: ctx.req.version,
+    errorCode: ctx.options.validationErrorCode,
+    includeUnknownEnumMembers: prefersUnknownEnumMembers(ctx.req.headers),
+    patch: ctx.req.method === "PATCH",
+  };
+}
+
+/** Members added after unknownFutureValue, hidden unless the client asked for them (enums.ts). */
+function asClientSees(ctx: Context, value: JsonObject, shape: Shape): JsonObject {
+  return prefersUnknownEnumMembers(ctx.req.headers)
+    ? value
+    : (hideNewerMembers(value, shape) as JsonObject);
+}
+
+/** The guideline's acknowledgement of the Prefer header on answers that carry enums (enums.ts). */
+function enumPreferenceApplied(ctx: Context): Record<string, string> | undefined {
+  return prefersUnknownEnumMembers(ctx.req.headers)
+    ? { "Preference-Applied": INCLUDE_UNKNOWN_ENUM_MEMBERS }
+    : undefined;
 }
 
 /** PATCH /policies/authenticationMethodsPolicy → 200 with the policy (§1.1, §1.5). */
@@ -571,6 +610,7 @@ export function patchPolicy(ctx: Context): GraphResponse {
   const properties = renderPolicyProperties(ctx, merged);
   return {
     status: 200,
+    headers: enumPreferenceApplied(ctx),
     body: {
       "@odata.context": contextUrl(ctx.req, "authenticationMethodsPolicy"),
       ...properties,
@@ -656,6 +696,7 @@ export function listConfigurations(ctx: Context): GraphResponse {
   const snapshot = ctx.state.readablePolicy(ctx.now);
   return {
     status: 200,
+    headers: enumPreferenceApplied(ctx),
     body: {
       "@odata.context": contextUrl(
         ctx.req,
@@ -693,7 +734,7 @@ export function getConfiguration(ctx: Context): GraphResponse {
     const name = key.split("@")[0];
     if (!select || key === "@odata.type" || select.includes(name)) body[key] = value;
   }
-  return { status: 200, body };
+  return { status: 200, body, headers: enumPreferenceApplied(ctx) };
 }
 
 /** PATCH a method configuration → 204 (§3.1); `@odata.type` is required (§3.1, §10 item 10). */

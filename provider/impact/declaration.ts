@@ -113,9 +113,28 @@ export function declarationFromFile(
 ): Declaration {
   const absolute = path.resolve(cwd, file);
   const source = `file ${file}`;
+  const hint =
+    'Give a JSON file such as { "campaign": { "state": "enabled" } }, or one written by `pulumi stack export --file FILE`.';
+  let text: string;
+  try {
+    // A wrong path gets a sentence, as drift --file gives one, not an ENOENT or EISDIR.
+    if (fs.statSync(absolute).isDirectory())
+      throw new DeclarationError(`--declaration ${file} is a directory, not a file. ${hint}`);
+    text = fs.readFileSync(absolute, "utf8");
+  } catch (err) {
+    if (err instanceof DeclarationError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DeclarationError(
+      code === "ENOENT"
+        ? `--declaration ${file} does not exist. ${hint}`
+        : code === "EACCES" || code === "EPERM"
+          ? `--declaration ${file} cannot be read by this user (permission denied).`
+          : `--declaration ${file} cannot be read: ${(err as Error).message}`,
+    );
+  }
   let document: unknown;
   try {
-    document = JSON.parse(fs.readFileSync(absolute, "utf8"));
+    document = JSON.parse(text);
   } catch (err) {
     throw new DeclarationError(
       `--declaration ${file} cannot be read as JSON: ${(err as Error).message}`,
