@@ -8,6 +8,7 @@ import {
   authenticatorFromGraph,
   authenticatorGraphVersion,
   authenticatorToGraphPatch,
+  describeChanges,
   type AuthenticatorFeatureSettings,
   type AuthenticatorSettings,
   type GraphAuthenticatorConfiguration,
@@ -35,8 +36,22 @@ export const authenticatorSingleton: SingletonSpec<"AuthenticatorPolicy"> = {
   async write(graph, settings, version) {
     const { body } = authenticatorToGraphPatch(settings);
     await patchAuthenticatorConfiguration(graph, body as never, version);
-    // The PATCH answers 204 without a body (§3.1), so what Graph stored is read back.
-    return readAuthenticator(graph, version);
+    // The PATCH answers 204 without a body (§3.1), so what Graph stored is read back. Right after
+    // a write a read may still answer the old configuration for seconds (§4.8: ~5 s observed on
+    // policies), which the state would then record: the read is repeated while it does not show
+    // the write, and the successful write is trusted if replication takes longer than that.
+    // A failed read-back does not undo the write: the settings written are then what Graph holds.
+    for (const delaySeconds of [0, 1, 2, 4]) {
+      await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+      let stored: AuthenticatorSettings;
+      try {
+        stored = await readAuthenticator(graph, version);
+      } catch {
+        return settings;
+      }
+      if (describeChanges("AuthenticatorPolicy", settings, stored).length === 0) return stored;
+    }
+    return settings;
   },
   managed(settings, declared): AuthenticatorSettings {
     const featureSettings: AuthenticatorFeatureSettings = {};

@@ -41,7 +41,10 @@ import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
 type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
 
-/** Thrown after the group exists: the engine records `id` and `properties` (dynamic-provider host). */
+/**
+ * Thrown after the group exists (a create) or changed (an update) in part: the engine records `id`
+ * and `properties` as the resource's state (dynamic-provider host, ErrorResourceInitFailed).
+ */
 class PartiallyCreatedError extends Error {
   constructor(
     message: string,
@@ -191,6 +194,63 @@ export async function readPilotGroup(
   return pilotGroupFromGraph(group, members, owners, declared);
 }
 
+/**
+ * What the group holds after a write failed part-way. A write whose answer was lost (a timeout, a
+ * reset) may have been carried out all the same, so the outputs are read back, never assumed; reads
+ * of memberships lag behind writes for seconds (§4.8), so the read is repeated while it does not
+ * show every intended change. Undefined when the group cannot be read.
+ */
+async function observedAfterFailure(
+  graph: GraphClient,
+  id: string,
+  inputs: PilotGroupInputs,
+  intended: { memberIds?: string[]; ownerIds?: string[] },
+  tenantId: string,
+): Promise<Outputs | undefined> {
+  const shows = (want: string[] | undefined, have: string[]) =>
+    want === undefined || [...new Set(want)].sort().join() === [...have].sort().join();
+  let observed: PilotGroupObserved | undefined;
+  for (const delaySeconds of [0, 1, 2, 4]) {
+    await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+    try {
+      observed = await readPilotGroup(graph, id, inputs);
+    } catch {
+      return undefined;
+    }
+    if (!observed) return undefined;
+    if (
+      shows(intended.memberIds, observed.memberIds) &&
+      shows(intended.ownerIds, observed.ownerIds)
+    ) {
+      break;
+    }
+  }
+  if (!observed) return undefined;
+  const { id: _objectId, ...outputs } = observed;
+  void _objectId;
+  return { ...outputs, tenantId };
+}
+
+/**
+ * Outputs without what a failed write may have changed (memberships, patched properties), for when
+ * the group cannot be read back: the state then claims only what is certain, and the next update
+ * reads the rest from Graph.
+ */
+function withoutUncertain(
+  outputs: object,
+  inputs: PilotGroupInputs,
+  patched: string[] = [],
+): Record<string, unknown> {
+  const certain: Record<string, unknown> = { ...outputs };
+  const uncertain = [
+    ...(inputs.members ? ["members", "memberIds"] : []),
+    ...(inputs.owners ? ["owners", "ownerIds"] : []),
+    ...patched,
+  ];
+  for (const key of uncertain) delete certain[key];
+  return certain;
+}
+
 export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     context.graph();
@@ -248,7 +308,12 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
       );
       addedMembers = memberIds;
     } catch (err) {
-      const outs = outputsOf(inputs, addedMembers, addedOwners, resolved.names, tenantId);
+      const outs =
+        (await observedAfterFailure(graph, id, inputs, { memberIds, ownerIds }, tenantId)) ??
+        withoutUncertain(
+          outputsOf(inputs, addedMembers, addedOwners, resolved.names, tenantId),
+          inputs,
+        );
       throw new PartiallyCreatedError(
         `PilotGroup: the group "${inputs.displayName}" (${id}) was created, but not all of its members and owners could be added: ${(err as Error).message} Run the update again: it adds the rest.`,
         id,
@@ -272,7 +337,14 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     void _objectId;
     return {
       id,
-      props: { ...inputs, memberIds, ownerIds, tenantId: recorded.tenantId },
+      // A state repaired by hand (a pending create recorded as done, docs/reliability.md) has no
+      // tenantId yet: the tenant the provider signs in to is the group's.
+      props: {
+        ...inputs,
+        memberIds,
+        ownerIds,
+        tenantId: recorded.tenantId ?? (await context.tenantId()),
+      },
       inputs,
     };
   },
@@ -299,22 +371,38 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     );
     if (warning) context.warn(warning);
     const patch = pilotGroupToGraphPatch(inputs, actual);
-    if (patch) await updateGroup(graph, id, patch);
-    const ownerIds = await applyDelta(
-      graph,
-      id,
-      "owners",
-      resolved.ownerIds,
-      owners ? owners.map((o) => o.id) : recorded.ownerIds,
-    );
-    const memberIds = await applyDelta(
-      graph,
-      id,
-      "members",
-      resolved.memberIds,
-      members ? members.map((m) => m.id) : recorded.memberIds,
-    );
-    return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, recorded.tenantId) };
+    try {
+      if (patch) await updateGroup(graph, id, patch);
+      const ownerIds = await applyDelta(
+        graph,
+        id,
+        "owners",
+        resolved.ownerIds,
+        owners ? owners.map((o) => o.id) : recorded.ownerIds,
+      );
+      const memberIds = await applyDelta(
+        graph,
+        id,
+        "members",
+        resolved.memberIds,
+        members ? members.map((m) => m.id) : recorded.memberIds,
+      );
+      return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, recorded.tenantId) };
+    } catch (err) {
+      // Some changes may have been made (or made with their answer lost): the state must record
+      // what the group holds now, not what it held before (the engine keeps the old outputs of a
+      // plain failure), or it would claim members the group no longer has.
+      const intended = { memberIds: resolved.memberIds, ownerIds: resolved.ownerIds };
+      const observed =
+        (await observedAfterFailure(graph, id, inputs, intended, recorded.tenantId)) ??
+        withoutUncertain(withoutProvider(olds), inputs, Object.keys(patch ?? {}));
+      throw new PartiallyCreatedError(
+        `PilotGroup: the group "${inputs.displayName}" (${id}) was updated only in part: ${(err as Error).message} Run the update again: it makes the rest of the changes.`,
+        id,
+        { ...observed, [PROVIDER_KEY]: news[PROVIDER_KEY] },
+        [(err as Error).message],
+      );
+    }
   },
 
   async delete(id) {

@@ -106,6 +106,29 @@ export function singletonProvider<K extends SingletonKind>(
     }) as unknown as Outputs<K>;
 
   /**
+   * The settings read again after a failed write, repeated while they do not show `written` (a
+   * read right after a write may answer the old settings, §4.8: ~5 s observed on policies).
+   * Undefined when they cannot be read.
+   */
+  async function readBack(
+    graph: GraphClient,
+    version: GraphVersion,
+    written: InputsByKind[K] | SettingsByKind[K],
+  ): Promise<SettingsByKind[K] | undefined> {
+    let now: SettingsByKind[K] | undefined;
+    for (const delaySeconds of [0, 1, 2, 4]) {
+      await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+      try {
+        now = await spec.read(graph, version);
+      } catch {
+        return undefined;
+      }
+      if (describeChanges(spec.kind, written as never, now as never).length === 0) break;
+    }
+    return now;
+  }
+
+  /**
    * Writes the declared settings. When the write fails, its answer may have been lost with the
    * write carried out (a timeout, a reset, retries run out): the settings are read back and the
    * error carries them as the resource's state (the engine records `id` and `properties`), so the
@@ -117,26 +140,23 @@ export function singletonProvider<K extends SingletonKind>(
     graph: GraphClient,
     inputs: InputsByKind[K],
     version: GraphVersion,
-    record: { id: string; tenantId: string; originalSettings: SettingsByKind[K]; provider: unknown },
+    record: {
+      id: string;
+      tenantId: string;
+      originalSettings: SettingsByKind[K];
+      provider: unknown;
+    },
   ): Promise<SettingsByKind[K]> {
     try {
       return await spec.write(graph, settingsOf(inputs), version);
     } catch (err) {
-      let now: SettingsByKind[K] | undefined;
-      for (const delaySeconds of [0, 1, 2, 4]) {
-        await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-        try {
-          now = await spec.read(graph, version);
-        } catch {
-          throw err;
-        }
-        if (describeChanges(spec.kind, inputs, now).length === 0) break;
-      }
+      const now = await readBack(graph, version, inputs);
+      if (!now) throw err;
       const message = (err as Error).message;
       throw Object.assign(new Error(message), {
         id: record.id,
         properties: {
-          ...outputs(now as SettingsByKind[K], inputs, record.tenantId, record.originalSettings),
+          ...outputs(now, inputs, record.tenantId, record.originalSettings),
           [PROVIDER_KEY]: record.provider,
         },
         reasons: [message],
@@ -273,7 +293,17 @@ export function singletonProvider<K extends SingletonKind>(
         return;
       }
       const original = recorded.originalSettings;
-      await spec.write(context.graph(), original, spec.version(original));
+      const graph = context.graph();
+      try {
+        await spec.write(graph, original, spec.version(original));
+      } catch (err) {
+        // The restore may have been carried out with its answer lost: if the tenant holds the
+        // original settings now, the resource is deleted; otherwise it stays in the state.
+        const now = await readBack(graph, spec.version(original), original);
+        if (!now || describeChanges(spec.kind, original as never, now as never).length > 0) {
+          throw err;
+        }
+      }
     },
   };
 }
