@@ -344,7 +344,8 @@ function expansions(ctx: Context, g: GroupRecord): Record<string, unknown> {
   const raw = ctx.req.query.get("$expand");
   if (raw === null) return {};
   const out: Record<string, unknown> = {};
-  for (const part of raw.split(",")) {
+  // Commas inside a nested $select do not separate expansions: "owners($select=id,displayName)".
+  for (const part of raw.split(/,(?![^(]*\))/)) {
     const m = /^\s*(members|owners)(?:\(\$select=([^)]*)\))?\s*$/i.exec(part);
     if (!m)
       throw badRequest(

@@ -70,6 +70,49 @@ export async function getGroup(graph: GraphClient, id: string): Promise<Group> {
   return group;
 }
 
+/**
+ * Owners a group read expands inline: a directory object's `$expand` returns a limited number of
+ * linked objects (Graph's known issues list 100; the emulator, like older documentation, 20), so
+ * a full expansion proves the list complete only below this count.
+ */
+export const EXPANDED_OWNERS_LIMIT = 20;
+
+/**
+ * The group with its owners in one read (`$expand=owners`): a refresh then needs no owners
+ * listing. `owners` is undefined when the expansion may have been cut (EXPANDED_OWNERS_LIMIT or
+ * more): list them with listRelationship.
+ */
+export async function getGroupWithOwners(
+  graph: GraphClient,
+  id: string,
+): Promise<{ group: Group; owners?: RelationshipMember[] }> {
+  const operation = `read the group ${id}`;
+  const group = await graph.request<Group & { owners?: unknown }>({
+    operation,
+    method: "GET",
+    path: `/groups/${keySegment(id)}`,
+    query: { $select: GROUP_FIELDS, $expand: "owners($select=id,userPrincipalName)" },
+    permission: MEMBER_READ,
+    target: `the group ${id}`,
+  });
+  checkDirectoryObjectAnswer(group, operation, `GET /v1.0/groups/${id}`);
+  const expanded = group.owners;
+  delete group.owners;
+  if (!Array.isArray(expanded) || expanded.length >= EXPANDED_OWNERS_LIMIT) return { group };
+  for (const item of expanded) {
+    checkDirectoryObjectAnswer(item, operation, `GET /v1.0/groups/${id}?$expand=owners`, [
+      "userPrincipalName",
+    ]);
+  }
+  const owners = (expanded as (DirectoryObject & { userPrincipalName?: string | null })[]).map(
+    (o) => ({
+      id: (o.id as string).toLowerCase(),
+      ...(o.userPrincipalName ? { userPrincipalName: o.userPrincipalName } : {}),
+    }),
+  );
+  return { group, owners };
+}
+
 /** Groups whose mailNickname equals the given one (not unique for security groups, §4.1). */
 export function findGroupsByMailNickname(
   graph: GraphClient,

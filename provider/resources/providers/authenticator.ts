@@ -8,7 +8,6 @@ import {
   authenticatorFromGraph,
   authenticatorGraphVersion,
   authenticatorToGraphPatch,
-  describeChanges,
   type AuthenticatorFeatureSettings,
   type AuthenticatorSettings,
   type GraphAuthenticatorConfiguration,
@@ -33,25 +32,13 @@ export const authenticatorSingleton: SingletonSpec<"AuthenticatorPolicy"> = {
   subject: "the Microsoft Authenticator configuration",
   version: authenticatorGraphVersion,
   read: readAuthenticator,
-  async write(graph, settings, version) {
+  async write(graph, settings, version, before) {
     const { body } = authenticatorToGraphPatch(settings);
     await patchAuthenticatorConfiguration(graph, body as never, version);
-    // The PATCH answers 204 without a body (§3.1), so what Graph stored is read back. Right after
-    // a write a read may still answer the old configuration for seconds (§4.8: ~5 s observed on
-    // policies), which the state would then record: the read is repeated while it does not show
-    // the write, and the successful write is trusted if replication takes longer than that.
-    // A failed read-back does not undo the write: the settings written are then what Graph holds.
-    for (const delaySeconds of [0, 1, 2, 4]) {
-      await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-      let stored: AuthenticatorSettings;
-      try {
-        stored = await readAuthenticator(graph, version);
-      } catch {
-        return settings;
-      }
-      if (describeChanges("AuthenticatorPolicy", settings, stored).length === 0) return stored;
-    }
-    return settings;
+    // The PATCH answers 204 without a body (§3.1). Graph's guidance is to trust a successful write
+    // rather than read it back (§4.8): a read right after it may answer the old configuration for
+    // seconds. What Graph holds now is the configuration read just before, with the PATCH applied.
+    return before ? withPatchApplied(before, settings) : settings;
   },
   managed(settings, declared): AuthenticatorSettings {
     const featureSettings: AuthenticatorFeatureSettings = {};
@@ -65,5 +52,25 @@ export const authenticatorSingleton: SingletonSpec<"AuthenticatorPolicy"> = {
     return managed;
   },
 };
+
+/**
+ * The configuration after a PATCH of `written` onto `before` (§3.1): the state and both target
+ * lists are replaced; isSoftwareOathEnabled and each feature setting change only where declared.
+ */
+export function withPatchApplied(
+  before: AuthenticatorSettings,
+  written: AuthenticatorSettings,
+): AuthenticatorSettings {
+  return {
+    ...before,
+    state: written.state,
+    includeTargets: written.includeTargets,
+    excludeTargets: written.excludeTargets,
+    ...(written.isSoftwareOathEnabled === undefined
+      ? {}
+      : { isSoftwareOathEnabled: written.isSoftwareOathEnabled }),
+    featureSettings: { ...before.featureSettings, ...written.featureSettings },
+  };
+}
 
 export const authenticatorProvider = singletonProvider(authenticatorSingleton);

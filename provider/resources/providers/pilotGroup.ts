@@ -11,6 +11,7 @@ import {
   deleteGroup,
   findGroupsByMailNickname,
   getGroup,
+  getGroupWithOwners,
   getUsers,
   GraphRequestError,
   listRelationship,
@@ -180,16 +181,18 @@ export async function readPilotGroup(
   id: string,
   declared: Pick<PilotGroupInputs, "members" | "owners">,
 ): Promise<PilotGroupObserved | undefined> {
-  let group;
+  let read;
   try {
-    group = await getGroup(graph, id);
+    // The owners come with the group ($expand): one read fewer per group on every refresh.
+    read = await getGroupWithOwners(graph, id);
   } catch (err) {
     if (err instanceof GraphRequestError && err.kind === "notFound") return undefined;
     throw err;
   }
+  const group = read.group;
   const [members, owners] = await Promise.all([
     listRelationship(graph, id, "members"),
-    listRelationship(graph, id, "owners"),
+    read.owners ?? listRelationship(graph, id, "owners"),
   ]);
   return pilotGroupFromGraph(group, members, owners, declared);
 }

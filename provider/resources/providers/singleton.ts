@@ -43,11 +43,15 @@ export interface SingletonSpec<K extends SingletonKind> {
   /** The endpoint version the settings must be read and written through. */
   version(settings: SettingsByKind[K]): GraphVersion;
   read(graph: GraphClient, version: GraphVersion): Promise<SettingsByKind[K]>;
-  /** Writes the settings and answers what Graph stored. */
+  /**
+   * Writes the settings and answers what Graph stored. `before` is what was read just before the
+   * write, when the caller needs the answer (a delete does not: it passes none).
+   */
   write(
     graph: GraphClient,
     settings: SettingsByKind[K],
     version: GraphVersion,
+    before?: SettingsByKind[K],
   ): Promise<SettingsByKind[K]>;
   /** The settings restricted to what the declaration manages (unmanaged parts are left out). */
   managed(settings: SettingsByKind[K], declared: InputsByKind[K]): SettingsByKind[K];
@@ -140,6 +144,7 @@ export function singletonProvider<K extends SingletonKind>(
     graph: GraphClient,
     inputs: InputsByKind[K],
     version: GraphVersion,
+    before: SettingsByKind[K],
     record: {
       id: string;
       tenantId: string;
@@ -148,7 +153,7 @@ export function singletonProvider<K extends SingletonKind>(
     },
   ): Promise<SettingsByKind[K]> {
     try {
-      return await spec.write(graph, settingsOf(inputs), version);
+      return await spec.write(graph, settingsOf(inputs), version, before);
     } catch (err) {
       const now = await readBack(graph, version, inputs);
       if (!now) throw err;
@@ -203,7 +208,7 @@ export function singletonProvider<K extends SingletonKind>(
       }
       const stored =
         changes.length > 0
-          ? await writeOrRecord(graph, inputs, version, {
+          ? await writeOrRecord(graph, inputs, version, original, {
               id: `${tenantId}/${spec.name}`,
               tenantId,
               originalSettings: original,
@@ -265,7 +270,7 @@ export function singletonProvider<K extends SingletonKind>(
       if (warning) context.warn(warning);
       const stored =
         describeChanges(spec.kind, inputs, actual).length > 0
-          ? await writeOrRecord(graph, inputs, version, {
+          ? await writeOrRecord(graph, inputs, version, actual, {
               id,
               tenantId: recorded.tenantId,
               originalSettings: fillMissing(recorded.originalSettings, actual),
