@@ -2,6 +2,11 @@
 // current one, by target and by member/guest, with the main reasons the others will not be.
 // Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission, bad declaration).
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import {
+  DEFAULT_SCAN_CACHE_TTL_SECONDS,
+  defaultCacheRoot,
+  parseCacheTtl,
+} from "../eligibility/cache";
 import { progressBar } from "../eligibility/progressBar";
 import {
   analyzeImpact,
@@ -20,11 +25,14 @@ const OPTIONS = {
   declaration: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
+  "cache-ttl": { type: "string" },
+  "no-cache": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
 export const USAGE = `Usage: entra-nudge impact --stack NAME [--cwd PROJECT_DIR] [--declaration FILE] [--json | --markdown]
        entra-nudge impact --declaration FILE [--json | --markdown]
+       options for either: [--cache-ttl LIFETIME | --no-cache]
 
 Counts who the registration campaign will nudge under the declared configuration and under the
 current one (the tenant now), by campaign target and by member/guest, with the top reasons the
@@ -41,6 +49,12 @@ within Graph's reports limit (5 requests / 10 s).
                         with the resources' arguments, or a \`pulumi stack export\` file
   --json                the report as JSON ({"declared": {"nudged": n, ...}, "current": {...}, ...})
   --markdown            the report as Markdown, for a job summary or a pull request
+  --cache-ttl LIFETIME  reuse a scan of the same tenant, app and groups read within LIFETIME
+                        (seconds, or 30m, 2h; default 1h, ENTRA_NUDGE_SCAN_CACHE_TTL; off for a
+                        Graph endpoint that is not Microsoft's, such as the emulator): the
+                        registration report lags hours anyway. Cached under
+                        ~/.cache/pulumi-entra-nudge/scans (ENTRA_NUDGE_CACHE_DIR)
+  --no-cache            read the tenant now (and cache nothing)
 
 A singleton the declaration leaves out keeps the tenant's setting. Exit codes: 0 report, 1 error.
 `;
@@ -60,6 +74,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
       if (values.json && values.markdown)
         throw new Error("--json and --markdown cannot be combined: choose one format.");
+      if (values["no-cache"] && values["cache-ttl"] !== undefined)
+        throw new Error("--no-cache and --cache-ttl cannot be combined: choose one.");
       if (!values.help && values.stack === undefined && values.declaration === undefined)
         throw new Error(
           "Give the stack with --stack NAME, or a proposed configuration with --declaration FILE.",
@@ -96,11 +112,29 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       );
     }
     context.setConfig(declaration.config, io.env);
-    const report = await analyzeImpact(context.graph(), declaration, {
+    const graph = context.graph();
+    const ttlSeconds = cacheTtl(values, io.env, graph.settings.customHosts.length > 0);
+    const report = await analyzeImpact(graph, declaration, {
       progress: progressBar(io.stderr, {
         tty: process.stderr.isTTY === true,
         label: "Reading the registration report",
       }),
+      ...(ttlSeconds > 0
+        ? {
+            cache: {
+              settings: { ttlSeconds, root: defaultCacheRoot(io.env) },
+              tenantId: await context.tenantId(),
+              onCached: (scannedAt) =>
+                io.stderr(
+                  `Using the tenant scan cached at ${scannedAt} (${minutesAgo(scannedAt)}); the registration report lags hours anyway. --no-cache reads the tenant again.\n`,
+                ),
+              onSaveError: (error) =>
+                io.stderr(
+                  `warning: the scan could not be saved to the cache (${error.message}); the next run reads the tenant again. --no-cache turns the cache off.\n`,
+                ),
+            },
+          }
+        : {}),
     });
     if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (format === "markdown") io.stdout(impactMarkdown(report));
@@ -116,4 +150,27 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   } finally {
     context.setWarningSink(undefined);
   }
+}
+
+/**
+ * The scan cache's lifetime in seconds (0: off): --no-cache, --cache-ttl, then
+ * ENTRA_NUDGE_SCAN_CACHE_TTL, then 1 hour, except for a Graph endpoint that is not Microsoft's
+ * (the emulator, whose tenant changes between runs by design) where it is off unless asked for.
+ */
+function cacheTtl(
+  values: { "cache-ttl"?: string; "no-cache"?: boolean },
+  env: NodeJS.ProcessEnv,
+  customEndpoint: boolean,
+): number {
+  if (values["no-cache"]) return 0;
+  if (values["cache-ttl"] !== undefined) return parseCacheTtl(values["cache-ttl"], "--cache-ttl");
+  const fromEnv = env.ENTRA_NUDGE_SCAN_CACHE_TTL;
+  if (fromEnv !== undefined && fromEnv.trim() !== "")
+    return parseCacheTtl(fromEnv, "ENTRA_NUDGE_SCAN_CACHE_TTL");
+  return customEndpoint ? 0 : DEFAULT_SCAN_CACHE_TTL_SECONDS;
+}
+
+function minutesAgo(iso: string): string {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60_000));
+  return minutes === 0 ? "less than a minute ago" : `${minutes} min ago`;
 }

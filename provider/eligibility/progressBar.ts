@@ -3,13 +3,26 @@
 // logs stay short. Scans that fit in one page show nothing.
 
 export interface ProgressSink {
-  /** `done` of `total` units (users) have been read; `total` may grow as the scan learns more. */
+  /**
+   * `done` of `total` units (users) have been read; `total` may grow as the scan learns more, and
+   * is 0 while unknown.
+   */
   update(done: number, total: number): void;
+  /**
+   * Whether the sink draws a bar that needs the total up front. Learning it costs a request to the
+   * reports family, which shares the 5 requests / 10 s limit with the scan's pages (and adds a
+   * whole 10-second window when the pages fill their last window exactly), so only a terminal's
+   * bar asks for it.
+   */
+  wantsTotal?: boolean;
   /** The scan finished (or failed): clear the bar. */
   finish(): void;
 }
 
 export const silentProgress: ProgressSink = { update: () => undefined, finish: () => undefined };
+
+/** Rows of the registration report Graph lets a client read per 10-second window (5 pages of 999). */
+const ROWS_PER_WINDOW = 5 * 999;
 
 const WIDTH = 30;
 
@@ -23,9 +36,19 @@ export function progressBar(
 ): ProgressSink {
   const minimum = options.minimumTotal ?? 2000;
   let lastQuarter = -1;
+  let lastWindow = 0;
   let drawn = false;
   return {
+    wantsTotal: options.tty,
     update(done, total) {
+      if (total === 0 && !options.tty) {
+        // No total (a log, not a terminal): a line per throttle window's worth of rows.
+        const window = Math.floor(done / ROWS_PER_WINDOW);
+        if (window === lastWindow) return;
+        lastWindow = window;
+        write(`${options.label}: ${format(done)} users so far\n`);
+        return;
+      }
       if (total < minimum) return;
       const share = Math.min(1, total > 0 ? done / total : 0);
       if (options.tty) {

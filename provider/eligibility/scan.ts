@@ -48,6 +48,8 @@ export interface ScanStats {
   /** Time spent waiting to stay within that limit. */
   reportWaitMs: number;
   durationMs: number;
+  /** The scan came from the disk cache (eligibility/cache.ts): nothing was read from Graph. */
+  fromCache?: boolean;
 }
 
 export interface TenantScan {
@@ -157,6 +159,7 @@ async function readRegistrationRows(
 ): Promise<ScannedUser[]> {
   // A full first page means a long scan: only then is the count worth a report request (the bar's length).
   let total = 0;
+  let counted = false;
   const rows: ScannedUser[] = [];
   // No $select: the report documents only $filter and $orderby (§5.3), and rows are small.
   for await (const page of userRegistrationDetailsPages(graph, { top: REPORT_PAGE_SIZE })) {
@@ -172,10 +175,12 @@ async function readRegistrationRows(
         isMfaRegistered: row.isMfaRegistered === true,
       });
     }
-    if (total === 0 && page.length >= REPORT_PAGE_SIZE)
+    // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal).
+    if (!counted && progress.wantsTotal && page.length >= REPORT_PAGE_SIZE) {
+      counted = true;
       total = await registrationReportUserCount(graph);
-    total = Math.max(total, rows.length);
-    progress.update(rows.length, total);
+    }
+    progress.update(rows.length, counted ? Math.max(total, rows.length) : 0);
   }
   return rows;
 }

@@ -6,7 +6,18 @@ import type { ResourceKind } from "../model";
 
 type Implementation = typeof import("./providers");
 
+// One shim object per kind: @pulumi/pulumi caches a provider's serialized text per object, and
+// serializing (a closure analysis through the V8 inspector) costs tens of milliseconds per
+// resource in every preview. The text is the same either way.
+const shims = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
 export function shimProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  let shim = shims.get(kind);
+  if (!shim) shims.set(kind, (shim = makeShim(kind)));
+  return shim;
+}
+
+function makeShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   /* eslint-disable @typescript-eslint/no-require-imports -- the shim must load the package lazily, by name */
   return {
     async configure(req) {

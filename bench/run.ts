@@ -1,0 +1,131 @@
+// `npm run bench` (docs/performance.md): Graph calls per operation through the real engine, the
+// engine's overhead on a preview, `impact` at 10,000 and 100,000 users under Graph's throttling,
+// and the emulator's own throughput. Writes bench/results/latest.json and the table of
+// docs/performance.md. `npm run bench -- --quick` is a short trial (about 2 minutes): fewer
+// repetitions and no 100,000-user scan. Parts: `--only calls,overhead,scans,throughput`.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ensureCertificateAuthority } from "../emulator/index";
+import { PULUMI_VERSION, provideEngine } from "../scripts/engine";
+import { log, repositoryRoot } from "./common";
+import { measureGraphCalls } from "./graphCalls";
+import { measureOverhead } from "./overhead";
+import { renderResults, replaceGenerated, type BenchResults } from "./report";
+import { measureScans } from "./scans";
+import { measureThroughput } from "./throughput";
+
+const PARTS = ["calls", "overhead", "scans", "throughput"] as const;
+type Part = (typeof PARTS)[number];
+
+const RESULTS_FILE = path.join(repositoryRoot, "bench", "results", "latest.json");
+const DOC_FILE = path.join(repositoryRoot, "docs", "performance.md");
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(
+      "Usage: npm run bench [-- --quick] [-- --only calls,overhead,scans,throughput]\n" +
+        "Writes bench/results/latest.json and the table in docs/performance.md.",
+    );
+    return 0;
+  }
+  const parts = new Set<Part>(
+    values.only ? (values.only.split(",").map((p) => p.trim()) as Part[]) : PARTS,
+  );
+  for (const part of parts) {
+    if (!PARTS.includes(part)) {
+      console.error(`--only: "${part}" is not a part; choose among ${PARTS.join(", ")}.`);
+      return 2;
+    }
+  }
+  const quick = values.quick === true;
+  const started = Date.now();
+  // The engine's provider processes load this package by name (as scripts/run-tests.js ensures).
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain script, not a module of ours */
+  const linker = require(path.join(repositoryRoot, "scripts", "link-self.js")) as {
+    linkSelf(): void;
+  };
+  linker.linkSelf();
+  const engine = await provideEngine();
+  const results: BenchResults = {
+    machine: {
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.versions.node,
+      engineVersion: PULUMI_VERSION,
+      loadAverage: os.loadavg()[0],
+      date: new Date().toISOString(),
+    },
+    quick,
+    durationMs: 0,
+  };
+  if (parts.has("throughput")) {
+    log("emulator throughput");
+    results.throughput = await measureThroughput(quick ? [1, 8] : [1, 8, 32], quick ? 1 : 3);
+  }
+  if (parts.has("calls")) {
+    log("Graph calls per operation (seed scenario, then 5 groups of 200)");
+    results.graphCalls = await measureGraphCalls(engine.root);
+  }
+  if (parts.has("overhead")) {
+    log("engine overhead (seed preview vs empty preview, alternating)");
+    results.overhead = await measureOverhead(engine.root, quick ? 3 : 7);
+  }
+  if (parts.has("scans")) {
+    log("impact scans with Graph's throttling on (10,000 users; 100,000 unless --quick)");
+    results.scans = await measureScans(
+      quick
+        ? [{ users: 10_000, runs: 1 }]
+        : [
+            { users: 10_000, runs: 3 },
+            { users: 100_000, runs: 1 },
+          ],
+    );
+  }
+  results.durationMs = Date.now() - started;
+
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFormatted(RESULTS_FILE, JSON.stringify(results, null, 2));
+  const doc = fs.existsSync(DOC_FILE) ? fs.readFileSync(DOC_FILE, "utf8") : "# Performance\n";
+  await writeFormatted(DOC_FILE, replaceGenerated(doc, renderResults(results)));
+  log(
+    `done in ${Math.round(results.durationMs / 1000)} s: ${path.relative(repositoryRoot, RESULTS_FILE)}, ${path.relative(repositoryRoot, DOC_FILE)}`,
+  );
+  return 0;
+}
+
+/** Writes the file as `prettier --check .` (npm run lint) expects it: both files are committed. */
+async function writeFormatted(file: string, text: string): Promise<void> {
+  const prettier = await import("prettier");
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
+// The emulator's CA must be trusted by this process, the engine's provider processes and the
+// `impact` processes, and Node.js reads NODE_EXTRA_CA_CERTS only at start-up: without it, the
+// bench runs itself again with it (as `npm start` does; scripts/run-tests.js does the same).
+const ca = ensureCertificateAuthority();
+if (process.env.NODE_EXTRA_CA_CERTS !== ca.caCertPath) {
+  const child = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath },
+  });
+  process.exit(child.status ?? 1);
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
