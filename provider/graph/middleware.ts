@@ -100,7 +100,12 @@ function tlsTrustFailure(err: unknown): string | undefined {
 function describeFetchFailure(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") {
-    return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+    // 300 ms, 1.5 s, 30 s: never "0 s" or a rounded-up "2 s" for a short timeout.
+    const within =
+      timeoutMs < 1000
+        ? `${timeoutMs} ms`
+        : `${Number((timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0))} s`;
+    return `no answer within ${within}`;
   }
   const code = e?.cause?.code;
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the connection was reset";
