@@ -3,12 +3,11 @@
 // and the emulator's own throughput. Writes bench/results/latest.json and the table of
 // docs/performance.md. `npm run bench -- --quick` is a short trial (about 2 minutes): fewer
 // repetitions and no 100,000-user scan. Parts: `--only calls,overhead,scans,throughput`.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ensureCertificateAuthority } from "../emulator/index";
+import { runTrustingEmulator } from "../scripts/trustEmulator";
 import { PULUMI_VERSION, provideEngine } from "../scripts/engine";
 import { log, repositoryRoot } from "./common";
 import { measureGraphCalls } from "./graphCalls";
@@ -110,22 +109,4 @@ async function writeFormatted(file: string, text: string): Promise<void> {
   fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
 }
 
-// The emulator's CA must be trusted by this process, the engine's provider processes and the
-// `impact` processes, and Node.js reads NODE_EXTRA_CA_CERTS only at start-up: without it, the
-// bench runs itself again with it (as `npm start` does; scripts/run-tests.js does the same).
-const ca = ensureCertificateAuthority();
-if (process.env.NODE_EXTRA_CA_CERTS !== ca.caCertPath) {
-  const child = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath },
-  });
-  process.exit(child.status ?? 1);
-} else {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+runTrustingEmulator(() => main(process.argv.slice(2)), "bench failed");

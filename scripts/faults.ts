@@ -5,11 +5,11 @@
 // its own emulator, tenant and stack (a run mostly waits on retries and stalls, so lanes multiply
 // what is tried in the same minutes). Prints a Markdown report, writes it as JSON with --json, and
 // exits 1 on any violation (2 on bad arguments).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureCertificateAuthority } from "../emulator/index";
+import { runTrustingEmulator } from "./trustEmulator";
 import {
   markdownReport,
   mergeReports,
@@ -140,21 +140,4 @@ async function main(): Promise<number> {
   return report.violations.length === 0 ? 0 : 1;
 }
 
-// The emulator's CA must be trusted by this process and by the engine's provider processes, and
-// Node.js reads NODE_EXTRA_CA_CERTS only at start-up: without it, the script runs itself again.
-const ca = ensureCertificateAuthority();
-if (process.env.NODE_EXTRA_CA_CERTS !== ca.caCertPath) {
-  const child = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath },
-  });
-  process.exit(child.status ?? 1);
-} else {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`The fault campaign could not run: ${(error as Error).stack ?? String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+runTrustingEmulator(main, "The fault campaign could not run");

@@ -3,7 +3,6 @@
 // the Automation API), edits the campaign the way the portal does, shows the drift a scheduled
 // check would catch, repairs it, and ends with a one-screen summary. Everything Pulumi writes goes
 // to a temporary PULUMI_HOME and file backend, removed at the end; no process is left running.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +14,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import seedScenario from "../examples/seed-scenario";
 import { repositoryRoot, seedProjectName } from "../examples/seed-scenario/project";
-import { ensureCertificateAuthority, startEmulator, type RunningEmulator } from "../emulator/index";
+import { startEmulator, type RunningEmulator } from "../emulator/index";
 import { resolveSettings } from "../provider/config";
 import {
   getAuthenticationMethodsPolicy,
@@ -26,6 +25,7 @@ import {
   patchRegistrationEnforcement,
 } from "../provider/graph";
 import { commandExitCode, provideEngine } from "./engine";
+import { runTrustingEmulator } from "./trustEmulator";
 import { analyzeImpact, declarationFromState, impactSummary } from "../provider/impact";
 import { analyzeProgress, progressSummary } from "../provider/report";
 
@@ -338,16 +338,4 @@ async function main(): Promise<number> {
   }
 }
 
-// The emulator's CA must be trusted by this process (its own Graph calls) and Node.js reads
-// NODE_EXTRA_CA_CERTS only at start-up: without it, the demo runs itself again with it.
-const ca = ensureCertificateAuthority();
-if (process.env.NODE_EXTRA_CA_CERTS !== ca.caCertPath) {
-  const child = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath },
-  });
-  process.exit(child.status ?? 1);
-} else {
-  // Exits explicitly: keep-alive sockets of the Graph client must not hold the process open.
-  main().then((code) => process.exit(code));
-}
+runTrustingEmulator(main, "The demo could not run");
