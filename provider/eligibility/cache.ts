@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { GroupUsers } from "../graph";
-import type { ScanStats, ScannedUser, TenantScan } from "./scan";
+import { groupsByUser, type ScanStats, type ScannedUser, type TenantScan } from "./scan";
 
 /** Bumped when the file's shape changes: older files are then misses. */
 const FORMAT = 1;
@@ -123,14 +123,7 @@ export function readCachedScan(
       group ? { ...group, userIds: new Set(group.userIds) } : undefined,
     ]),
   );
-  const groupsOf = new Map<string, Set<string>>();
-  for (const [id, group] of groups) {
-    for (const userId of group?.userIds ?? []) {
-      let set = groupsOf.get(userId);
-      if (!set) groupsOf.set(userId, (set = new Set()));
-      set.add(id);
-    }
-  }
+  const groupsOf = groupsByUser(groups);
   const users: ScannedUser[] = parsed.scan.users.map((user) => ({
     ...user,
     groupIds: groupsOf.get(user.id) ?? new Set<string>(),

@@ -63,6 +63,21 @@ export interface TenantScan {
 }
 
 /** The registration report cannot be read: the tenant has no Entra ID P1/P2 (§5.2). */
+/** user id → the ids of the named groups the user is in (transitively): each user's groupIds. */
+export function groupsByUser(
+  groups: ReadonlyMap<string, GroupUsers | undefined>,
+): Map<string, Set<string>> {
+  const groupsOf = new Map<string, Set<string>>();
+  for (const [id, group] of groups) {
+    for (const userId of group?.userIds ?? []) {
+      let set = groupsOf.get(userId);
+      if (!set) groupsOf.set(userId, (set = new Set()));
+      set.add(id);
+    }
+  }
+  return groupsOf;
+}
+
 export class PremiumLicenceRequiredError extends Error {
   constructor(cause: unknown) {
     super(
@@ -125,14 +140,7 @@ export async function scanTenant(
   } finally {
     progress.finish();
   }
-  const groupsOf = new Map<string, Set<string>>();
-  for (const [id, group] of groups) {
-    for (const userId of group?.userIds ?? []) {
-      let set = groupsOf.get(userId);
-      if (!set) groupsOf.set(userId, (set = new Set()));
-      set.add(id);
-    }
-  }
+  const groupsOf = groupsByUser(groups);
   const users = rows.map((row) => ({
     ...row,
     groupIds: groupsOf.get(row.id) ?? new Set<string>(),
