@@ -38,6 +38,7 @@ import {
 } from "../../model";
 import * as context from "./context";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
+import { readUntilSettled } from "./replication";
 
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
 type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
@@ -89,20 +90,20 @@ async function createSecurityGroupOnce(
       err instanceof GraphRequestError && (err.kind === "transport" || err.kind === "unavailable");
     if (!unanswered) throw err;
     // A new group is listed only once it has replicated, usually within seconds (§4.8).
-    for (const delay of [0, 1, 2, 4]) {
-      await new Promise((resolve) => setTimeout(resolve, delay * 1000));
-      let found;
-      try {
-        found = await findGroupsByMailNickname(graph, group.mailNickname);
-      } catch (lookupErr) {
-        throw new Error(
-          `${err.message} Whether Graph created the group anyway could not be checked (${(lookupErr as Error).message}). ` +
-            `Before rerunning, look for a group with mailNickname "${group.mailNickname}" and delete it if it exists.`,
-        );
-      }
-      if (found.length === 1) return found[0];
-      if (found.length > 1) break; // someone else's too: not provably this call's
+    let found;
+    try {
+      found = await readUntilSettled(
+        () => findGroupsByMailNickname(graph, group.mailNickname),
+        (groups) => groups.length > 0,
+      );
+    } catch (lookupErr) {
+      throw new Error(
+        `${err.message} Whether Graph created the group anyway could not be checked (${(lookupErr as Error).message}). ` +
+          `Before rerunning, look for a group with mailNickname "${group.mailNickname}" and delete it if it exists.`,
+      );
     }
+    // More than one: someone else's too, so none is provably this call's.
+    if (found.length === 1) return found[0];
     throw err;
   }
 }
@@ -213,20 +214,15 @@ async function observedAfterFailure(
   const shows = (want: string[] | undefined, have: string[]) =>
     want === undefined || [...new Set(want)].sort().join() === [...have].sort().join();
   let observed: PilotGroupObserved | undefined;
-  for (const delaySeconds of [0, 1, 2, 4]) {
-    await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-    try {
-      observed = await readPilotGroup(graph, id, inputs);
-    } catch {
-      return undefined;
-    }
-    if (!observed) return undefined;
-    if (
-      shows(intended.memberIds, observed.memberIds) &&
-      shows(intended.ownerIds, observed.ownerIds)
-    ) {
-      break;
-    }
+  try {
+    observed = await readUntilSettled(
+      () => readPilotGroup(graph, id, inputs),
+      (group) =>
+        !group ||
+        (shows(intended.memberIds, group.memberIds) && shows(intended.ownerIds, group.ownerIds)),
+    );
+  } catch {
+    return undefined;
   }
   if (!observed) return undefined;
   const { id: _objectId, ...outputs } = observed;

@@ -28,9 +28,10 @@ import {
 import type { GraphClient } from "../../graph";
 import * as context from "./context";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
+import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
 
-/** Waits before each re-read that confirms an external change (1 + 2 + 4 s > the ~5 s lag). */
-const STALE_READ_RECHECK_SECONDS = [1, 2, 4];
+/** Waits before each re-read that confirms an external change (the first read is done already). */
+const STALE_READ_RECHECK_SECONDS = REPLICATION_WAITS_SECONDS.slice(1);
 
 export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
 
@@ -119,17 +120,14 @@ export function singletonProvider<K extends SingletonKind>(
     version: GraphVersion,
     written: InputsByKind[K] | SettingsByKind[K],
   ): Promise<SettingsByKind[K] | undefined> {
-    let now: SettingsByKind[K] | undefined;
-    for (const delaySeconds of [0, 1, 2, 4]) {
-      await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-      try {
-        now = await spec.read(graph, version);
-      } catch {
-        return undefined;
-      }
-      if (describeChanges(spec.kind, written as never, now as never).length === 0) break;
+    try {
+      return await readUntilSettled(
+        () => spec.read(graph, version),
+        (now) => describeChanges(spec.kind, written as never, now as never).length === 0,
+      );
+    } catch {
+      return undefined;
     }
-    return now;
   }
 
   /**
@@ -251,12 +249,12 @@ export function singletonProvider<K extends SingletonKind>(
         // A read soon after a write may still answer the settings from before it (graph-contract
         // §4.8: ~5 s observed on policies), which would look like an external change: before
         // failing, re-read until the difference has outlived that window.
-        for (const seconds of STALE_READ_RECHECK_SECONDS) {
-          await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-          actual = await spec.read(graph, version);
-          overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
-          if (overwrites.length === 0) break;
-        }
+        actual = await readUntilSettled(
+          () => spec.read(graph, version),
+          (now) => describeOverwrites(spec.kind, recorded, now, inputs).length === 0,
+          STALE_READ_RECHECK_SECONDS,
+        );
+        overwrites = describeOverwrites(spec.kind, recorded, actual, inputs);
       }
       if (overwrites.length > 0 && inputs.failOnExternalChange === true) {
         // Fail before any write, naming what changed outside: recorded (last applied) → live.
