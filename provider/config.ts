@@ -100,7 +100,7 @@ const SETTINGS = {
 
 type SettingName = keyof typeof SETTINGS;
 
-/** Every key this package reads in the `entra-nudge` namespace (README: Using a real tenant). */
+/** Every key this package reads in the `entra-nudge` namespace (docs/real-tenant.md). */
 export const KNOWN_CONFIG_KEYS: readonly string[] = Object.values(SETTINGS)
   .map((spec: SettingSpec) => spec.key)
   .filter((key) => key !== "");

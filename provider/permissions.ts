@@ -1,5 +1,5 @@
 // The exact Microsoft Graph application permissions each command and each resource operation
-// needs: one table, read by the README's permission table check, by the least-privilege tests
+// needs: one table, read by the permission table check of docs/real-tenant.md, by the least-privilege tests
 // (an app holding exactly the set works; one permission less fails) and by the 403 hint, which
 // names the broader permissions that also grant a refused call. Sources: graph-contract.md §1.2,
 // §3.2, §4.1–§4.7, §5.2, §6.1 and the Microsoft Graph API reference pages they cite.
@@ -55,7 +55,7 @@ export type EngineOperation = "preview" | "refresh" | "up" | "destroy";
 export type CommandName = "drift" | "preview-summary" | "impact" | "report" | "export";
 
 export interface PermissionEntry {
-  /** What the entry is about, as the README's table names it. */
+  /** What the entry is about, as the permission table of docs/real-tenant.md names it. */
   feature: string;
   /** Every permission the command or operation cannot work without, least privileged. */
   required: readonly Permission[];
@@ -64,7 +64,7 @@ export interface PermissionEntry {
    * in that case (or, where `degrades` says so, works with less detail and warns).
    */
   conditional?: readonly { permission: Permission; when: string; degrades?: boolean }[];
-  /** Said after the permissions in the README's table. */
+  /** Said after the permissions in the table of docs/real-tenant.md. */
   note?: string;
 }
 
@@ -149,7 +149,7 @@ export function allPermissions(entry: PermissionEntry): Permission[] {
   return [...new Set([...entry.required, ...(entry.conditional ?? []).map((c) => c.permission)])];
 }
 
-/** The README's table rows: feature, then the permissions (conditional ones with their case). */
+/** The rows of docs/real-tenant.md's table: feature, then the permissions (conditional ones with their case). */
 export function permissionTableRows(): { feature: string; permissions: string }[] {
   const describe = (entry: PermissionEntry): string => {
     const parts = entry.required.map((p) => `\`${p}\``);

@@ -291,7 +291,7 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   );
   console.log(`${"=".repeat(78)}`);
   console.log(
-    'Next: the same program against a real tenant, see README.md, "The seed scenario on a real tenant".',
+    'Next: the same program against a real tenant, see docs/real-tenant.md.',
   );
 }
 

@@ -44,10 +44,10 @@ property, reading each live object once with read permissions only.
   --cwd DIR          the Pulumi project directory (default: the current directory)
   --concurrency N    with several stacks, how many are checked at once (default 4)
   --file FILE        a \`pulumi stack export\` file instead of a stack (settings: environment only)
-  --json             the report as JSON (schema: README, "Drift detection and CI previews")
+  --json             the report as JSON (schema: docs/commands.md)
   --markdown         the report as Markdown, for a job summary or a comment
 
-Settings and credentials: the stack's entra-nudge:* config, then the environment (README).
+Settings and credentials: the stack's entra-nudge:* config, then the environment (docs/real-tenant.md).
 Exit codes: 0 in sync, 2 drift, 1 error (sign-in, permission, timeout, bad input); with several
 stacks, 1 if any stack errored, else 2 if any drifted, else 0.
 `;

@@ -1,5 +1,5 @@
 // The three forms of a drift report: a terminal table (default), JSON with a stable, documented
-// schema (README: "Drift detection and CI previews"), and Markdown for a job summary or a comment.
+// schema (docs/commands.md, "entra-nudge drift"), and Markdown for a job summary or a comment.
 import type { DeclarationSource } from "./declaration";
 import { EXISTS_PROPERTY, type DriftDifference, type DriftReport } from "./detect";
 import { errorKind } from "./errors";

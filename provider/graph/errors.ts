@@ -119,7 +119,7 @@ export function signInError(operation: string, err: unknown): GraphRequestError 
         : undefined) ??
       (unavailable
         ? "No credential is configured: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, or workload identity), or the matching entra-nudge:* stack config."
-        : "Check the tenant id, client id and credential settings (README: Using a real tenant)."),
+        : "Check the tenant id, client id and credential settings (docs/real-tenant.md)."),
   });
 }
 
@@ -179,7 +179,7 @@ export function httpError(f: HttpFailure): GraphRequestError {
     return new GraphRequestError({
       ...base,
       kind: "forbidden",
-      hint: `The app needs the Microsoft Graph application permission ${describeNeededPermission(f.permission)}: add it under App registrations → API permissions → Microsoft Graph → Application permissions, then grant admin consent (README, "Using a real tenant", lists what each command needs).`,
+      hint: `The app needs the Microsoft Graph application permission ${describeNeededPermission(f.permission)}: add it under App registrations → API permissions → Microsoft Graph → Application permissions, then grant admin consent (docs/real-tenant.md, "Permissions", lists what each command needs).`,
     });
   }
   if (f.status === 404) {

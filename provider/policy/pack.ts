@@ -143,7 +143,7 @@ const targetsEligible: StackValidationPolicy = {
   },
 };
 
-/** The guardrails, in the order the README lists them. */
+/** The guardrails, in the order docs/guardrails.md lists them. */
 export function guardrailPolicies(): Policies {
   return [
     resourcePolicy(

@@ -229,7 +229,7 @@ describe("impact and report on a 10,000-user tenant", function () {
         })),
         groups: [groupId("Emergency Access Accounts")],
       });
-      // Measured numbers, for the record (README, "Who gets nudged").
+      // Measured numbers, for the record (docs/performance.md has the bench's).
       console.log(
         `      scan of ${scan.stats.users} users and ${scan.stats.groups} groups: ${scan.stats.durationMs} ms, ` +
           `${scan.stats.requests} requests (${scan.stats.reportRequests} to reports, ${scan.stats.reportWaitMs} ms paced)`,

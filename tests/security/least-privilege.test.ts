@@ -1,4 +1,4 @@
-// Least privilege, from the table in provider/permissions.ts (the README's table is checked
+// Least privilege, from the table in provider/permissions.ts (docs/real-tenant.md's table is checked
 // against it): for every command and every resource operation, an app holding exactly the listed
 // application permissions does the job, and an app with any one of them removed fails with a
 // sentence naming the missing permission and writes nothing (or, where the table says the command
@@ -403,9 +403,9 @@ describe("least privilege: each command and resource operation with exactly its 
       .map((r) => `${r.method} ${r.path}`);
   }
 
-  it("the README's permission table is provider/permissions.ts's, row by row", () => {
-    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Using a real tenant"));
+  it("the permission table of docs/real-tenant.md is provider/permissions.ts's, row by row", () => {
+    const page = fs.readFileSync(path.join(projectRoot, "docs", "real-tenant.md"), "utf8");
+    const section = page.slice(page.indexOf("## Permissions"));
     const table = section.slice(
       section.indexOf("| feature"),
       section.indexOf("\n\n", section.indexOf("| feature")),

@@ -21,7 +21,7 @@ function resolved(): ResolvedSettings {
   return resolveSettings(configLookup, environment);
 }
 
-/** Retry and timeout knobs, from the environment (documented in the README). */
+/** Retry and timeout knobs, from the environment (documented in docs/resources.md). */
 function clientOptions(): GraphClientOptions {
   const number = (name: string): number | undefined => {
     const value = environment[name];
