@@ -12,7 +12,10 @@ export const GROUP_WRITE = "Group.ReadWrite.All";
 export const MEMBER_READ = "GroupMember.Read.All";
 export const MEMBER_WRITE = "GroupMember.ReadWrite.All";
 
-/** Relationships a create request may bind at most (§4.1). */
+/**
+ * Relationships one request may bind at most: a POST /groups (members and owners together, §4.1)
+ * and a PATCH /groups/{id} with `members@odata.bind` ("up to 20 members", §4.4, group-post-members).
+ */
 export const CREATE_BIND_LIMIT = 20;
 
 export type Relationship = "members" | "owners";
@@ -189,6 +192,14 @@ export async function listRelationship(
 // errors; the wanted end state holds, so they count as success.
 const ALREADY_THERE = /added object references already exist/i;
 const ALREADY_GONE = /removed object references do not exist/i;
+// group-post-members (beta page, 2026): right after a group's creation, an addition may answer 400
+// "The source resource object or one of the objects being referenced do not exist." (replication).
+const NOT_REPLICATED = /referenced do not exist/i;
+// §4.4: "Resource '{id}' does not exist or one of its queried reference-property objects are not
+// present." names the missing object (the group's own id when the group is the one missing).
+const MISSING_OBJECT = /Resource '([^']+)' does not exist/i;
+
+type Failure = Extract<BatchOutcome, { ok: false }>;
 
 function settled(outcome: BatchOutcome, change: "add" | "remove"): boolean {
   if (outcome.ok) return true;
@@ -197,9 +208,109 @@ function settled(outcome: BatchOutcome, change: "add" | "remove"): boolean {
   return e.status === 404 || (e.status === 400 && ALREADY_GONE.test(e.graphMessage ?? ""));
 }
 
+function refCall(
+  endpoint: string,
+  groupId: string,
+  relationship: Relationship,
+  change: "add" | "remove",
+  id: string,
+): GraphCall {
+  return change === "add"
+    ? {
+        operation: `add ${id} to the ${relationship} of the group ${groupId}`,
+        method: "POST",
+        path: `/groups/${keySegment(groupId)}/${relationship}/$ref`,
+        body: { "@odata.id": directoryObjectUrl(endpoint, id) },
+        permission: MEMBER_WRITE,
+        target: `the group ${groupId} or the object ${id}`,
+        idempotent: true,
+      }
+    : {
+        operation: `remove ${id} from the ${relationship} of the group ${groupId}`,
+        method: "DELETE",
+        path: `/groups/${keySegment(groupId)}/${relationship}/${keySegment(id)}/$ref`,
+        permission: MEMBER_WRITE,
+        target: `the group ${groupId}`,
+      };
+}
+
 /**
- * Adds or removes members or owners through $batch ($ref per object). Throws one
- * GraphRequestError naming how many changes failed, after all others were applied.
+ * Adds members 20 per `PATCH /groups/{id}` with `members@odata.bind` (§4.4: up to 20 per request;
+ * Graph counts and throttles each PATCH as one write, §7.3), several PATCHes per `$batch` (§7.1:
+ * a batch may hold PATCH requests; additions commute, so they go in parallel). A PATCH is
+ * all-or-nothing: one member already there or missing fails it and adds no one (§4.4). Such a
+ * failure is resolved without a second write of any member that was added:
+ * - a 404 that names one of the PATCH's objects: that member's outcome is this 404, the others go
+ *   out again in a smaller PATCH (one write per missing object);
+ * - a 404 that names the group: the group is missing (or not yet replicated, §4.8), for all;
+ * - otherwise ("already exist" names no one, or a replication 400): the PATCH's members are added
+ *   one `$ref` each (one $batch), whose per-member answers are exact.
+ * Returns each id's outcome (ids in the order given).
+ */
+async function addMembersInBulk(
+  graph: GraphClient,
+  groupId: string,
+  objectIds: string[],
+): Promise<Map<string, BatchOutcome>> {
+  const endpoint = graph.settings.graphEndpoint;
+  const outcomes = new Map<string, BatchOutcome>();
+  const oneByOne: string[] = [];
+  let pending: string[][] = [];
+  for (let i = 0; i < objectIds.length; i += CREATE_BIND_LIMIT)
+    pending.push(objectIds.slice(i, i + CREATE_BIND_LIMIT));
+  while (pending.length > 0) {
+    const answers = await graph.batch(
+      pending.map((chunk): GraphCall => ({
+        operation: `add ${chunk.length} members to the group ${groupId}`,
+        method: "PATCH",
+        path: `/groups/${keySegment(groupId)}`,
+        body: { "members@odata.bind": chunk.map((id) => directoryObjectUrl(endpoint, id)) },
+        permission: MEMBER_WRITE,
+        target: `the group ${groupId} or one of the objects ${chunk.join(", ")}`,
+      })),
+    );
+    const next: string[][] = [];
+    answers.forEach((answer, k) => {
+      const chunk = pending[k];
+      if (answer.ok) {
+        for (const id of chunk) outcomes.set(id, answer);
+        return;
+      }
+      const e = answer.error;
+      const named = e.status === 404 ? MISSING_OBJECT.exec(e.graphMessage ?? "")?.[1] : undefined;
+      const missing = named && chunk.find((id) => id.toLowerCase() === named.toLowerCase());
+      if (missing) {
+        outcomes.set(missing, answer);
+        const rest = chunk.filter((id) => id !== missing);
+        if (rest.length > 0) next.push(rest);
+      } else if (
+        (e.status === 404 && named?.toLowerCase() !== groupId.toLowerCase()) ||
+        (e.status === 400 &&
+          (ALREADY_THERE.test(e.graphMessage ?? "") || NOT_REPLICATED.test(e.graphMessage ?? "")))
+      ) {
+        oneByOne.push(...chunk);
+      } else {
+        // The group is missing, or the PATCH was refused as a whole (403, throttled to the end):
+        // no member was added, and each one's outcome is this answer.
+        for (const id of chunk) outcomes.set(id, answer);
+      }
+    });
+    pending = next;
+  }
+  if (oneByOne.length > 0) {
+    const answers = await graph.batch(
+      oneByOne.map((id) => refCall(endpoint, groupId, "members", "add", id)),
+    );
+    answers.forEach((answer, i) => outcomes.set(oneByOne[i], answer));
+  }
+  return outcomes;
+}
+
+/**
+ * Adds or removes members or owners: members are added 20 per request (addMembersInBulk); owners
+ * are added, and members and owners removed, one `$ref` each through $batch (Graph has no bulk
+ * removal, §4.5, and documents the bulk bind for members only, §4.4). Throws one GraphRequestError
+ * naming the objects whose change failed, after all others were applied.
  */
 export async function changeRelationship(
   graph: GraphClient,
@@ -208,37 +319,27 @@ export async function changeRelationship(
   change: "add" | "remove",
   objectIds: string[],
 ): Promise<void> {
-  if (objectIds.length === 0) return;
+  const ids = [...new Set(objectIds)];
+  if (ids.length === 0) return;
   const endpoint = graph.settings.graphEndpoint;
-  const calls: GraphCall[] = objectIds.map((id) =>
-    change === "add"
-      ? {
-          operation: `add ${id} to the ${relationship} of the group ${groupId}`,
-          method: "POST",
-          path: `/groups/${keySegment(groupId)}/${relationship}/$ref`,
-          body: { "@odata.id": directoryObjectUrl(endpoint, id) },
-          permission: MEMBER_WRITE,
-          target: `the group ${groupId} or the object ${id}`,
-          idempotent: true,
-        }
-      : {
-          operation: `remove ${id} from the ${relationship} of the group ${groupId}`,
-          method: "DELETE",
-          path: `/groups/${keySegment(groupId)}/${relationship}/${keySegment(id)}/$ref`,
-          permission: MEMBER_WRITE,
-          target: `the group ${groupId}`,
-        },
-  );
-  const outcomes = await graph.batch(calls);
+  let outcomes: BatchOutcome[];
+  if (change === "add" && relationship === "members") {
+    const byId = await addMembersInBulk(graph, groupId, ids);
+    outcomes = ids.map((id) => byId.get(id) as BatchOutcome);
+  } else {
+    outcomes = await graph.batch(
+      ids.map((id) => refCall(endpoint, groupId, relationship, change, id)),
+    );
+  }
   const failures = outcomes
-    .map((o, i) => ({ o, id: objectIds[i] }))
+    .map((o, i) => ({ o, id: ids[i] }))
     .filter(({ o }) => !settled(o, change));
   if (failures.length === 0) return;
-  const first = failures[0].o as Extract<BatchOutcome, { ok: false }>;
+  const first = failures[0].o as Failure;
   if (failures.length === 1) throw first.error;
   throw new GraphRequestError({
     kind: first.error.kind,
-    operation: `${change} ${failures.length} of ${objectIds.length} ${relationship} of the group ${groupId} (${failures.map((f) => f.id).join(", ")})`,
+    operation: `${change} ${failures.length} of ${ids.length} ${relationship} of the group ${groupId} (${failures.map((f) => f.id).join(", ")})`,
     status: first.error.status,
     code: first.error.code,
     graphMessage: first.error.graphMessage,

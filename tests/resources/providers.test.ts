@@ -272,7 +272,7 @@ describe("resource providers against the emulator", function () {
       const writes = graphWrites().map((w) => `${w.method} ${w.path.replace(guid, "{id}")}`);
       expect(writes.sort()).to.deep.equal([
         "DELETE /v1.0/groups/{id}/members/{id}/$ref",
-        "POST /v1.0/groups/{id}/members/$ref",
+        "PATCH /v1.0/groups/{id}",
       ]);
       expect((updated.outs as Props).members).to.deep.equal([
         "diegos@contoso.onmicrosoft.com",
@@ -326,8 +326,13 @@ describe("resource providers against the emulator", function () {
       });
       const ids = users.map((u) => u.id).slice(0, 25);
       const inputs = await checked("PilotGroup", { displayName: "Big pilot", members: ids });
-      // Members beyond the 20 bound at creation are added through $batch; fail those.
-      emulator.injectFault({ status: 500, count: 50, method: "POST", pathPrefix: "/v1.0/groups/" });
+      // Members beyond the 20 bound at creation are added by PATCH (members@odata.bind); fail it.
+      emulator.injectFault({
+        status: 500,
+        count: 50,
+        method: "PATCH",
+        pathPrefix: "/v1.0/groups/",
+      });
       let error: (Error & { id?: string; properties?: Props }) | undefined;
       try {
         await group().create({ ...inputs, __provider: "shim" });
