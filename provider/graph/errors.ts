@@ -223,8 +223,23 @@ export function malformedResponse(
     request,
     requestId,
     graphMessage: `Microsoft Graph sent a response this tool cannot read: ${problem}`,
-    hint: "Nothing was changed because of it; rerun, and report it with the request-id if it persists.",
+    // A read changes nothing; a write may have been carried out before its answer was cut off or
+    // garbled, so only a read afterwards can tell (the resources do it themselves).
+    hint: request.startsWith("GET ")
+      ? "Nothing was changed because of it; rerun, and report it with the request-id if it persists."
+      : "Graph may have carried out the request all the same: check what the tenant holds before repeating it, and report it with the request-id if it persists.",
   });
+}
+
+/**
+ * Whether a write that failed with this error may have been carried out all the same: its answer
+ * was lost (a timeout, a reset), cut off or unreadable, or Graph answered 5xx, which may come after
+ * the work was done. A refusal (4xx, 429) or a failed sign-in means Graph did not carry it out.
+ * Callers find out what the tenant holds before saying anything in the first case.
+ */
+export function writeMayHaveHappened(err: unknown): boolean {
+  if (!(err instanceof GraphRequestError)) return true;
+  return err.kind === "transport" || err.kind === "unavailable" || err.kind === "malformed";
 }
 
 function capitalize(s: string): string {

@@ -63,6 +63,13 @@ const CASES: FaultCase[] = [
     fired: [201],
   },
   {
+    title:
+      "an answer to the group's creation cut off after Graph created it (found by mailNickname, recorded)",
+    faults: [{ truncateBytes: 12, count: 1, method: "POST", pathPrefix: "/v1.0/groups" }],
+    outcome: "success",
+    fired: [201],
+  },
+  {
     title: "reset connections on reads (repeated)",
     faults: [{ reset: true, count: 2, method: "GET" }],
     outcome: "success",

@@ -5,7 +5,7 @@
 // under replication lag records what was written (docs/reliability.md, "What the campaign found").
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { resolveSettings } from "../../provider/config";
+import { checked, failure, useProviders, type Props } from "../support/providers";
 import {
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
@@ -14,11 +14,9 @@ import {
   type BatchOutcome,
   type GraphCall,
 } from "../../provider/graph";
-import { provider, setConfig, setWarningSink } from "../../provider/resources/providers";
+import { provider } from "../../provider/resources/providers";
 import * as providerContext from "../../provider/resources/providers/context";
 
-type Props = Record<string, unknown>;
-type RecordedError = Error & { id?: string; properties?: Props };
 const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
 const POLICY = "/v1.0/policies/authenticationMethodsPolicy";
@@ -27,45 +25,11 @@ const AUTHENTICATOR = `${POLICY}/authenticationMethodConfigurations/microsoftAut
 describe("recovery after failed writes (providers against the emulator)", function () {
   this.timeout(60_000);
   const emulator = useEmulator({ resetEachTest: true });
+  const providers = useProviders(emulator);
+  const useProviderEnv = (extra?: Record<string, string>) => providers.configure(extra);
   let graph: GraphClient;
-
-  /** The providers' settings: no retries unless asked, so that one fault makes a write fail. */
-  function useProviderEnv(extra: Record<string, string> = {}): void {
-    setConfig(() => undefined, {
-      ...emulator.env("writer"),
-      ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0",
-      ENTRA_NUDGE_MAX_RETRIES: "0",
-      ...extra,
-    });
-  }
-
-  beforeEach(() => {
-    useProviderEnv();
-    // The test's own client, to look at the tenant (its calls meet the same faults: look after
-    // clearing them).
-    graph = new GraphClient(
-      resolveSettings(() => undefined, emulator.env("writer")),
-      { retryDelaySeconds: 0 },
-    );
-    setWarningSink(() => undefined);
-  });
+  beforeEach(() => (graph = providers.graph));
   afterEach(() => emulator.configure({ replicationDelayMs: 0, policyReplicationDelayMs: 0 }));
-  after(() => setWarningSink(undefined));
-
-  async function checked(kind: Parameters<typeof provider>[0], args: Props): Promise<Props> {
-    const result = await provider(kind).check!({}, args);
-    expect(result.failures ?? [], JSON.stringify(result.failures)).to.deep.equal([]);
-    return result.inputs as Props;
-  }
-
-  async function failure(p: Promise<unknown>): Promise<RecordedError> {
-    try {
-      await p;
-    } catch (e) {
-      return e as RecordedError;
-    }
-    throw new Error("expected the call to fail");
-  }
 
   async function userIds(count: number): Promise<string[]> {
     const users = await graph.all<{ id: string }>({

@@ -16,6 +16,7 @@ import {
   GraphRequestError,
   listRelationship,
   updateGroup,
+  writeMayHaveHappened,
   type GraphClient,
   type NewSecurityGroup,
   type Relationship,
@@ -38,7 +39,7 @@ import {
 } from "../../model";
 import * as context from "./context";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
-import { readUntilSettled } from "./replication";
+import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
 
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
 type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
@@ -74,10 +75,12 @@ async function afterReplication<T>(action: () => Promise<T>): Promise<T> {
 }
 
 /**
- * POST /groups, which is never repeated. When its answer is lost (no answer in time, a dropped
- * connection, a 5xx), Graph may have created the group all the same; since none had this
+ * POST /groups, which is never repeated. When the call may have been carried out all the same (no
+ * answer in time, a dropped connection, an answer cut off or unreadable, a 5xx: see
+ * writeMayHaveHappened), the tenant is asked before anything is said: since no group had this
  * mailNickname just before, a group that has it now is this call's, and it is taken over instead
- * of being orphaned (the rerun would refuse it as "already exists").
+ * of being orphaned (the rerun would refuse it as "already exists"). Only a group not found after
+ * the replication waits lets the error say that nothing was created.
  */
 async function createSecurityGroupOnce(
   graph: GraphClient,
@@ -86,9 +89,8 @@ async function createSecurityGroupOnce(
   try {
     return await createSecurityGroup(graph, group);
   } catch (err) {
-    const unanswered =
-      err instanceof GraphRequestError && (err.kind === "transport" || err.kind === "unavailable");
-    if (!unanswered) throw err;
+    if (!(err instanceof GraphRequestError) || !writeMayHaveHappened(err)) throw err;
+    const nickname = `mailNickname "${group.mailNickname}"`;
     // A new group is listed only once it has replicated, usually within seconds (§4.8).
     let found;
     try {
@@ -97,15 +99,57 @@ async function createSecurityGroupOnce(
         (groups) => groups.length > 0,
       );
     } catch (lookupErr) {
-      throw new Error(
-        `${err.message} Whether Graph created the group anyway could not be checked (${(lookupErr as Error).message}). ` +
-          `Before rerunning, look for a group with mailNickname "${group.mailNickname}" and delete it if it exists.`,
+      throw withHint(
+        err,
+        `Whether Graph created the group anyway could not be checked (${(lookupErr as Error).message}). ` +
+          `Before rerunning, look for a group with ${nickname} and delete it if it exists.`,
+      );
+    }
+    if (found.length === 1) return found[0];
+    if (found.length === 0) {
+      const waited = REPLICATION_WAITS_SECONDS.reduce((sum, s) => sum + s, 0);
+      throw withHint(
+        err,
+        `Checked afterwards: no group with ${nickname} exists ${waited} s later, so Graph did not create it. Rerun.`,
       );
     }
     // More than one: someone else's too, so none is provably this call's.
-    if (found.length === 1) return found[0];
-    throw err;
+    throw withHint(
+      err,
+      `Graph may have created the group all the same, but ${found.length} groups now have ${nickname} ` +
+        `(${found.map((g) => `${g.displayName} (${g.id})`).join(", ")}), so which one is this call's cannot be told. ` +
+        `Delete the one just created (the newest), then rerun.`,
+    );
   }
+}
+
+/** The same failure with a hint that says what was found out after it. */
+function withHint(err: GraphRequestError, hint: string): GraphRequestError {
+  return new GraphRequestError({ ...err, kind: err.kind, operation: err.operation, hint });
+}
+
+/**
+ * Refuses, before any write, a mailNickname another group already has (§4.1: not unique for
+ * security groups, so Graph would accept it): on create, and on an update that renames.
+ */
+async function refuseTakenMailNickname(
+  graph: GraphClient,
+  mailNickname: string,
+  ownId?: string,
+): Promise<void> {
+  const existing = (await findGroupsByMailNickname(graph, mailNickname)).filter(
+    (g) => String(g.id).toLowerCase() !== ownId,
+  );
+  if (existing.length === 0) return;
+  const ids = existing.map((g) => `${g.displayName} (${g.id})`).join(", ");
+  throw new Error(
+    `PilotGroup: a group with mailNickname "${mailNickname}" already exists: ${ids}. It is not adopted silently. ` +
+      (ownId
+        ? `Renaming this group would give it the same mailNickname: choose another displayName, or set mailNickname to a value no other group has.`
+        : `To manage a new group, choose another displayName or mailNickname. To keep using the existing group, ` +
+          `reference its object id in the campaign and Authenticator targets instead of declaring a PilotGroup, ` +
+          `or delete it first (deleted groups stay restorable for 30 days).`),
+  );
 }
 
 interface Resolved {
@@ -272,16 +316,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     const graph = context.graph();
     const tenantId = await context.tenantId();
     const resolved = await resolvePrincipals(graph, inputs);
-    const existing = await findGroupsByMailNickname(graph, inputs.mailNickname);
-    if (existing.length > 0) {
-      const ids = existing.map((g) => `${g.displayName} (${g.id})`).join(", ");
-      throw new Error(
-        `PilotGroup: a group with mailNickname "${inputs.mailNickname}" already exists: ${ids}. It is not adopted silently. ` +
-          `To manage a new group, choose another displayName or mailNickname. To keep using the existing group, ` +
-          `reference its object id in the campaign and Authenticator targets instead of declaring a PilotGroup, ` +
-          `or delete it first (deleted groups stay restorable for 30 days).`,
-      );
-    }
+    await refuseTakenMailNickname(graph, inputs.mailNickname);
     // Owners first: an app-only caller should bind an owner at creation (§4.1).
     const ownerIds = resolved.ownerIds ?? [];
     const memberIds = resolved.memberIds ?? [];
@@ -370,6 +405,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     );
     if (warning) context.warn(warning);
     const patch = pilotGroupToGraphPatch(inputs, actual);
+    if (patch?.mailNickname) await refuseTakenMailNickname(graph, patch.mailNickname, id);
     try {
       if (patch) await updateGroup(graph, id, patch);
       const ownerIds = await applyDelta(

