@@ -14,11 +14,18 @@ export const PULUMI_VERSION = "3.248.0";
 const PKG_MODULE = "github.com/pulumi/pulumi/pkg/v3";
 const SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3";
 const CLI_PACKAGE = `${PKG_MODULE}/cmd/pulumi`;
-const LANGUAGE_HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
+/**
+ * The SDK release the test language host is built from: the last one whose module contains it.
+ * Users' CLI installs bring a host matching their engine; this older one is for this repository's
+ * tests and demos only (see {@link buildLanguageHost}).
+ */
+export const LANGUAGE_HOST_SDK_VERSION = "3.68.0";
+const LANGUAGE_HOST_PACKAGE = `${SDK_MODULE}/nodejs/cmd/pulumi-language-nodejs`;
 const VERSION_VARIABLE = `${SDK_MODULE}/go/common/version.Version`;
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
 const LANGUAGE_HOST = "pulumi-language-nodejs";
-const LANGUAGE_HOST_MARKER = "language-host-unavailable.txt";
+/** Written by earlier versions of this script when the host could not be built; now obsolete. */
+const OBSOLETE_HOST_MARKER = "language-host-unavailable.txt";
 
 export interface Engine {
   /** Absolute path of the `pulumi` binary; always `<root>/bin/pulumi`. */
@@ -27,8 +34,15 @@ export interface Engine {
   root: string;
   /** What `pulumi version` printed, e.g. `v3.248.0`. */
   version: string;
-  /** Whether `pulumi-language-nodejs` is available (plain CLI runs of `runtime: nodejs`). */
-  languageHost: boolean;
+  /**
+   * The `pulumi-language-nodejs` the engine uses for `runtime: nodejs` projects: beside the engine
+   * binary, or (for a `pulumi` on PATH that lacks one) in the first directory of {@link pathDirs}.
+   */
+  languageHostPath: string;
+  /** Directories to put first on PATH for plain `pulumi` CLI runs (the engine's own bin first). */
+  pathDirs: string[];
+  /** One line saying which language host runs and, if it is the older test build, why. */
+  languageHostNote: string;
   /** Where the engine came from. */
   source: "path" | "cache" | "build";
 }
@@ -95,7 +109,7 @@ interface Located {
   version: string;
 }
 
-/** Installs the launcher and settles the language host, the common tail of cache and build. */
+/** Installs the launcher and the language host, the common tail of cache and build. */
 async function finish(
   cli: Located,
   source: "cache" | "build",
@@ -105,18 +119,43 @@ async function finish(
 ): Promise<Engine> {
   const binDir = path.dirname(cli.pulumiPath);
   installLauncher(binDir);
-  let languageHost = isExecutable(path.join(binDir, LANGUAGE_HOST));
-  const marker = path.join(versionDir, LANGUAGE_HOST_MARKER);
-  if (!languageHost && !fs.existsSync(marker)) {
-    // Only reached when no attempt was recorded yet, so a cached engine never runs Go again.
-    const goForHost = go ?? findGo();
-    if (goForHost) {
-      languageHost = await buildLanguageHost(goForHost, cli.version, versionDir, binDir, log);
-    }
-  } else if (!languageHost) {
-    log(`${LANGUAGE_HOST} unavailable (inline Automation API programs only); see ${marker}`);
+  fs.rmSync(path.join(versionDir, OBSOLETE_HOST_MARKER), { force: true });
+  const languageHostPath = await provideLanguageHost(binDir, log, go);
+  return {
+    ...cli,
+    languageHostPath,
+    pathDirs: [binDir],
+    languageHostNote: olderHostNote(cli.version),
+    source,
+  };
+}
+
+function olderHostNote(engineVersion: string): string {
+  return (
+    `${LANGUAGE_HOST}: built from sdk v${LANGUAGE_HOST_SDK_VERSION}, older than the engine ` +
+    `(${engineVersion}), because later releases moved it into a Go module the proxy here does ` +
+    `not serve; it only starts @pulumi/pulumi's own program runner, and users' CLI installs ` +
+    `bring a host matching their engine`
+  );
+}
+
+/** The host beside the engine if it answers, else the cached build (built on first use). */
+async function provideLanguageHost(
+  binDir: string,
+  log: (line: string) => void,
+  go?: string,
+): Promise<string> {
+  const beside = path.join(binDir, LANGUAGE_HOST);
+  if (await languageHostWorks(beside)) return beside;
+  const goForHost = go ?? findGo();
+  if (!goForHost) {
+    throw new Error(
+      `No ${LANGUAGE_HOST} beside ${binDir}/pulumi and no Go toolchain (\`go\` on PATH) to build ` +
+        `it from ${SDK_MODULE}@v${LANGUAGE_HOST_SDK_VERSION}. Install the Pulumi CLI ` +
+        `(https://www.pulumi.com/docs/install/), which brings its own, or Go 1.24 or later.`,
+    );
   }
-  return { ...cli, languageHost, source };
+  return installBeside(binDir, await buildLanguageHost(goForHost, log));
 }
 
 async function reuseCached(
@@ -144,12 +183,21 @@ async function engineFromPath(log: (line: string) => void): Promise<Engine | und
     return undefined;
   }
   const realBin = path.dirname(fs.realpathSync(found));
-  const languageHost =
-    isExecutable(path.join(realBin, LANGUAGE_HOST)) || findOnPath(LANGUAGE_HOST) !== undefined;
+  // An official install has its own, matching language host beside the binary: used as is.
+  const ownHost = path.join(realBin, LANGUAGE_HOST);
+  const hasOwnHost = isExecutable(ownHost);
   const dir = path.dirname(found);
-  if (path.basename(dir) === "bin" && isExecutable(path.join(realBin, LAUNCHER))) {
+  if (path.basename(dir) === "bin" && isExecutable(path.join(realBin, LAUNCHER)) && hasOwnHost) {
     log(`using ${found} (${version}) from PATH`);
-    return { pulumiPath: found, root: path.dirname(dir), version, languageHost, source: "path" };
+    return {
+      pulumiPath: found,
+      root: path.dirname(dir),
+      version,
+      languageHostPath: ownHost,
+      pathDirs: [dir],
+      languageHostNote: `${LANGUAGE_HOST}: the one installed with pulumi ${version}`,
+      source: "path",
+    };
   }
   // PulumiCommand needs `<root>/bin/pulumi`, and dynamic providers need the launcher beside it:
   // a root of our own links to the user's binary without writing into their installation.
@@ -159,8 +207,22 @@ async function engineFromPath(log: (line: string) => void): Promise<Engine | und
   fs.rmSync(link, { force: true });
   fs.symlinkSync(fs.realpathSync(found), link);
   installLauncher(binDir);
+  // The engine looks beside its resolved binary, then on PATH: without its own host, ours goes in
+  // this directory, which pathDirs puts first on PATH.
+  if (hasOwnHost) fs.rmSync(path.join(binDir, LANGUAGE_HOST), { force: true });
+  const languageHostPath = hasOwnHost ? ownHost : await provideLanguageHost(binDir, log);
   log(`using ${found} (${version}) from PATH through ${link}`);
-  return { pulumiPath: link, root: path.dirname(binDir), version, languageHost, source: "path" };
+  return {
+    pulumiPath: link,
+    root: path.dirname(binDir),
+    version,
+    languageHostPath,
+    pathDirs: [binDir, realBin],
+    languageHostNote: hasOwnHost
+      ? `${LANGUAGE_HOST}: the one installed with pulumi ${version}`
+      : olderHostNote(version),
+    source: "path",
+  };
 }
 
 function findOnPath(name: string): string | undefined {
@@ -188,6 +250,45 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A root whose `bin/pulumi` is the same engine with no language host beside it, for Node.js
+ * policy packs started through the analyzer shim (scripts/pulumi-analyzer-policy-nodejs). The
+ * engine (v3.248.0 `NewPolicyAnalyzer`, sdk/go/common/resource/plugin/analyzer_plugin.go) uses
+ * the shim only when it finds no `nodejs` language host; when it finds one it asks that host's
+ * `RunPlugin` to start the pack, and the test host from sdk v3.68.0 answers "not supported"
+ * (nodejs/cmd/pulumi-language-nodejs/main.go, `RunPlugin`). The binary is hard-linked (copied
+ * across file systems): the engine looks beside the path it was started from, so a symbolic link
+ * would lead it back to the host. Only Automation API inline programs, which need no host, can
+ * run on this root.
+ */
+export function engineWithoutLanguageHost(engine: Engine): string {
+  const root = path.join(cacheRoot(), "pulumi", `${engine.version}-without-language-host`);
+  const binDir = path.join(root, "bin");
+  const target = path.join(binDir, "pulumi");
+  const source = fs.realpathSync(engine.pulumiPath);
+  fs.mkdirSync(binDir, { recursive: true });
+  const current = fs.statSync(source);
+  const existing = isExecutable(target) ? fs.statSync(target) : undefined;
+  const same =
+    existing !== undefined &&
+    ((existing.ino === current.ino && existing.dev === current.dev) ||
+      (existing.size === current.size && existing.mtimeMs >= current.mtimeMs));
+  if (!same) {
+    removeStaleTemps(binDir, "pulumi");
+    const temp = path.join(binDir, `.pulumi.${process.pid}.tmp`);
+    try {
+      fs.linkSync(source, temp);
+    } catch {
+      fs.copyFileSync(source, temp);
+      fs.chmodSync(temp, 0o755);
+    }
+    fs.renameSync(temp, target);
+  }
+  fs.rmSync(path.join(binDir, LANGUAGE_HOST), { force: true });
+  installLauncher(binDir);
+  return root;
 }
 
 /** What `pulumi version` prints (trimmed), or undefined if it fails. */
@@ -231,38 +332,6 @@ async function downloadModule(
   }
   if (parsed.Error || !parsed.GoMod) return { error: parsed.Error ?? `no go.mod for ${module}` };
   return { goMod: parsed.GoMod };
-}
-
-/**
- * The commit behind a module version, from the proxy's `.info` (`Origin`). Asked over HTTP because
- * Go drops `Origin` when it caches the `.info`, so `go mod download -json` does not report it.
- */
-async function proxyOrigin(
-  go: string,
-  modulePath: string,
-  version: string,
-): Promise<{ time: string; hash: string } | { error: string }> {
-  const goproxy = (await run(go, ["env", "GOPROXY"], { env: goEnv(), capture: true })).stdout;
-  const proxies = goproxy.split(/[,|]/).filter((entry) => /^https?:\/\//.test(entry.trim()));
-  const errors: string[] = [];
-  for (const proxy of proxies) {
-    const base = proxy.trim().replace(/\/$/, "");
-    const url = `${base}/${escapeModulePath(modulePath)}/@v/${version}.info`;
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-      const info = (await response.json()) as { Time?: string; Origin?: { Hash?: string } };
-      if (info.Time && info.Origin?.Hash) return { time: info.Time, hash: info.Origin.Hash };
-      errors.push(`${url} has no Origin.Hash`);
-    } catch (error) {
-      errors.push(`${url}: ${errorMessage(error)}`);
-    }
-  }
-  return { error: errors.join("; ") || `GOPROXY "${goproxy.trim()}" names no HTTP proxy` };
-}
-
-/** Module paths are case-encoded in proxy URLs (`Azure` → `!azure`). */
-function escapeModulePath(modulePath: string): string {
-  return modulePath.replace(/[A-Z]/g, (letter) => `!${letter.toLowerCase()}`);
 }
 
 /**
@@ -381,81 +450,90 @@ async function checkPinnedSdk(go: string, wrapper: string, version: string): Pro
 }
 
 /**
- * The language host has no tags of its own, so the proxy can only serve it as a pseudo-version
- * at the commit of the `pkg/v<version>` tag. A refusal is recorded once, so later runs skip Go.
+ * Builds the language host from `sdk/v3@v3.68.0`, the last release whose module still contains
+ * `nodejs/cmd/pulumi-language-nodejs`: later releases moved it into its own module, which has no
+ * tags and which the Go proxy here refuses (403 for every version). Issue 15 and
+ * /work/shared/pulumi-engine.md ("The Node.js language host") record the trial. It is older than
+ * the engine, which is fine for this project's use: the host only starts `@pulumi/pulumi/cmd/run`
+ * from the project's own node_modules. Built once into its own cache, under its own lock.
  */
-async function buildLanguageHost(
-  go: string,
-  cliVersion: string,
-  versionDir: string,
-  binDir: string,
-  log: (line: string) => void,
-): Promise<boolean> {
-  const version = cliVersion.replace(/^v/, "");
-  const wrapper = path.join(versionDir, "wrapper-language-nodejs");
-  const marker = path.join(versionDir, LANGUAGE_HOST_MARKER);
-  fs.mkdirSync(wrapper, { recursive: true });
-  const unavailable = (reason: string): boolean => {
-    fs.writeFileSync(
-      marker,
-      `${new Date().toISOString()}\n${reason}\n` +
-        `Only inline Automation API programs can run. Delete this file to try again.\n`,
-    );
-    log(`${LANGUAGE_HOST} unavailable: ${reason}`);
-    return false;
-  };
-
-  log(`trying to build ${LANGUAGE_HOST} v${version}`);
-  const pkg = await downloadModule(go, `${PKG_MODULE}@v${version}`, wrapper);
-  if ("error" in pkg) return unavailable(`go mod download ${PKG_MODULE}@v${version}: ${pkg.error}`);
-  const origin = await proxyOrigin(go, PKG_MODULE, `v${version}`);
-  if ("error" in origin) {
-    // Without the commit no pseudo-version can be named; ask for the module's versions at all so
-    // the record says whether the proxy serves this module in any form.
-    const listed = await run(go, ["list", "-m", "-versions", LANGUAGE_HOST_MODULE], {
-      cwd: wrapper,
-      env: goEnv(),
-      capture: true,
-    });
-    return unavailable(
-      `no commit for ${PKG_MODULE}@v${version} (${origin.error}); ` +
-        `\`go list -m -versions ${LANGUAGE_HOST_MODULE}\`: ` +
-        `${(listed.stderr || listed.stdout).trim().replace(/\s+/g, " ")}`,
-    );
-  }
-  const stamp = origin.time.replace(/[-:TZ]/g, "").slice(0, 14);
-  const hostModule = `${LANGUAGE_HOST_MODULE}@v3.0.0-${stamp}-${origin.hash.slice(0, 12)}`;
-  const host = await downloadModule(go, hostModule, wrapper);
-  if ("error" in host) return unavailable(`go mod download -json ${hostModule}: ${host.error}`);
-
-  const pkgGoMod = fs.readFileSync(pkg.goMod, "utf8");
-  const replaces = [
-    ...new Set([
-      ...nonLocalReplaces(pkgGoMod),
-      ...nonLocalReplaces(fs.readFileSync(host.goMod, "utf8")),
-    ]),
-  ];
-  fs.writeFileSync(
-    path.join(wrapper, "go.mod"),
-    wrapperGoMod(
-      goDirective(pkgGoMod),
-      [hostModule.replace("@", " "), `${PKG_MODULE} v${version}`, `${SDK_MODULE} v${version}`],
-      replaces,
-      LANGUAGE_HOST_MODULE,
-    ),
-  );
+async function buildLanguageHost(go: string, log: (line: string) => void): Promise<string> {
+  const hostDir = path.join(cacheRoot(), LANGUAGE_HOST, `v${LANGUAGE_HOST_SDK_VERSION}`);
+  const hostPath = path.join(hostDir, "bin", LANGUAGE_HOST);
+  if (await languageHostWorks(hostPath)) return hostPath;
+  fs.mkdirSync(path.dirname(hostPath), { recursive: true });
+  const unlock = await lock(path.join(hostDir, ".build.lock"), log);
   try {
+    if (await languageHostWorks(hostPath)) return hostPath;
+    const started = Date.now();
+    const wrapper = path.join(hostDir, "wrapper");
+    fs.mkdirSync(wrapper, { recursive: true });
+    log(
+      `building ${LANGUAGE_HOST} from ${SDK_MODULE}@v${LANGUAGE_HOST_SDK_VERSION} ` +
+        `(about 1 minute on 2 cores)`,
+    );
+    const sdk = await downloadModule(go, `${SDK_MODULE}@v${LANGUAGE_HOST_SDK_VERSION}`, wrapper);
+    if ("error" in sdk) {
+      throw new Error(
+        `The Go module proxy did not serve ${SDK_MODULE}@v${LANGUAGE_HOST_SDK_VERSION}, which ` +
+          `${LANGUAGE_HOST} is built from: ${sdk.error}. Install the Pulumi CLI ` +
+          `(https://www.pulumi.com/docs/install/), which brings its own ${LANGUAGE_HOST}.`,
+      );
+    }
+    // The `tool` directive needs go 1.24; sdk v3.68.0's own go.mod says 1.18. Its replace of
+    // golang.org/x/text is not copied: the main module's requirements decide, as in a release.
+    fs.writeFileSync(
+      path.join(wrapper, "go.mod"),
+      wrapperGoMod(
+        "go 1.24",
+        [`${SDK_MODULE} v${LANGUAGE_HOST_SDK_VERSION}`],
+        [],
+        LANGUAGE_HOST_PACKAGE,
+      ),
+    );
     await goStep(go, ["mod", "tidy"], wrapper, `go mod tidy for ${LANGUAGE_HOST}`, log);
-    await checkPinnedSdk(go, wrapper, version);
+    await checkPinnedSdk(go, wrapper, LANGUAGE_HOST_SDK_VERSION);
+    const binDir = path.dirname(hostPath);
     removeStaleTemps(binDir, LANGUAGE_HOST);
     const temp = path.join(binDir, `.${LANGUAGE_HOST}.${process.pid}.tmp`);
-    await goBuild(go, wrapper, LANGUAGE_HOST_MODULE, version, temp, log);
-    fs.renameSync(temp, path.join(binDir, LANGUAGE_HOST));
-  } catch (error) {
-    return unavailable(`building ${hostModule} failed: ${errorMessage(error)}`);
+    await goBuild(go, wrapper, LANGUAGE_HOST_PACKAGE, LANGUAGE_HOST_SDK_VERSION, temp, log);
+    if (!(await languageHostWorks(temp))) {
+      fs.rmSync(temp, { force: true });
+      throw new Error(`The freshly built ${LANGUAGE_HOST} does not answer \`-help\`.`);
+    }
+    fs.renameSync(temp, hostPath);
+    log(`built ${hostPath} in ${formatDuration(Date.now() - started)}`);
+    return hostPath;
+  } finally {
+    unlock();
   }
-  log(`built ${path.join(binDir, LANGUAGE_HOST)}`);
-  return true;
+}
+
+/** `-help` makes Go's flag package print the options and exit 0 without starting a server. */
+async function languageHostWorks(hostPath: string): Promise<boolean> {
+  if (!isExecutable(hostPath)) return false;
+  const result = await run(hostPath, ["-help"], { capture: true, timeoutMs: 30_000 });
+  return result.code === 0 && result.stderr.includes("-typescript");
+}
+
+/**
+ * Places the language host beside the engine binary (where the engine looks first; on PATH only
+ * it prints a warning), atomically, unless an identical copy is already there.
+ */
+function installBeside(binDir: string, hostPath: string): string {
+  const target = path.join(binDir, LANGUAGE_HOST);
+  if (path.resolve(target) === path.resolve(hostPath)) return target;
+  const source = fs.statSync(hostPath);
+  if (isExecutable(target)) {
+    const existing = fs.statSync(target);
+    if (existing.size === source.size && existing.mtimeMs >= source.mtimeMs) return target;
+  }
+  removeStaleTemps(binDir, LANGUAGE_HOST);
+  const temp = path.join(binDir, `.${LANGUAGE_HOST}.${process.pid}.tmp`);
+  fs.copyFileSync(hostPath, temp);
+  fs.chmodSync(temp, 0o755);
+  fs.renameSync(temp, target);
+  return target;
 }
 
 async function goBuild(
@@ -594,8 +672,8 @@ if (require.main === module) {
   provideEngine().then(
     (engine) => {
       process.stderr.write(
-        `engine: pulumi ${engine.version} (${engine.source}), language host: ` +
-          `${engine.languageHost ? "yes" : "no"}\n`,
+        `engine: pulumi ${engine.version} (${engine.source}) at ${engine.pulumiPath}\n` +
+          `engine: ${engine.languageHostNote}\n`,
       );
       process.stdout.write(`${engine.pulumiPath}\n`);
     },

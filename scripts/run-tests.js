@@ -20,6 +20,8 @@ async function main() {
   let engine;
   try {
     engine = await provideEngine();
+    // The consumer-project tests run `runtime: nodejs` projects through this host.
+    console.log(`Tests use pulumi ${engine.version}; ${engine.languageHostNote}.`);
   } catch (error) {
     console.error(`Cannot run the tests: ${error.message}`);
     return 1;

@@ -1,12 +1,18 @@
 // The real engine runs this project's kind of program: an inline Automation API program with one
 // dynamic resource goes through create, a no-change preview, drift found by refresh, and destroy.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation";
 import { commandExitCode as exitCode } from "../../scripts/engine";
-import { isolatedWorkspace, IsolatedWorkspace, projectRoot } from "../support/engine";
+import {
+  cliEnvironment,
+  isolatedWorkspace,
+  IsolatedWorkspace,
+  projectRoot,
+} from "../support/engine";
 
 interface StoredValue {
   path: string;
@@ -94,5 +100,38 @@ describe("engine smoke test", function () {
 
     await stack.destroy();
     expect(fs.existsSync(valueFile)).to.equal(false);
+  });
+
+  it("runs a `runtime: nodejs` project with the plain `pulumi` CLI (the Node.js language host)", async () => {
+    const cli = await isolatedWorkspace();
+    try {
+      const { env, engine } = await cliEnvironment(cli.envVars);
+      // The engine looks for its language host beside its own binary first (no PATH warning).
+      expect(path.dirname(engine.languageHostPath)).to.equal(path.dirname(engine.pulumiPath));
+      fs.writeFileSync(
+        path.join(cli.workDir, "Pulumi.yaml"),
+        "name: entra-nudge-host-smoke\nruntime: nodejs\nmain: index.js\n",
+      );
+      fs.writeFileSync(
+        path.join(cli.workDir, "index.js"),
+        'const pulumi = require("@pulumi/pulumi");\n' +
+          "exports.project = pulumi.getProject();\nexports.answer = 6 * 7;\n",
+      );
+      // The program resolves @pulumi/pulumi from its own directory, as in a user's project.
+      fs.symlinkSync(
+        path.join(projectRoot, "node_modules"),
+        path.join(cli.workDir, "node_modules"),
+      );
+      const pulumiCli = (...args: string[]): string =>
+        execFileSync("pulumi", args, { cwd: cli.workDir, env, encoding: "utf8", stdio: "pipe" });
+      pulumiCli("stack", "init", "smoke");
+      pulumiCli("up", "--yes", "--skip-preview");
+      expect(JSON.parse(pulumiCli("stack", "output", "--json"))).to.deep.equal({
+        answer: 42,
+        project: "entra-nudge-host-smoke",
+      });
+    } finally {
+      await cli.cleanup();
+    }
   });
 });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { provideEngine } from "../../scripts/engine";
+import { engineWithoutLanguageHost, provideEngine, type Engine } from "../../scripts/engine";
 
 /** The repository root: it holds node_modules/@pulumi/pulumi, which dynamic providers resolve. */
 export const projectRoot = path.resolve(__dirname, "..", "..", "..");
@@ -32,12 +32,26 @@ export async function pulumiBinary(): Promise<string> {
   return fromEnv ? path.resolve(fromEnv) : (await provideEngine()).pulumiPath;
 }
 
-export async function isolatedWorkspace(): Promise<IsolatedWorkspace> {
+export interface IsolatedWorkspaceOptions {
+  /**
+   * `false`: the engine finds no Node.js language host, so it starts Node.js policy packs through
+   * the analyzer shim (see engineWithoutLanguageHost); only inline programs can run.
+   */
+  languageHost?: boolean;
+}
+
+export async function isolatedWorkspace(
+  options: IsolatedWorkspaceOptions = {},
+): Promise<IsolatedWorkspace> {
   const binary = await pulumiBinary();
   if (path.basename(path.dirname(binary)) !== "bin") {
     throw new Error(`${binary} is not <root>/bin/pulumi, which PulumiCommand.get({ root }) needs.`);
   }
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(binary)) });
+  const root =
+    options.languageHost === false
+      ? engineWithoutLanguageHost(await provideEngine({ log: () => undefined }))
+      : path.dirname(path.dirname(binary));
+  const pulumiCommand = await PulumiCommand.get({ root });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-engine-"));
   const pulumiHome = path.join(dir, "home");
@@ -63,5 +77,27 @@ export async function isolatedWorkspace(): Promise<IsolatedWorkspace> {
     envVars,
     pulumiCommand,
     cleanup: async () => fs.promises.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The environment for running the `pulumi` CLI itself (not through Automation API) in a workspace:
+ * the engine's directory first on PATH, so `pulumi` is this engine and the engine finds its
+ * language host and dynamic-provider launcher, plus the workspace's offline settings.
+ */
+export async function cliEnvironment(
+  envVars: Record<string, string>,
+): Promise<{ env: NodeJS.ProcessEnv; engine: Engine }> {
+  const engine = await provideEngine({ log: () => undefined });
+  const pathDirs = process.env.ENTRA_NUDGE_PULUMI
+    ? [path.dirname(path.resolve(process.env.ENTRA_NUDGE_PULUMI)), ...engine.pathDirs]
+    : engine.pathDirs;
+  return {
+    engine,
+    env: {
+      ...process.env,
+      ...envVars,
+      PATH: [...new Set(pathDirs), process.env.PATH ?? ""].join(path.delimiter),
+    },
   };
 }
