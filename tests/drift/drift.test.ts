@@ -10,6 +10,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { useEmulator } from "../support/emulator";
 import { projectRoot, pulumiBinary } from "../support/engine";
+import { docBlock, shapeDifferences } from "../support/docBlocks";
 import {
   BREAK_GLASS_GROUP_ID,
   DriftStack,
@@ -146,6 +147,8 @@ describe("drift and preview summaries through the engine", function () {
     actual: () => unknown;
     /** What the Markdown shows for it (words, display names). */
     markdown: RegExp;
+    /** The drift docs/commands.md shows as its JSON example: the report must have its shape. */
+    documented?: true;
   }
 
   const cases: OutOfBand[] = [
@@ -215,6 +218,7 @@ describe("drift and preview summaries through the engine", function () {
       property: () => `excludeTargets[${BREAK_GLASS_GROUP_ID}]`,
       declared: () => ({ id: BREAK_GLASS_GROUP_ID, targetType: "group" }),
       actual: () => null,
+      documented: true,
       markdown:
         /\| Excluded: Emergency Access Accounts \(`excludeTargets\[6dbc0cdd-[^`]*\]`\) \| group \| \(absent\) \|/,
     },
@@ -254,6 +258,10 @@ describe("drift and preview summaries through the engine", function () {
 
       const report = parsed(json);
       expect(report.inSync).to.equal(false);
+      if (c.documented) {
+        const example: unknown = JSON.parse(docBlock("docs/commands.md", "drift-json").text);
+        expect(shapeDifferences(example, report), "docs/commands.md's example").to.deep.equal([]);
+      }
       const differences = (report.differences as Json[]).map(({ urn, ...rest }) => {
         expect(urn).to.match(new RegExp(`::${c.resource}$`));
         return rest;

@@ -22,6 +22,7 @@ import type { ConfigurableGraphApi } from "../../emulator/index.js";
 import type { GraphRequest } from "../../emulator/types.js";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { useEmulator } from "../support/emulator";
+import { docBlock } from "../support/docBlocks";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
 import {
   CAMPAIGN_PATH,
@@ -358,9 +359,10 @@ describe("two `up` runs of the same stack at once", function () {
     // The second run failed before running the program: the DIY backend's lock.
     expect(secondUp.error).to.be.instanceOf(ConcurrentUpdateError);
     const message = String((secondUp.error as Error).message);
-    expect(message).to.contain(
-      "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.",
-    );
+    // The message docs/resources.md quotes, word for word.
+    const documented = docBlock("docs/resources.md", "lock-error").text.split("\n")[0];
+    expect(documented).to.match(/^error: the stack is currently locked/);
+    expect(message).to.contain(documented.replace(/^error: /, ""));
     expect(message).to.match(
       /\.pulumi\/locks\/organization\/entra-nudge-concurrency-tests\/shared\//,
     );
