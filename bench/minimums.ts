@@ -1,12 +1,30 @@
-// The physical minimums the benchmark compares against, derived from what each job must do in
-// Graph (docs/performance.md explains every line). Pure: no I/O, so tests/bench checks them.
+// The floors the benchmark compares against, derived from what Graph documents it can do, whatever
+// this implementation does (docs/performance.md explains every line; graph-contract.md sections
+// cited). Pure: no I/O, so tests/bench checks the derivation against hand-computed figures.
 
 /** Graph's page size for directory collections and the registration report (graph-contract.md §4.6, §5.3). */
 export const MAX_PAGE_SIZE = 999;
-/** Requests in one JSON batch (graph-contract.md §7.1). */
+/** Requests in one JSON batch (§7.1). */
 export const BATCH_SIZE = 20;
-/** Relationships one POST /groups may bind (members@odata.bind and owners@odata.bind, §4.1). */
+/**
+ * Relationships one request may bind: POST /groups (members and owners together, §4.1) and
+ * PATCH /groups/{id} with members@odata.bind (members only, "up to 20", §4.4). Owners have no
+ * documented bulk form: one `POST …/owners/$ref` each; removals are one `DELETE …/$ref` each (§4.5).
+ */
 export const CREATE_BIND_LIMIT = 20;
+/**
+ * Values one `$filter … in (…)` may hold: "the request is by default limited to 15 expressions in
+ * the filter clause" (learn.microsoft.com/graph/filter-query-parameter, note on `in`). So 15 UPNs
+ * resolve in one `GET /users?$filter=userPrincipalName in (…)`, and 15 mailNicknames are checked in
+ * one `GET /groups?$filter=mailNickname in (…)` (both properties support `in`, §4.2).
+ */
+export const IN_FILTER_LIMIT = 15;
+/**
+ * Linked objects a directory object's `$expand` returns in full: the expansion is cut at a limit
+ * (Graph's known issues: 100; the emulator and older documentation: 20), so only a relationship
+ * shorter than this comes complete with its group's read; only one relationship is expanded.
+ */
+export const EXPANDED_LIMIT = 20;
 
 /** One pilot group of a scenario. */
 export interface GroupShape {
@@ -47,74 +65,143 @@ export const OPERATION_LABELS: Record<Operation, string> = {
 
 /**
  * Graph requests, counted as Graph counts them for throttling: each request inside a $batch is one
- * request, the $batch envelope is not. `roundTrips` counts HTTP requests (a $batch is one).
+ * request, the $batch envelope is not. Round trips are HTTP requests (a $batch is one).
  */
 export interface CallFigure {
   reads: number;
   writes: number;
-  /** HTTP requests that carry writes (a $batch of 20 `$ref` additions is one). */
+  /** HTTP requests to Graph, $batch envelopes included and their steps not. */
+  roundTrips: number;
+  /** HTTP requests that carry writes (a $batch of 20 PATCHes is one). */
   writeRoundTrips: number;
 }
 
 const pages = (items: number) => Math.max(1, Math.ceil(items / MAX_PAGE_SIZE));
-const batches = (items: number) => Math.ceil(items / BATCH_SIZE);
+const batches = (requests: number) => Math.ceil(requests / BATCH_SIZE);
+const sum = (groups: readonly GroupShape[], f: (group: GroupShape) => number) =>
+  groups.reduce((total, group) => total + f(group), 0);
 
 /**
- * Owners one group read can expand inline (`$expand=owners`): a directory object's expansion is cut
- * at a limit (20 in the emulator and older documentation), so only a shorter list is complete.
+ * A phase: requests that need no answer from each other (or only an order `dependsOn` can express,
+ * §7.1), so they share $batches of 20; the next phase needs this one's answers (a new group's id, a
+ * lookup's result, a next page's link).
  */
-const EXPANDED_OWNERS_LIMIT = 20;
+interface Phase {
+  reads: number;
+  writes: number;
+}
 
-/**
- * Reading one group back: the group itself with its owners expanded, its member pages, and owner
- * pages only when the owners may not all fit in the expansion.
- */
-function groupReads(group: GroupShape): number {
-  return (
-    1 + pages(group.members) + (group.owners >= EXPANDED_OWNERS_LIMIT ? pages(group.owners) : 0)
-  );
+function figureOf(phases: readonly Phase[]): CallFigure {
+  const figure = { reads: 0, writes: 0, roundTrips: 0, writeRoundTrips: 0 };
+  for (const phase of phases) {
+    figure.reads += phase.reads;
+    figure.writes += phase.writes;
+    figure.roundTrips += batches(phase.reads + phase.writes);
+    // Reads and writes of a phase may share a batch; a batch carries writes when any is left over.
+    if (phase.writes > 0) figure.writeRoundTrips += batches(phase.writes);
+  }
+  return figure;
 }
 
 /**
- * The fewest Graph requests each operation needs for the scenario, on the assumption that the
- * operation is the second of its kind where it says so ("no-change": the state matches the tenant).
+ * Writes that create one group: a POST binding up to 20 members and owners (owners first: an
+ * app-only caller needs one, §4.1), the other members 20 per PATCH (§4.4), each other owner one
+ * `$ref`.
+ */
+export function groupCreationWrites(group: Pick<GroupShape, "members" | "owners">): number {
+  const boundOwners = Math.min(CREATE_BIND_LIMIT, group.owners);
+  const boundMembers = Math.min(group.members, CREATE_BIND_LIMIT - boundOwners);
+  const restMembers = group.members - boundMembers;
+  return 1 + (group.owners - boundOwners) + Math.ceil(restMembers / CREATE_BIND_LIMIT);
+}
+
+/** Writes that change a group's members: additions 20 per PATCH (§4.4), removals one each (§4.5). */
+export function memberChangeWrites(added: number, removed: number): number {
+  return Math.ceil(added / CREATE_BIND_LIMIT) + removed;
+}
+
+/**
+ * Reads that read one group back, by phase: the group (with one relationship shorter than
+ * EXPANDED_LIMIT expanded) and the first page of each other managed relationship together, then
+ * each further page of 999 (its link is in the previous page).
+ */
+function groupReadPhases(group: GroupShape): number[] {
+  const relations = [group.members, ...(group.owners > 0 ? [group.owners] : [])];
+  const expanded = relations.findIndex((n) => n < EXPANDED_LIMIT);
+  const listed = relations.filter((_, i) => i !== expanded);
+  const depth = Math.max(0, ...listed.map(pages));
+  return Array.from({ length: Math.max(1, depth) }, (_, k) =>
+    k === 0 ? 1 + listed.length : listed.filter((n) => pages(n) > k).length,
+  );
+}
+
+/** Reads of a whole refresh, by phase: the policy (every singleton, §1.1) with the groups' first reads. */
+function refreshPhases(shape: ScenarioShape): Phase[] {
+  const perGroup = shape.groups.map(groupReadPhases);
+  const depth = Math.max(1, ...perGroup.map((p) => p.length));
+  return Array.from({ length: depth }, (_, k) => ({
+    reads:
+      (k === 0 && shape.singletons > 0 ? 1 : 0) + perGroup.reduce((t, p) => t + (p[k] ?? 0), 0),
+    writes: 0,
+  }));
+}
+
+/**
+ * The fewest Graph requests and round trips each operation needs for the scenario with what Graph
+ * documents, whatever the implementation ("no-change": the state matches the tenant). An
+ * implementation may need more (one provider call per resource cannot share a $batch with
+ * another resource's); it can never need fewer: a measurement below a floor means the floor is wrong.
  */
 export function minimumCalls(shape: ScenarioShape, operation: Operation): CallFigure {
-  const sum = (f: (group: GroupShape) => number) =>
-    shape.groups.reduce((total, group) => total + f(group), 0);
+  const { singletons, groups } = shape;
+  // One GET of the authentication methods policy returns the campaign and every method
+  // configuration expanded (§1.1: authenticationMethodConfigurations is auto-expanded).
+  const policyRead = singletons > 0 ? 1 : 0;
   switch (operation) {
     case "up": {
-      // Singletons: read what is there (kept to restore on destroy), write the declaration.
-      // Groups: one lookup that the mailNickname is free (a group is never adopted silently), one
-      // lookup per user principal name (batched 20 per round trip), one POST that binds up to 20
-      // members and owners, the rest added as $ref in batches of 20.
-      const bound = (g: GroupShape) => Math.min(CREATE_BIND_LIMIT, g.members + g.owners);
-      const rest = (g: GroupShape) => g.members + g.owners - bound(g);
-      return {
-        reads: shape.singletons + sum((g) => 1 + g.membersByName),
-        writes: shape.singletons + sum((g) => 1 + rest(g)),
-        writeRoundTrips: shape.singletons + sum((g) => 1 + batches(rest(g))),
+      // 1. Look: the policy (kept as originalSettings, restored on destroy), the groups'
+      //    mailNicknames (a group is never adopted silently) and the UPNs, 15 per `in` filter.
+      const upns = sum(groups, (g) => g.membersByName);
+      const look: Phase = {
+        reads:
+          policyRead +
+          Math.ceil(groups.length / IN_FILTER_LIMIT) +
+          Math.ceil(upns / IN_FILTER_LIMIT),
+        writes: 0,
       };
+      if (groups.length === 0) {
+        // The singleton writes need nothing but the look: they follow it in the same batch.
+        return figureOf([{ reads: look.reads, writes: singletons }]);
+      }
+      // 2. Create each group (its POST needs the lookups' answers and the resolved ids).
+      // 3. With the new ids: the other members and owners, and the singletons, whose targets
+      //    name the groups (the campaign after the Authenticator configuration, by dependsOn).
+      const rest = sum(groups, (g) => groupCreationWrites(g) - 1);
+      return figureOf([
+        look,
+        { reads: 0, writes: groups.length },
+        { reads: 0, writes: rest + singletons },
+      ]);
     }
     case "preview":
     case "upNoChange":
       // The state already says everything matches the program: nothing to read, nothing to write.
-      return { reads: 0, writes: 0, writeRoundTrips: 0 };
+      return figureOf([]);
     case "previewRefresh":
     case "refresh":
-      return { reads: shape.singletons + sum(groupReads), writes: 0, writeRoundTrips: 0 };
+      return figureOf(refreshPhases(shape));
     case "change":
-      // One singleton property: read the tenant's settings (the documented warning when someone
-      // changed them outside Pulumi since the last refresh), then one PATCH.
-      return { reads: 1, writes: 1, writeRoundTrips: 1 };
+      // One singleton property: read the tenant's settings (an update that overwrites a change
+      // made outside Pulumi warns or, with failOnExternalChange, refuses: the write depends on
+      // the read's answer), then one PATCH.
+      return figureOf([
+        { reads: 1, writes: 0 },
+        { reads: 0, writes: 1 },
+      ]);
     case "destroy":
-      // Restore each singleton from the recorded originalSettings, delete each group (its
-      // memberships go with it).
-      return {
-        reads: 0,
-        writes: shape.singletons + shape.groups.length,
-        writeRoundTrips: shape.singletons + shape.groups.length,
-      };
+      // Restore each singleton from the recorded originalSettings, then delete each group (its
+      // memberships go with it): no answer is needed in between, dependsOn orders them (§7.1).
+      return figureOf([{ reads: 0, writes: singletons + groups.length }]);
   }
 }
 

@@ -49,21 +49,34 @@ function calls(figure: { reads: number; writes: number }): string {
   return `${figure.reads} R + ${figure.writes} W`;
 }
 
-/** "at minimum", or what is above it; a write where nothing changed is always a failure. */
+const CALL_DIMENSIONS = [
+  ["reads", "R"],
+  ["writes", "W"],
+  ["roundTrips", "round trips"],
+  ["writeRoundTrips", "write round trips"],
+] as const;
+
+/**
+ * "at the floor", what is above it (a gap the implementation leaves, explained in
+ * docs/performance.md), or below it: a measurement under a floor derived from what Graph documents
+ * means the derivation is wrong. A write where nothing changed is always a failure.
+ */
 export function callVerdict(
   operation: string,
-  measured: Pick<CallCount, "reads" | "writes" | "writeRoundTrips">,
-  minimum: CallFigure,
+  measured: Pick<CallCount, "reads" | "writes" | "roundTrips" | "writeRoundTrips">,
+  floor: CallFigure,
 ): string {
   const noChange = ["preview", "previewRefresh", "upNoChange", "refresh"].includes(operation);
   if (noChange && measured.writes > 0) return `✘ ${measured.writes} write(s) with nothing changed`;
-  const extra: string[] = [];
-  if (measured.reads > minimum.reads) extra.push(`+${measured.reads - minimum.reads} R`);
-  if (measured.writes > minimum.writes) extra.push(`+${measured.writes - minimum.writes} W`);
-  if (measured.writeRoundTrips > minimum.writeRoundTrips)
-    extra.push(`+${measured.writeRoundTrips - minimum.writeRoundTrips} write round trips`);
-  if (extra.length === 0) return "✔ at minimum";
-  return `gap ${extra.join(", ")} (see below)`;
+  const below = CALL_DIMENSIONS.filter(([key]) => measured[key] < floor[key]).map(
+    ([key, label]) => `${measured[key] - floor[key]} ${label}`,
+  );
+  if (below.length > 0) return `✘ below the floor (${below.join(", ")}): the floor is wrong`;
+  const above = CALL_DIMENSIONS.filter(([key]) => measured[key] > floor[key]).map(
+    ([key, label]) => `+${measured[key] - floor[key]} ${label}`,
+  );
+  if (above.length === 0) return "✔ at the floor";
+  return `above the floor: ${above.join(", ")} (see below)`;
 }
 
 export function graphCallRows(scenarios: readonly ScenarioResult[]): Row[] {
@@ -73,8 +86,8 @@ export function graphCallRows(scenarios: readonly ScenarioResult[]): Row[] {
       measured:
         `${calls(op.measured)} (${op.measured.roundTrips} round trips, ` +
         `${op.measured.writeRoundTrips} with writes; ${op.measured.signIns} sign-ins)`,
-      goal: "= minimum; no write without a change",
-      minimum: `${calls(op.minimum)} (${op.minimum.writeRoundTrips} with writes)`,
+      goal: "no write without a change; writes at the floor",
+      minimum: `${calls(op.minimum)} (${op.minimum.roundTrips} round trips, ${op.minimum.writeRoundTrips} with writes)`,
       verdict: callVerdict(op.operation, op.measured, op.minimum),
     })),
   );
