@@ -13,7 +13,12 @@ import {
   type EmulatorConfigInput,
   type RequestLogEntry,
 } from "./server.js";
-import type { SimulationParameters, SimulationResult } from "./graph/index.js";
+import type {
+  MigrationParameters,
+  MigrationResult,
+  SimulationParameters,
+  SimulationResult,
+} from "./graph/index.js";
 import type { ThrottleOptions } from "./throttle.js";
 import { createClientCertificate, type ClientCertificate } from "./tls.js";
 
@@ -29,6 +34,8 @@ export type {
   SimulationParameters,
   SimulationResult,
   SimulatedRegistration,
+  MigrationParameters,
+  MigrationResult,
 } from "./graph/index.js";
 export type { ClientCertificate } from "./tls.js";
 export { ensureCertificateAuthority, createClientCertificate } from "./tls.js";
@@ -76,6 +83,12 @@ export interface RunningEmulator {
    * Authenticator, others snooze) and moves the emulator's clock on by those days.
    */
   simulate(parameters: SimulationParameters): SimulationResult;
+  /**
+   * What Microsoft did to tenants on 2026-09-01 ("passkeys by default"): SMS/voice users enabled
+   * for passkeys, the campaign set to Microsoft managed targeting passkeys. Throws for a tenant
+   * that opted out.
+   */
+  microsoftMigration(parameters?: MigrationParameters): MigrationResult;
   close(): Promise<void>;
   /** Makes a certificate (with its key) and registers it on the app, as an admin uploads one. */
   createClientCertificate(appName: string): Promise<ClientCertificate & RegisteredCertificate>;
@@ -157,6 +170,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     reset: () => server.reset(),
     simulate: (parameters) =>
       server.simulate({ ...parameters } as Record<string, unknown>) as SimulationResult,
+    microsoftMigration: (parameters = {}) =>
+      server.microsoftMigration({ ...parameters } as Record<string, unknown>) as MigrationResult,
     close: () => server.close(),
     async createClientCertificate(appName) {
       appOf(appName);

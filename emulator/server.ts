@@ -45,6 +45,8 @@ export type ConfigurableGraphApi = GraphApi & {
   configure?(options: Record<string, unknown>): void;
   /** Runs the registration campaign for simulated days (createGraphApi's; see graph/simulate.ts). */
   simulate?(parameters: Record<string, unknown>): unknown;
+  /** What Microsoft did to tenants on 2026-09-01 (createGraphApi's; see graph/migration.ts). */
+  microsoftMigration?(parameters: Record<string, unknown>): unknown;
 };
 
 export interface RequestLogEntry {
@@ -219,6 +221,13 @@ export class EmulatorServer {
     if (!this.graphApi.simulate)
       throw new Error("These Graph handlers cannot simulate the campaign.");
     return this.graphApi.simulate(parameters);
+  }
+
+  /** Passkeys by default, as Microsoft applied it on 2026-09-01 (`POST /_emulator/microsoft-migration`). */
+  microsoftMigration(parameters: Record<string, unknown>): unknown {
+    if (!this.graphApi.microsoftMigration)
+      throw new Error("These Graph handlers cannot run Microsoft's migration.");
+    return this.graphApi.microsoftMigration(parameters);
   }
 
   async close(): Promise<void> {
@@ -803,6 +812,8 @@ export class EmulatorServer {
       }
       if (route === "config" && method === "POST") return json(200, this.configure(body));
       if (route === "simulate" && method === "POST") return json(200, this.simulate(body));
+      if (route === "microsoft-migration" && method === "POST")
+        return json(200, this.microsoftMigration(body));
       if (route === "config" && method === "GET")
         return json(200, { throttling: this.throttle.current() });
       if (route === "oidc/.well-known/openid-configuration" && method === "GET") {

@@ -27,6 +27,33 @@ export interface GraphApiOptions {
   validationErrorCode?: string;
   /** Snooze settings sent while the campaign is Microsoft managed: stored, or refused with 400 (§2.8, §10 item 6). Default "store". */
   managedCampaignEdits?: "store" | "reject";
+  /**
+   * How a stored targetedAuthenticationMethod reads back (graph-contract-passkeys.md open question
+   * 1): the spelling sent ("asSent"), or normalised to the HOWTO's "fido2" or the Graph
+   * reference's "Fido2". Default "asSent"; Microsoft's own writes (the 2026-09-01 migration) use
+   * "Fido2" then.
+   */
+  campaignMethodCasing?: "asSent" | "fido2" | "Fido2";
+  /**
+   * Include targets naming different methods in one campaign (open question 2): refused with 400,
+   * or stored as sent. Default "reject" ("one method at a time", HOWTO).
+   */
+  mixedCampaignMethods?: "reject" | "store";
+  /**
+   * What GET returns for the method and snooze settings of a Microsoft-managed campaign (open
+   * question 3): what was last stored ("stored"), or what Microsoft applies ("microsoftDecides":
+   * the method Microsoft picks, 1 snooze day, limited snoozes only for Authenticator). Default
+   * "stored".
+   */
+  managedCampaignReadback?: "stored" | "microsoftDecides";
+  /**
+   * A passkey profile still named by an include target: it must be unassigned in an earlier PATCH
+   * ("afterUnassigned", the support wiki's "before it is deleted"), or one PATCH may unassign and
+   * delete it ("sameRequest"). Default "afterUnassigned".
+   */
+  passkeyProfileRemoval?: "afterUnassigned" | "sameRequest";
+  /** The passkey (FIDO2) configuration's own size budget (contract-passkeys §4: 20 KB). Default 20480. */
+  passkeyPolicySizeLimitBytes?: number;
   /** The 403 shape policy endpoints give a caller without permission (§7.2). Default "Authorization_RequestDenied". */
   policyDeniedCode?: "Authorization_RequestDenied" | "accessDenied";
   /** The clock (ms since the epoch); tests pin it. Default Date.now. */

@@ -41,9 +41,11 @@ import {
 } from "./reports";
 import { DAY_MS, simulateCampaign, simulationParameters, type SimulationResult } from "./simulate";
 import { DirectoryState, Seed } from "./state";
+import { runMicrosoftMigration, type MigrationResult } from "./migration";
 import { countUsers, getUser, listUsers } from "./users";
 
 export type { GraphApiOptions } from "./context";
+export type { MigrationParameters, MigrationResult } from "./migration";
 export type { SimulationParameters, SimulationResult, SimulatedRegistration } from "./simulate";
 
 /** The seed scenario's tenant (emulator/tenants/default.json), resolved from dist/emulator/graph. */
@@ -209,6 +211,11 @@ function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): Ef
     premiumLicense: options.premiumLicense ?? premiumLicense,
     validationErrorCode: options.validationErrorCode ?? "BadRequest",
     managedCampaignEdits: options.managedCampaignEdits ?? "store",
+    campaignMethodCasing: options.campaignMethodCasing ?? "asSent",
+    mixedCampaignMethods: options.mixedCampaignMethods ?? "reject",
+    managedCampaignReadback: options.managedCampaignReadback ?? "stored",
+    passkeyProfileRemoval: options.passkeyProfileRemoval ?? "afterUnassigned",
+    passkeyPolicySizeLimitBytes: options.passkeyPolicySizeLimitBytes ?? 20480,
     policyDeniedCode: options.policyDeniedCode ?? "Authorization_RequestDenied",
     now: options.now ?? Date.now,
   };
@@ -225,6 +232,7 @@ export function createGraphApi(
 ): GraphApi & {
   configure(options: Partial<GraphApiOptions>): void;
   simulate(parameters: Record<string, unknown>): SimulationResult;
+  microsoftMigration(parameters: Record<string, unknown>): MigrationResult;
 } {
   const clock = options.now ?? Date.now;
   const seed = new Seed(loadTenant(tenant, clock()));
@@ -265,6 +273,9 @@ export function createGraphApi(
       const result = simulateCampaign(state, start, effective.auditDelayMs, checked);
       clockOffsetMs += checked.days * DAY_MS;
       return result;
+    },
+    microsoftMigration(parameters: Record<string, unknown>): MigrationResult {
+      return runMicrosoftMigration(state, effective, effective.now() + clockOffsetMs, parameters);
     },
     configure(next: Partial<GraphApiOptions>): void {
       settings = { ...settings, ...next };

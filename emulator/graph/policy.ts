@@ -14,7 +14,7 @@ import {
   type Field,
   type Shape,
 } from "./body";
-import type { Context } from "./context";
+import type { Context, EffectiveOptions } from "./context";
 import { requirePermission } from "./context";
 import { writeAudit, type ModifiedProperty } from "./audits";
 import { badRequest, methodNotAllowed } from "./failures";
@@ -24,6 +24,12 @@ import { contextUrl, parseSelect, selectFragment } from "./odata/query";
 import { graphTimestamp } from "./time";
 import type { PolicySnapshot } from "./state";
 import { INCLUDE_UNKNOWN_ENUM_MEMBERS, prefersUnknownEnumMembers, withNewerMembers } from "./enums";
+import {
+  applyPasskeyPatch,
+  checkPasskeyRules,
+  FIDO2_TYPE,
+  managedCampaignMethod,
+} from "./passkeys";
 
 // --- Schema (v1.0-subset.csdl.xml and beta-properties.json; enum members in value order) --------
 
@@ -121,6 +127,13 @@ export const policyShape = obj("authenticationMethodsPolicy", {
     { betaOnly: true, nullable: true },
   ),
   microsoftAuthenticatorPlatformSettings: f({ kind: "opaque" }, { betaOnly: true, nullable: true }),
+  // graph-contract-passkeys.md §2, open question 8: documented on beta only (SMSRET).
+  optOutSettings: f(
+    obj("authenticationMethodsPolicyOptOutSettings", {
+      passkeyDynamicMigration: f(bool, { nullable: true }),
+    }),
+    { betaOnly: true, nullable: true },
+  ),
 });
 
 const featureTarget = obj("featureTarget", {
@@ -131,6 +144,15 @@ const featureConfiguration = obj("authenticationMethodFeatureConfiguration", {
   state: f(advancedConfigState),
   includeTarget: f(featureTarget, { nullable: true }),
   excludeTarget: f(featureTarget, { nullable: true }),
+});
+
+const fido2KeyRestrictions = obj("fido2KeyRestrictions", {
+  isEnforced: f(bool, { nullable: true }),
+  enforcementType: f(
+    enumOf("fido2RestrictionEnforcementType", ["allow", "block", "unknownFutureValue"]),
+    { nullable: true },
+  ),
+  aaGuids: f(arr(str), { nullable: true }),
 });
 
 const methodTarget = (type: string, extra: Record<string, Field> = {}): Shape =>
@@ -192,22 +214,38 @@ const CONFIGURATION_TYPES = new Map<string, ConfigurationType>([
     ),
   ),
   configurationType(
-    "fido2AuthenticationMethodConfiguration",
-    configurationBase(methodTarget("authenticationMethodTarget"), {
-      isAttestationEnforced: f(bool, { nullable: true }),
-      isSelfServiceRegistrationAllowed: f(bool, { nullable: true }),
-      keyRestrictions: f(
-        obj("fido2KeyRestrictions", {
-          isEnforced: f(bool, { nullable: true }),
-          enforcementType: f(
-            enumOf("fido2RestrictionEnforcementType", ["allow", "block", "unknownFutureValue"]),
-            { nullable: true },
+    FIDO2_TYPE,
+    // graph-contract-passkeys.md §4: the same on v1.0 and beta.
+    configurationBase(
+      methodTarget("passkeyAuthenticationMethodTarget", {
+        allowedPasskeyProfiles: f(arr(str), { nullable: true }),
+      }),
+      {
+        // Deprecated (removal October 2027), mirrored from the default profile (passkeys.ts).
+        isAttestationEnforced: f(bool, { nullable: true }),
+        isSelfServiceRegistrationAllowed: f(bool, { nullable: true }),
+        keyRestrictions: f(fido2KeyRestrictions, { nullable: true }),
+        defaultPasskeyProfile: f(str, { nullable: true, readOnly: true }),
+        passkeyProfiles: f(
+          arr(
+            obj("passkeyProfile", {
+              id: f(str),
+              name: f(str),
+              passkeyTypes: f(str), // a flags string ("deviceBound,synced"), checked in passkeys.ts
+              attestationEnforcement: f(
+                enumOf("attestationEnforcement", [
+                  "disabled",
+                  "registrationOnly",
+                  "unknownFutureValue",
+                ]),
+              ),
+              keyRestrictions: f(fido2KeyRestrictions, { nullable: true }),
+            }),
           ),
-          aaGuids: f(arr(str), { nullable: true }),
-        }),
-        { nullable: true },
-      ),
-    }),
+          { nullable: true },
+        ),
+      },
+    ),
   ),
   configurationType(
     "smsAuthenticationMethodConfiguration",
@@ -276,6 +314,7 @@ export function configurationProblem(config: JsonObject): string | undefined {
       "",
     );
     checkConfigurationRules(config, { version: "beta", errorCode: "BadRequest" });
+    checkPasskeyRules(config, { version: "beta", errorCode: "BadRequest" });
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -291,10 +330,12 @@ export function policyProblem(policy: PolicyData): string | undefined {
       { version: "beta", errorCode: "BadRequest", includeUnknownEnumMembers: true },
       "",
     );
-    checkCampaignRules(policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign, {
-      version: "beta",
-      errorCode: "BadRequest",
-    });
+    // A tenant file may hold mixed methods (to test clients against open question 2).
+    checkCampaignRules(
+      policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign,
+      { version: "beta", errorCode: "BadRequest" },
+      "store",
+    );
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -348,7 +389,11 @@ function requireTargetType(check: BodyCheck, path: string, target: Record<string
 }
 
 /** The campaign rules the service enforces (§2.3–§2.6, §10 items 2–3). */
-function checkCampaignRules(campaign: CampaignData | null | undefined, check: BodyCheck): void {
+function checkCampaignRules(
+  campaign: CampaignData | null | undefined,
+  check: BodyCheck,
+  mixedMethods: "reject" | "store",
+): void {
   if (!campaign) return;
   const path = "registrationEnforcement.authenticationMethodsRegistrationCampaign";
   const methods = new Set<string>();
@@ -364,8 +409,9 @@ function checkCampaignRules(campaign: CampaignData | null | undefined, check: Bo
       );
     methods.add(method.toLowerCase());
   });
-  // §2.3: one campaign targets one method at a time (the service's reaction is inferred).
-  if (methods.size > 1)
+  // §2.3: one campaign targets one method at a time (the service's reaction is inferred;
+  // graph-contract-passkeys.md open question 2, switchable).
+  if (methods.size > 1 && mixedMethods === "reject")
     throw invalid(
       check,
       `Invalid value for property '${path}.includeTargets': all targets must name the same targetedAuthenticationMethod.`,
@@ -476,8 +522,49 @@ function renderConfiguration(ctx: Context, config: JsonObject): JsonObject {
   return out;
 }
 
+/**
+ * The campaign as reads show it: stored, or with `managedCampaignReadback: "microsoftDecides"` and
+ * state `default`, with what Microsoft applies (graph-contract-passkeys.md §2 table, open question
+ * 3): its method on every include target (in the casing Microsoft writes), 1 snooze day, snoozes
+ * limited for Authenticator only.
+ */
+function campaignAsRead(
+  ctx: Context,
+  policy: PolicyData,
+  configurations: PolicySnapshot["configurations"],
+): PolicyData {
+  const campaign = policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
+  if (ctx.options.managedCampaignReadback !== "microsoftDecides" || campaign?.state !== "default")
+    return policy;
+  const method = managedCampaignMethod(campaign, configurations.get("fido2"));
+  const written = storedCampaignMethod(
+    method === "fido2" ? "Fido2" : method,
+    ctx.options.campaignMethodCasing,
+  );
+  return {
+    ...policy,
+    registrationEnforcement: {
+      ...policy.registrationEnforcement,
+      authenticationMethodsRegistrationCampaign: {
+        ...campaign,
+        snoozeDurationInDays: 1,
+        enforceRegistrationAfterAllowedSnoozes: method !== "fido2",
+        includeTargets: (campaign.includeTargets ?? []).map((t) => ({
+          ...t,
+          targetedAuthenticationMethod: written,
+        })),
+      },
+    },
+  };
+}
+
 /** The policy's own properties as the version serves them (§1.4, §10 item 1). */
-function renderPolicyProperties(ctx: Context, policy: PolicyData): JsonObject {
+function renderPolicyProperties(
+  ctx: Context,
+  stored: PolicyData,
+  configurations: PolicySnapshot["configurations"],
+): JsonObject {
+  const policy = campaignAsRead(ctx, stored, configurations);
   const projected = asClientSees(
     ctx,
     projectForVersion(policy as unknown as JsonValue, policyShape, ctx.req.version) as JsonObject,
@@ -524,7 +611,7 @@ export function getPolicy(ctx: Context): GraphResponse {
     "authenticationMethodsPolicy",
   );
   const snapshot = ctx.state.readablePolicy(ctx.now);
-  const properties = renderPolicyProperties(ctx, snapshot.policy);
+  const properties = renderPolicyProperties(ctx, snapshot.policy, snapshot.configurations);
   const body: JsonObject = {
     "@odata.context": contextUrl(ctx.req, selectFragment("authenticationMethodsPolicy", select)),
   };
@@ -589,25 +676,16 @@ export function patchPolicy(ctx: Context): GraphResponse {
   const current = ctx.state.policy;
   const merged = normalizeCampaign(
     mergeValue(current.policy as unknown as JsonValue, body, policyShape) as unknown as PolicyData,
+    ctx.options.campaignMethodCasing,
   );
   const campaign = merged.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
-  checkCampaignRules(campaign, check(ctx));
+  checkCampaignRules(campaign, check(ctx), ctx.options.mixedCampaignMethods);
   rejectManagedCampaignEdits(ctx, body, current.policy, merged);
   merged.lastModifiedDateTime = graphTimestamp(ctx.now);
   const next: PolicySnapshot = { policy: merged, configurations: current.configurations };
   ctx.state.replacePolicy(next, ctx.now, ctx.options.policyReplicationDelayMs);
-  writePolicyAudit(ctx, "Authentication Methods Policy Update", {
-    id: "authenticationMethodsPolicy",
-    displayName: "Authentication Methods Policy",
-    modified: [
-      {
-        displayName: "AuthenticationMethodsPolicy",
-        oldValue: JSON.stringify(auditJson(current.policy as unknown as JsonValue, policyShape)),
-        newValue: JSON.stringify(auditJson(merged as unknown as JsonValue, policyShape)),
-      },
-    ],
-  });
-  const properties = renderPolicyProperties(ctx, merged);
+  writePolicyObjectAudit(ctx, current.policy, merged);
+  const properties = renderPolicyProperties(ctx, merged, current.configurations);
   return {
     status: 200,
     headers: enumPreferenceApplied(ctx),
@@ -619,10 +697,26 @@ export function patchPolicy(ctx: Context): GraphResponse {
 }
 
 /**
- * A target without a method targets Authenticator (§2.3); the sent spelling is kept (§10 item 3).
- * Builds new objects: the merged policy shares untouched parts with the stored one.
+ * A method as stored: the sent spelling (§10 item 3), or one casing for all
+ * (graph-contract-passkeys.md open question 1, switchable).
  */
-function normalizeCampaign(policy: PolicyData): PolicyData {
+export function storedCampaignMethod(
+  method: string,
+  casing: EffectiveOptions["campaignMethodCasing"],
+): string {
+  if (casing === "asSent") return method;
+  if (method.toLowerCase() === "fido2") return casing;
+  return method.toLowerCase() === "microsoftauthenticator" ? "microsoftAuthenticator" : method;
+}
+
+/**
+ * A target without a method targets Authenticator (§2.3); the method is stored per the casing
+ * switch. Builds new objects: the merged policy shares untouched parts with the stored one.
+ */
+function normalizeCampaign(
+  policy: PolicyData,
+  casing: EffectiveOptions["campaignMethodCasing"],
+): PolicyData {
   const enforcement = policy.registrationEnforcement;
   const campaign = enforcement?.authenticationMethodsRegistrationCampaign;
   if (!campaign) return { ...policy };
@@ -634,7 +728,10 @@ function normalizeCampaign(policy: PolicyData): PolicyData {
         ...campaign,
         includeTargets: (campaign.includeTargets ?? []).map((t) => ({
           ...t,
-          targetedAuthenticationMethod: t.targetedAuthenticationMethod ?? "microsoftAuthenticator",
+          targetedAuthenticationMethod: storedCampaignMethod(
+            t.targetedAuthenticationMethod ?? "microsoftAuthenticator",
+            casing,
+          ),
         })),
         excludeTargets: campaign.excludeTargets ?? [],
       },
@@ -668,6 +765,21 @@ function rejectManagedCampaignEdits(
 export function deletePolicy(ctx: Context): GraphResponse {
   requirePermission(ctx, PERMISSIONS.policyWrite, "policy");
   throw methodNotAllowed(); // §1.1, §10 item 24
+}
+
+/** A policy update prints the whole policy before and after (§6.3). */
+function writePolicyObjectAudit(ctx: Context, before: PolicyData, after: PolicyData): void {
+  writePolicyAudit(ctx, "Authentication Methods Policy Update", {
+    id: "authenticationMethodsPolicy",
+    displayName: "Authentication Methods Policy",
+    modified: [
+      {
+        displayName: "AuthenticationMethodsPolicy",
+        oldValue: JSON.stringify(auditJson(before as unknown as JsonValue, policyShape)),
+        newValue: JSON.stringify(auditJson(after as unknown as JsonValue, policyShape)),
+      },
+    ],
+  });
 }
 
 function writePolicyAudit(
@@ -762,8 +874,13 @@ export function patchConfiguration(ctx: Context): GraphResponse {
   const features = body.featureSettings as Record<string, unknown> | null | undefined;
   if (features && "numberMatchingRequiredState" in features)
     throw badRequest(NUMBER_MATCHING_MESSAGE, "badRequest"); // §3.6, §10 item 9
-  const merged = withTargetDefaults(mergeValue(config, body, type.shape) as JsonObject, typeName);
+  let merged = withTargetDefaults(mergeValue(config, body, type.shape) as JsonObject, typeName);
   checkConfigurationRules(merged, check(ctx));
+  if (typeName === FIDO2_TYPE)
+    merged = applyPasskeyPatch(config, body, merged, check(ctx), {
+      passkeyProfileRemoval: ctx.options.passkeyProfileRemoval,
+      sizeLimitBytes: ctx.options.passkeyPolicySizeLimitBytes,
+    });
   const configurations = new Map(current.configurations);
   configurations.set(String(config.id).toLowerCase(), merged);
   const policy = { ...current.policy, lastModifiedDateTime: graphTimestamp(ctx.now) };
@@ -834,4 +951,34 @@ export function deleteConfiguration(ctx: Context): GraphResponse {
     modified: type ? changedProperties(config, original, type.shape) : [],
   });
   return { status: 204 };
+}
+
+/**
+ * A change Microsoft makes to the policy itself (the 2026-09-01 migration): stored like a PATCH,
+ * with the same audit records, initiated by the caller the context names.
+ */
+export function replacePolicyAsService(ctx: Context, next: PolicySnapshot): void {
+  const current = ctx.state.policy;
+  const stamped: PolicySnapshot = {
+    policy: { ...next.policy, lastModifiedDateTime: graphTimestamp(ctx.now) },
+    configurations: next.configurations,
+  };
+  ctx.state.replacePolicy(stamped, ctx.now, ctx.options.policyReplicationDelayMs);
+  if (
+    canonicalJson(current.policy.registrationEnforcement) !==
+    canonicalJson(next.policy.registrationEnforcement)
+  )
+    writePolicyObjectAudit(ctx, current.policy, stamped.policy);
+  for (const [key, config] of next.configurations) {
+    const before = current.configurations.get(key);
+    const type = CONFIGURATION_TYPES.get(configurationTypeName(config));
+    if (!before || !type || before === config) continue;
+    const modified = changedProperties(before, config, type.shape);
+    if (modified.length === 0) continue;
+    writePolicyAudit(ctx, "Authentication Methods Policy Update", {
+      id: String(config.id),
+      displayName: String(config.id),
+      modified,
+    });
+  }
 }

@@ -13,6 +13,7 @@ import type {
   TenantUser,
 } from "../tenants/format";
 import { indexAfter } from "./odata/query";
+import { withPasskeyProfiles } from "./passkeys";
 
 export interface GroupRecord {
   id: string;
@@ -115,9 +116,20 @@ export class Seed {
     this.userIdsSorted = [...this.users.keys()].sort();
     for (const g of tenant.groups) this.groups.set(g.id, groupRecordOf(g));
     this.policy = {
-      policy: tenant.authenticationMethodsPolicy,
+      // A tenant file without the opt-out has not opted out (graph-contract-passkeys.md §2).
+      policy: {
+        ...tenant.authenticationMethodsPolicy,
+        optOutSettings: tenant.authenticationMethodsPolicy.optOutSettings ?? {
+          passkeyDynamicMigration: false,
+        },
+      },
+      // Tenant files may describe the passkey configuration before profiles: Microsoft migrated
+      // every tenant in 2026, so it is loaded migrated (passkeys.ts).
       configurations: new Map(
-        tenant.authenticationMethodConfigurations.map((c) => [String(c.id).toLowerCase(), c]),
+        tenant.authenticationMethodConfigurations.map((c) => [
+          String(c.id).toLowerCase(),
+          withPasskeyProfiles(c),
+        ]),
       ),
     };
     this.audits = tenant.directoryAudits

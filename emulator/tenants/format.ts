@@ -88,6 +88,8 @@ export interface PolicyData {
   systemCredentialPreferences?: JsonObject;
   reportSuspiciousActivitySettings?: JsonObject;
   microsoftAuthenticatorPlatformSettings?: JsonObject;
+  /** Beta only: `{ passkeyDynamicMigration }` delays "passkeys by default" (graph-contract-passkeys.md §2). */
+  optOutSettings?: { passkeyDynamicMigration?: boolean | null } | null;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

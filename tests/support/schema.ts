@@ -127,6 +127,73 @@ const BETA_ENUMS = new Map([
   ],
 ]);
 
+/**
+ * 2026 additions the metadata snapshots predate, from the reference pages
+ * graph-contract-passkeys.md §4 cites (fido2AuthenticationMethodConfiguration, passkeyProfile,
+ * passkeyAuthenticationMethodTarget, v1.0 and beta alike) and §2 (the beta-only opt-out, whose
+ * complex type's name is not published: the emulator's is used).
+ */
+const PASSKEY_TYPES: StructuredType[] = [
+  {
+    name: "passkeyProfile",
+    open: false,
+    properties: new Map([
+      ["id", { type: { name: "Edm.String", collection: false }, nullable: false }],
+      ["name", { type: { name: "Edm.String", collection: false }, nullable: false }],
+      ["passkeyTypes", { type: { name: "Edm.String", collection: false }, nullable: false }],
+      [
+        "attestationEnforcement",
+        { type: { name: "attestationEnforcement", collection: false }, nullable: false },
+      ],
+      [
+        "keyRestrictions",
+        { type: { name: "fido2KeyRestrictions", collection: false }, nullable: true },
+      ],
+    ]),
+  },
+  {
+    name: "passkeyAuthenticationMethodTarget",
+    base: "authenticationMethodTarget",
+    open: false,
+    properties: new Map([
+      [
+        "allowedPasskeyProfiles",
+        { type: { name: "Edm.String", collection: true }, nullable: false },
+      ],
+    ]),
+  },
+  {
+    name: "authenticationMethodsPolicyOptOutSettings",
+    open: false,
+    properties: new Map([
+      [
+        "passkeyDynamicMigration",
+        { type: { name: "Edm.Boolean", collection: false }, nullable: true },
+      ],
+    ]),
+  },
+];
+const PASSKEY_PROPERTIES: Record<string, Record<string, PropertyDef & { betaOnly?: boolean }>> = {
+  fido2AuthenticationMethodConfiguration: {
+    defaultPasskeyProfile: { type: { name: "Edm.String", collection: false }, nullable: true },
+    passkeyProfiles: { type: { name: "passkeyProfile", collection: true }, nullable: true },
+    includeTargets: {
+      type: { name: "passkeyAuthenticationMethodTarget", collection: true },
+      nullable: true,
+    },
+  },
+  authenticationMethodsPolicy: {
+    optOutSettings: {
+      type: { name: "authenticationMethodsPolicyOptOutSettings", collection: false },
+      nullable: true,
+      betaOnly: true,
+    },
+  },
+};
+const PASSKEY_ENUMS = new Map([
+  ["attestationEnforcement", ["disabled", "registrationOnly", "unknownFutureValue"]],
+]);
+
 // --- Readers ------------------------------------------------------------------------------------
 
 function attributes(tag: string): Record<string, string> {
@@ -232,8 +299,20 @@ export class GraphSchema {
     JSON.parse(readFileSync(path.join(FIXTURES, "beta-properties.json"), "utf8")) as BetaProperties
   ).types;
 
-  /** A structured type as the version defines it, with its base, or undefined. */
+  /** A structured type as the version defines it, with its base and the 2026 additions. */
   private structured(name: string, version: SchemaVersion): StructuredType | undefined {
+    const added = PASSKEY_TYPES.find((t) => t.name === name);
+    if (added) return added;
+    const type = this.published(name, version);
+    const extra = Object.entries(PASSKEY_PROPERTIES[name] ?? {}).filter(
+      ([, p]) => version === "beta" || !p.betaOnly,
+    );
+    if (!type || extra.length === 0) return type;
+    return { ...type, properties: new Map([...type.properties, ...extra]) };
+  }
+
+  /** A structured type as the version's metadata defines it, with its base, or undefined. */
+  private published(name: string, version: SchemaVersion): StructuredType | undefined {
     const v1 = this.csdl.types.get(name) ?? this.generated.types.get(name);
     if (version === "v1.0") return v1;
     const listed = this.beta[name];
@@ -251,6 +330,8 @@ export class GraphSchema {
   }
 
   private enumMembers(name: string, version: SchemaVersion): string[] | undefined {
+    const added = PASSKEY_ENUMS.get(name);
+    if (added) return added;
     if (version === "beta") {
       const listed = this.beta[name];
       if (Array.isArray(listed)) return listed;
