@@ -16,7 +16,7 @@ import {
   type StackOutcome,
 } from "../drift/format";
 import { mapWithConcurrency } from "../drift/pool";
-import { setWarningSink } from "../resources/providers/context";
+import { runCommand, sessionFor, type Format } from "./command";
 import type { CommandIO } from "./types";
 
 export const EXIT = { inSync: 0, error: 1, drift: 2 } as const;
@@ -54,8 +54,6 @@ stacks, 1 if any stack errored, else 2 if any drifted, else 0.
 
 /** Stacks checked at once when --concurrency is not given. */
 export const DEFAULT_CONCURRENCY = 4;
-
-type Format = "table" | "json" | "markdown";
 
 function options(args: string[]): {
   stacks: string[];
@@ -103,18 +101,21 @@ function options(args: string[]): {
   };
 }
 
-/** The check of one declaration: the report and its exit code, or the error (exit 1). */
+/**
+ * The check of one declaration, with a Graph session of its own (the stack's settings, then the
+ * environment): the report and its exit code, or the error (exit 1).
+ */
 export async function checkDrift(
   source: { stack: string } | { file: string },
   cwd: string,
-  env: NodeJS.ProcessEnv,
+  io: CommandIO,
 ): Promise<{ exitCode: number; report?: DriftReport; error?: unknown }> {
   try {
     const declaration =
       "file" in source
         ? declarationFromFile(source.file, cwd)
-        : await declarationFromStack(source.stack, cwd, env);
-    const report = await detectDrift(declaration, env);
+        : await declarationFromStack(source.stack, cwd, io.env);
+    const report = await detectDrift(declaration, sessionFor(io, declaration.config));
     return { exitCode: report.inSync ? EXIT.inSync : EXIT.drift, report };
   } catch (error) {
     return { exitCode: EXIT.error, error };
@@ -138,7 +139,7 @@ async function runMany(
 ): Promise<number> {
   const outcomes: StackOutcome[] = await mapWithConcurrency(stacks, concurrency, async (stack) => ({
     stack,
-    ...(await checkDrift({ stack }, cwd, io.env)),
+    ...(await checkDrift({ stack }, cwd, io)),
   }));
   for (const { stack, error } of outcomes) {
     if (error !== undefined)
@@ -151,45 +152,38 @@ async function runMany(
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let format: Format = args.includes("--json")
-    ? "json"
-    : args.includes("--markdown")
-      ? "markdown"
-      : "table";
-  setWarningSink((message) => io.stderr(`warning: ${message}\n`));
-  try {
-    let parsed;
-    try {
-      parsed = options(args);
-    } catch (err) {
-      io.stderr(`entra-nudge drift: ${(err as Error).message}\n\n${USAGE}`);
-      return EXIT.error;
-    }
-    if (parsed.help) {
-      io.stdout(USAGE);
-      return EXIT.inSync;
-    }
-    format = parsed.format;
-    if (parsed.stacks.length > 1) {
-      return await runMany(parsed.stacks, parsed.cwd ?? io.cwd, parsed.concurrency, format, io);
-    }
-    const checked = await checkDrift(
-      parsed.file ? { file: parsed.file } : { stack: parsed.stacks[0] },
-      parsed.cwd ?? io.cwd,
-      io.env,
-    );
-    if (checked.report === undefined) throw checked.error;
-    const report = checked.report;
-    if (format === "json") io.stdout(`${JSON.stringify(driftJson(report), null, 2)}\n`);
-    else if (format === "markdown") io.stdout(driftMarkdown(report));
-    else io.stdout(driftTable(report));
-    return checked.exitCode;
-  } catch (err) {
-    io.stderr(`entra-nudge drift: ${(err as Error).message}\n`);
-    if (format === "json") io.stdout(`${JSON.stringify(errorJson(err), null, 2)}\n`);
-    else if (format === "markdown") io.stdout(errorMarkdown(err));
-    return EXIT.error;
-  } finally {
-    setWarningSink(undefined);
-  }
+  return runCommand(
+    {
+      name: "drift",
+      usage: USAGE,
+      parse: (args) => {
+        const parsed = options(args);
+        return parsed.help ? "help" : parsed;
+      },
+      async run(parsed, { format }) {
+        if (parsed.stacks.length > 1) {
+          return await runMany(parsed.stacks, parsed.cwd ?? io.cwd, parsed.concurrency, format, io);
+        }
+        const checked = await checkDrift(
+          parsed.file ? { file: parsed.file } : { stack: parsed.stacks[0] },
+          parsed.cwd ?? io.cwd,
+          io,
+        );
+        if (checked.report === undefined) throw checked.error;
+        const report = checked.report;
+        if (format === "json") io.stdout(`${JSON.stringify(driftJson(report), null, 2)}\n`);
+        else if (format === "markdown") io.stdout(driftMarkdown(report));
+        else io.stdout(driftTable(report));
+        return checked.exitCode;
+      },
+      errorReport: (err, format) =>
+        format === "json"
+          ? `${JSON.stringify(errorJson(err), null, 2)}\n`
+          : format === "markdown"
+            ? errorMarkdown(err)
+            : undefined,
+    },
+    args,
+    io,
+  );
 }

@@ -2,6 +2,7 @@
 // campaign and Microsoft Authenticator settings (DESIGN.md). Exit 0 written, 1 error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_PROJECT, DEFAULT_STACK, exportTenant } from "../export";
+import { runCommand, sessionFor } from "./command";
 import type { CommandIO } from "./types";
 
 export const OPTIONS = {
@@ -30,30 +31,38 @@ Settings and credentials: the environment (README, "Using a real tenant"). Read 
 Policy.Read.AuthenticationMethod, GroupMember.Read.All and User.Read.All (for the names).
 `;
 
+type Values = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[]) {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (!values.help && !values.out) throw new Error("give the directory to write with --out DIR.");
+  return values;
+}
+
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    io.stderr(`entra-nudge export: ${(err as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (!values.out) {
-    io.stderr(`entra-nudge export: give the directory to write with --out DIR.\n\n${USAGE}`);
-    return 1;
-  }
+  return runCommand<Values>(
+    {
+      name: "export",
+      usage: USAGE,
+      parse: (args) => {
+        const values = parseOptions(args);
+        return values.help ? "help" : values;
+      },
+      run: (values) => exportTo(values, io),
+    },
+    args,
+    io,
+  );
+}
+
+async function exportTo(values: Values, io: CommandIO): Promise<number> {
   const result = await exportTenant({
-    outDir: values.out,
+    outDir: values.out as string,
     stack: values.stack,
     project: values.project,
     beta: values["no-beta"] !== true,
     force: values.force === true,
-    env: io.env,
-    warn: (message) => io.stderr(`warning: ${message}\n`),
+    session: () => sessionFor(io),
   });
   const notFound = [...result.labels.values()].filter((l) => l.status === "notFound").length;
   io.stdout(

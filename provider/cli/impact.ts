@@ -16,7 +16,7 @@ import {
   impactTable,
   type Declaration,
 } from "../impact";
-import * as context from "../resources/providers/context";
+import { jsonError, runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
 
 const OPTIONS = {
@@ -59,97 +59,91 @@ within Graph's reports limit (5 requests / 10 s).
 A singleton the declaration leaves out keeps the tenant's setting. Exit codes: 0 report, 1 error.
 `;
 
-type Format = "table" | "json" | "markdown";
+type Values = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[]) {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.json && values.markdown)
+    throw new Error("--json and --markdown cannot be combined: choose one format.");
+  if (values["no-cache"] && values["cache-ttl"] !== undefined)
+    throw new Error("--no-cache and --cache-ttl cannot be combined: choose one.");
+  if (!values.help && values.stack === undefined && values.declaration === undefined)
+    throw new Error(
+      "Give the stack with --stack NAME, or a proposed configuration with --declaration FILE.",
+    );
+  return values;
+}
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  const format: Format = args.includes("--json")
-    ? "json"
-    : args.includes("--markdown")
-      ? "markdown"
-      : "table";
-  context.setWarningSink((message) => io.stderr(`warning: ${message}\n`));
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-      if (values.json && values.markdown)
-        throw new Error("--json and --markdown cannot be combined: choose one format.");
-      if (values["no-cache"] && values["cache-ttl"] !== undefined)
-        throw new Error("--no-cache and --cache-ttl cannot be combined: choose one.");
-      if (!values.help && values.stack === undefined && values.declaration === undefined)
-        throw new Error(
-          "Give the stack with --stack NAME, or a proposed configuration with --declaration FILE.",
-        );
-    } catch (err) {
-      io.stderr(`entra-nudge impact: ${(err as Error).message}\n\n${USAGE}`);
-      return 1;
+  return runCommand<Values>(
+    {
+      name: "impact",
+      usage: USAGE,
+      parse: (args) => {
+        const values = parseOptions(args);
+        return values.help ? "help" : values;
+      },
+      run: (values, job) => impact(values, job),
+      errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
+    },
+    args,
+    io,
+  );
+}
+
+async function impact(values: Values, { io, format, session: openSession }: Job): Promise<number> {
+  const cwd = values.cwd ?? io.cwd;
+  let declaration: Declaration;
+  if (values.stack !== undefined) {
+    declaration = await declarationFromStack(values.stack, cwd, io.env);
+    if (values.declaration !== undefined) {
+      // The file is the declaration; the stack still gives the settings and break-glass groups.
+      const file = declarationFromFile(values.declaration, io.cwd, io.env);
+      declaration = {
+        ...file,
+        breakGlassGroups: file.breakGlassGroups.length
+          ? file.breakGlassGroups
+          : declaration.breakGlassGroups,
+        config: declaration.config,
+      };
     }
-    if (values.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const cwd = values.cwd ?? io.cwd;
-    let declaration: Declaration;
-    if (values.stack !== undefined) {
-      declaration = await declarationFromStack(values.stack, cwd, io.env);
-      if (values.declaration !== undefined) {
-        // The file is the declaration; the stack still gives the settings and break-glass groups.
-        const file = declarationFromFile(values.declaration, io.cwd, io.env);
-        declaration = {
-          ...file,
-          breakGlassGroups: file.breakGlassGroups.length
-            ? file.breakGlassGroups
-            : declaration.breakGlassGroups,
-          config: declaration.config,
-        };
-      }
-    } else {
-      declaration = declarationFromFile(values.declaration as string, io.cwd, io.env);
-    }
-    if (!declaration.campaign && !declaration.authenticator) {
-      io.stderr(
-        `warning: ${declaration.source} declares no RegistrationCampaign or AuthenticatorPolicy, so the declared configuration is the tenant's current one.\n`,
-      );
-    }
-    context.setConfig(declaration.config, io.env);
-    const graph = context.graph();
-    const ttlSeconds = cacheTtl(values, io.env, graph.settings.customHosts.length > 0);
-    const report = await analyzeImpact(graph, declaration, {
-      progress: progressBar(io.stderr, {
-        tty: process.stderr.isTTY === true,
-        label: "Reading the registration report",
-      }),
-      ...(ttlSeconds > 0
-        ? {
-            cache: {
-              settings: { ttlSeconds, root: defaultCacheRoot(io.env) },
-              tenantId: await context.tenantId(),
-              onCached: (scannedAt) =>
-                io.stderr(
-                  `Using the tenant scan cached at ${scannedAt} (${minutesAgo(scannedAt)}); the registration report lags hours anyway. --no-cache reads the tenant again.\n`,
-                ),
-              onSaveError: (error) =>
-                io.stderr(
-                  `warning: the scan could not be saved to the cache (${error.message}); the next run reads the tenant again. --no-cache turns the cache off.\n`,
-                ),
-            },
-          }
-        : {}),
-    });
-    if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else if (format === "markdown") io.stdout(impactMarkdown(report));
-    else io.stdout(impactTable(report));
-    return 0;
-  } catch (err) {
-    const message = (err as Error).message;
-    io.stderr(`entra-nudge impact: ${message}\n`);
-    if (format === "json") {
-      io.stdout(`${JSON.stringify({ error: { kind: (err as Error).name, message } }, null, 2)}\n`);
-    }
-    return 1;
-  } finally {
-    context.setWarningSink(undefined);
+  } else {
+    declaration = declarationFromFile(values.declaration as string, io.cwd, io.env);
   }
+  if (!declaration.campaign && !declaration.authenticator) {
+    io.stderr(
+      `warning: ${declaration.source} declares no RegistrationCampaign or AuthenticatorPolicy, so the declared configuration is the tenant's current one.\n`,
+    );
+  }
+  const session = openSession(declaration.config);
+  const graph = session.graph;
+  const ttlSeconds = cacheTtl(values, io.env, graph.settings.customHosts.length > 0);
+  const report = await analyzeImpact(graph, declaration, {
+    progress: progressBar(io.stderr, {
+      tty: process.stderr.isTTY === true,
+      label: "Reading the registration report",
+    }),
+    ...(ttlSeconds > 0
+      ? {
+          cache: {
+            settings: { ttlSeconds, root: defaultCacheRoot(io.env) },
+            tenantId: await session.tenantId(),
+            onCached: (scannedAt) =>
+              io.stderr(
+                `Using the tenant scan cached at ${scannedAt} (${minutesAgo(scannedAt)}); the registration report lags hours anyway. --no-cache reads the tenant again.\n`,
+              ),
+            onSaveError: (error) =>
+              io.stderr(
+                `warning: the scan could not be saved to the cache (${error.message}); the next run reads the tenant again. --no-cache turns the cache off.\n`,
+              ),
+          },
+        }
+      : {}),
+  });
+  if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === "markdown") io.stdout(impactMarkdown(report));
+  else io.stdout(impactTable(report));
+  return 0;
 }
 
 /**

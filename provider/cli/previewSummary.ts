@@ -19,8 +19,8 @@ import {
   type ResourceKind,
   type SettingsByKind,
 } from "../model";
-import * as context from "../resources/providers/context";
 import { readStack } from "../stack";
+import { runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
 
 export const OPTIONS = {
@@ -124,75 +124,63 @@ async function stackConfig(
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  context.setWarningSink((message) => io.stderr(`warning: ${message}\n`));
-  try {
-    let parsed: Options | "help";
-    try {
-      parsed = options(args);
-    } catch (err) {
-      io.stderr(`entra-nudge preview-summary: ${(err as Error).message}\n\n${USAGE}`);
-      return 1;
-    }
-    if (parsed === "help") {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const preview = parsePreview(readInput(parsed.input, io.cwd), parsed.input);
-    const impact: ImpactNumbers | undefined = parsed.impact
-      ? readImpact(parsed.impact, io.cwd)
+  return runCommand<Options>(
+    {
+      name: "preview-summary",
+      usage: USAGE,
+      parse: options,
+      run: summarize,
+      errorHint: offlineHint,
+    },
+    args,
+    io,
+  );
+}
+
+async function summarize(parsed: Options, { io, session }: Job): Promise<number> {
+  const preview = parsePreview(readInput(parsed.input, io.cwd), parsed.input);
+  const impact: ImpactNumbers | undefined = parsed.impact
+    ? readImpact(parsed.impact, io.cwd)
+    : undefined;
+  const types: ObjectTypes = new Map();
+  let names = namesInPreview(preview, types);
+  const live = new Map<string, SettingsByKind[ResourceKind]>();
+  let graph: GraphClient | undefined;
+  if (!parsed.offline) {
+    const config = parsed.stack
+      ? await stackConfig(parsed.stack, parsed.cwd ?? io.cwd, io.env)
       : undefined;
-    const types: ObjectTypes = new Map();
-    let names = namesInPreview(preview, types);
-    const live = new Map<string, SettingsByKind[ResourceKind]>();
-    let graph: GraphClient | undefined;
-    if (!parsed.offline) {
-      const config = parsed.stack
-        ? await stackConfig(parsed.stack, parsed.cwd ?? io.cwd, io.env)
-        : () => undefined;
-      context.setConfig(config, io.env);
-      graph = context.graph();
-      const reader = graph;
-      // A singleton being created adopts the tenant's settings: read them, as create() will.
-      await Promise.all(
-        preview.resources
-          .filter((r) => isSingleton(r.kind) && (r.op === "create" || r.op === "replace") && r.new)
-          .map(async (r) => {
-            const declared = normalizeArgs(r.kind, r.new?.inputs as LikeByKind[ResourceKind]);
-            const state = await readLive(
-              reader,
-              r.kind,
-              "",
-              declared as InputsByKind[ResourceKind],
-            );
-            if (state.exists) {
-              live.set(r.urn, state.actual);
-              collectObjectTypes(state.actual, types);
-            }
-          }),
-      );
-    }
-    const plans = planChanges(preview, live);
-    if (graph) {
-      const ids = plans.flatMap((plan) => plan.changes.flatMap(idsInChange));
-      names = await lookUpNames(graph, ids, types, names);
-    }
-    const summaryContext: SummaryContext = {
-      names,
-      breakGlass: new Set(parsed.breakGlass),
-      live,
-      impact,
-      stack: parsed.stack,
-    };
-    io.stdout(
-      previewMarkdown(preview, plans, findDangers(plans, summaryContext), summaryContext, types),
+    const reader = (graph = session(config).graph);
+    // A singleton being created adopts the tenant's settings: read them, as create() will.
+    await Promise.all(
+      preview.resources
+        .filter((r) => isSingleton(r.kind) && (r.op === "create" || r.op === "replace") && r.new)
+        .map(async (r) => {
+          const declared = normalizeArgs(r.kind, r.new?.inputs as LikeByKind[ResourceKind]);
+          const state = await readLive(reader, r.kind, "", declared as InputsByKind[ResourceKind]);
+          if (state.exists) {
+            live.set(r.urn, state.actual);
+            collectObjectTypes(state.actual, types);
+          }
+        }),
     );
-    return 0;
-  } catch (err) {
-    io.stderr(`entra-nudge preview-summary: ${(err as Error).message}${offlineHint(err)}\n`);
-    return 1;
-  } finally {
-    context.setWarningSink(undefined);
   }
+  const plans = planChanges(preview, live);
+  if (graph) {
+    const ids = plans.flatMap((plan) => plan.changes.flatMap(idsInChange));
+    names = await lookUpNames(graph, ids, types, names);
+  }
+  const summaryContext: SummaryContext = {
+    names,
+    breakGlass: new Set(parsed.breakGlass),
+    live,
+    impact,
+    stack: parsed.stack,
+  };
+  io.stdout(
+    previewMarkdown(preview, plans, findDangers(plans, summaryContext), summaryContext, types),
+  );
+  return 0;
 }
 
 /** Graph failures can be avoided by summarizing without it. */

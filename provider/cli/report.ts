@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
-import * as context from "../resources/providers/context";
 import { readStack } from "../stack";
+import { jsonError, runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
 
 const OPTIONS = {
@@ -35,59 +35,52 @@ audit log (AuditLog.Read.All), paced within Graph's reports limit (5 requests / 
 Exit codes: 0 report, 1 error.
 `;
 
-type Format = "table" | "json" | "markdown";
+type Values = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[]) {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.json && values.markdown)
+    throw new Error("--json and --markdown cannot be combined: choose one format.");
+  if (values.cwd !== undefined && values.stack === undefined)
+    throw new Error("--cwd applies to --stack only.");
+  return values;
+}
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  const format: Format = args.includes("--json")
-    ? "json"
-    : args.includes("--markdown")
-      ? "markdown"
-      : "table";
-  context.setWarningSink((message) => io.stderr(`warning: ${message}\n`));
-  try {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-      if (values.json && values.markdown)
-        throw new Error("--json and --markdown cannot be combined: choose one format.");
-      if (values.cwd !== undefined && values.stack === undefined)
-        throw new Error("--cwd applies to --stack only.");
-    } catch (err) {
-      io.stderr(`entra-nudge report: ${(err as Error).message}\n\n${USAGE}`);
-      return 1;
-    }
-    if (values.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const config =
-      values.stack === undefined
-        ? () => undefined
-        : (await readStack({ stack: values.stack, cwd: values.cwd ?? io.cwd, env: io.env })).config;
-    context.setConfig(config, io.env);
-    const report = await analyzeProgress(context.graph(), {
-      progress: progressBar(io.stderr, {
-        tty: process.stderr.isTTY === true,
-        label: "Reading the registration report",
-      }),
-    });
-    if (values.html !== undefined) {
-      const file = path.resolve(io.cwd, values.html);
-      fs.writeFileSync(file, progressHtml(report));
-      io.stderr(`Wrote ${file}\n`);
-    }
-    if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else if (format === "markdown") io.stdout(progressMarkdown(report));
-    else if (values.html === undefined) io.stdout(progressTable(report));
-    return 0;
-  } catch (err) {
-    const message = (err as Error).message;
-    io.stderr(`entra-nudge report: ${message}\n`);
-    if (format === "json") {
-      io.stdout(`${JSON.stringify({ error: { kind: (err as Error).name, message } }, null, 2)}\n`);
-    }
-    return 1;
-  } finally {
-    context.setWarningSink(undefined);
+  return runCommand<Values>(
+    {
+      name: "report",
+      usage: USAGE,
+      parse: (args) => {
+        const values = parseOptions(args);
+        return values.help ? "help" : values;
+      },
+      run: (values, job) => report(values, job),
+      errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
+    },
+    args,
+    io,
+  );
+}
+
+async function report(values: Values, { io, format, session }: Job): Promise<number> {
+  const config =
+    values.stack === undefined
+      ? undefined
+      : (await readStack({ stack: values.stack, cwd: values.cwd ?? io.cwd, env: io.env })).config;
+  const report = await analyzeProgress(session(config).graph, {
+    progress: progressBar(io.stderr, {
+      tty: process.stderr.isTTY === true,
+      label: "Reading the registration report",
+    }),
+  });
+  if (values.html !== undefined) {
+    const file = path.resolve(io.cwd, values.html);
+    fs.writeFileSync(file, progressHtml(report));
+    io.stderr(`Wrote ${file}\n`);
   }
+  if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === "markdown") io.stdout(progressMarkdown(report));
+  else if (values.html === undefined) io.stdout(progressTable(report));
+  return 0;
 }

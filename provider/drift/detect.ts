@@ -3,7 +3,7 @@
 // is thrown (the command reports it as an error), so a 403 or a timeout never reads as "in sync".
 import type { JsonValue, ResourceKind } from "../model";
 import { describeChanges, type LikeByKind } from "../model";
-import * as context from "../resources/providers/context";
+import type { Session } from "../session";
 import type { Declaration, DeclarationSource } from "./declaration";
 import { ReportError } from "./errors";
 import { readLive } from "./live";
@@ -46,14 +46,16 @@ export interface DriftReport {
 /** The property a deleted resource differs in: it should exist and does not. */
 export const EXISTS_PROPERTY = "exists";
 
-/** Compares each declared resource with the tenant. Settings: the stack's config, then `env`. */
+/**
+ * Compares each declared resource with the tenant the session signs in to (the caller creates it
+ * from the declaration's config: the stack's settings, then the environment).
+ */
 export async function detectDrift(
   declaration: Declaration,
-  env: NodeJS.ProcessEnv,
+  session: Session,
 ): Promise<DriftReport> {
-  context.setConfig(declaration.config, env);
-  const graph = context.graph();
-  const tenantId = await checkTenant(declaration);
+  const graph = session.graph;
+  const tenantId = await checkTenant(declaration, session);
 
   const reads = await Promise.all(
     declaration.resources.map((r) => readLive(graph, r.kind, r.id, r.declared)),
@@ -97,14 +99,17 @@ export async function detectDrift(
  * The stack's resources were created in one tenant (recorded in their outputs); reading another
  * tenant would report everything as drift, or a deleted group, when nothing changed.
  */
-async function checkTenant(declaration: Declaration): Promise<string | undefined> {
+async function checkTenant(
+  declaration: Declaration,
+  session: Session,
+): Promise<string | undefined> {
   const recorded = declaration.resources.flatMap((r) =>
     typeof r.outputs.tenantId === "string" && r.outputs.tenantId !== ""
       ? [{ name: r.name, kind: r.kind, tenantId: r.outputs.tenantId.toLowerCase() }]
       : [],
   );
   if (recorded.length === 0) return undefined;
-  const current = await context.tenantId();
+  const current = await session.tenantId();
   const other = recorded.find((r) => r.tenantId !== current);
   if (other) {
     throw new ReportError(

@@ -1,11 +1,9 @@
 // The live counterpart of a declared resource, read exactly as the resource's own read() does
-// (the providers' exported reads and managed-subset filters), so that drift and `pulumi refresh`
-// never disagree about what the tenant holds.
+// (provider/live: the reads and managed-subset filters the providers use too), so that drift and
+// `pulumi refresh` never disagree about what the tenant holds.
 import type { GraphClient } from "../graph";
 import type { InputsByKind, PilotGroupObserved, ResourceKind, SettingsByKind } from "../model";
-import { authenticatorSingleton } from "../resources/providers/authenticator";
-import { campaignSingleton } from "../resources/providers/campaign";
-import { readPilotGroup } from "../resources/providers/pilotGroup";
+import { liveAuthenticator, liveCampaign, readPilotGroup } from "../live";
 
 export type LiveState =
   { exists: true; actual: SettingsByKind[ResourceKind]; displayName?: string } | { exists: false };
@@ -23,13 +21,13 @@ export async function readLive(
   switch (kind) {
     case "RegistrationCampaign": {
       const inputs = declared as InputsByKind["RegistrationCampaign"];
-      const spec = campaignSingleton;
+      const spec = liveCampaign;
       const actual = await spec.read(graph, spec.version(inputs));
       return { exists: true, actual: spec.managed(actual, inputs) };
     }
     case "AuthenticatorPolicy": {
       const inputs = declared as InputsByKind["AuthenticatorPolicy"];
-      const spec = authenticatorSingleton;
+      const spec = liveAuthenticator;
       const actual = await spec.read(graph, spec.version(inputs));
       return { exists: true, actual: spec.managed(actual, inputs) };
     }
@@ -52,11 +50,11 @@ export function managedPart(
   declared: InputsByKind[ResourceKind],
 ): SettingsByKind[ResourceKind] {
   return kind === "RegistrationCampaign"
-    ? campaignSingleton.managed(
+    ? liveCampaign.managed(
         settings as SettingsByKind["RegistrationCampaign"],
         declared as InputsByKind["RegistrationCampaign"],
       )
-    : authenticatorSingleton.managed(
+    : liveAuthenticator.managed(
         settings as SettingsByKind["AuthenticatorPolicy"],
         declared as InputsByKind["AuthenticatorPolicy"],
       );

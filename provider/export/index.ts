@@ -1,13 +1,13 @@
 // `entra-nudge export`: reads the tenant's campaign and Microsoft Authenticator configuration the
-// way the resources read them (the providers' own reads) and writes a ready-to-run Pulumi
+// way the resources read them (provider/live, the providers' own reads) and writes a ready-to-run Pulumi
 // TypeScript project that declares them. Only reads Graph: Policy.Read.AuthenticationMethod, plus
 // GroupMember.Read.All and User.Read.All for the names in comments.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveCloud } from "../model/cloud";
-import * as context from "../resources/providers/context";
-import { readAuthenticator } from "../resources/providers/authenticator";
-import { readCampaign } from "../resources/providers/campaign";
+import type { GraphSettings } from "../config";
+import { readAuthenticator, readCampaign } from "../live";
+import type { Session } from "../session";
 import { declarationOf, type ExportedDeclaration } from "./declaration";
 import { lookUpLabels, type ObjectLabels } from "./names";
 import { renderProject, type ExportProject } from "./render";
@@ -28,10 +28,13 @@ export interface ExportOptions {
   beta?: boolean;
   /** Write into a directory that is not empty, replacing the project's files. */
   force?: boolean;
-  /** Settings come from here, as for the providers (DESIGN.md "Settings and credentials"). */
-  env: NodeJS.ProcessEnv;
-  /** Non-fatal problems (a name lookup Graph refused, a retry). */
-  warn(message: string): void;
+  /**
+   * The Graph session to read with (settings from the environment, as for the providers: DESIGN.md
+   * "Settings and credentials"; non-fatal problems, such as a name lookup Graph refused or a retry,
+   * go to its warnings). Opened once the options are checked, so that a bad option is reported
+   * before any settings problem.
+   */
+  session(): Session;
   /** Fixed time for the header (tests); default now. */
   now?: Date;
 }
@@ -79,8 +82,7 @@ function versions(): ExportProject["versions"] {
 }
 
 /** Non-secret stack config: the tenant, and the cloud and endpoints only where not the default. */
-function stackConfig(tenantId: string): Record<string, string> {
-  const settings = context.graph().settings;
+function stackConfig(tenantId: string, settings: GraphSettings): Record<string, string> {
   const cloud = resolveCloud(settings.cloud);
   return {
     "entra-nudge:tenantId": tenantId,
@@ -108,33 +110,28 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
   const beta = options.beta ?? true;
 
   // The providers' settings resolution, client and tenant lookup: one way to sign in.
-  context.setConfig(() => undefined, options.env);
-  context.setWarningSink((message) => options.warn(message));
-  try {
-    const graph = context.graph();
-    const tenantId = await context.tenantId();
-    const version = beta ? "beta" : "v1.0";
-    const [campaign, authenticator] = await Promise.all([
-      readCampaign(graph, version),
-      readAuthenticator(graph, version),
-    ]);
-    const declaration = declarationOf(campaign, authenticator);
-    const labels = await lookUpLabels(graph, declaration, options.warn);
-    const files = renderProject(declaration, labels, {
-      project,
-      stack,
-      config: stackConfig(tenantId),
-      tenantId,
-      exportedAt: (options.now ?? new Date()).toISOString(),
-      versions: versions(),
-      beta,
-    });
-    fs.mkdirSync(outDir, { recursive: true });
-    for (const [name, content] of Object.entries(files)) {
-      fs.writeFileSync(path.join(outDir, name), content);
-    }
-    return { outDir, tenantId, files: Object.keys(files), declaration, labels };
-  } finally {
-    context.setWarningSink(undefined);
+  const session = options.session();
+  const graph = session.graph;
+  const tenantId = await session.tenantId();
+  const version = beta ? "beta" : "v1.0";
+  const [campaign, authenticator] = await Promise.all([
+    readCampaign(graph, version),
+    readAuthenticator(graph, version),
+  ]);
+  const declaration = declarationOf(campaign, authenticator);
+  const labels = await lookUpLabels(graph, declaration, (message) => session.warn(message));
+  const files = renderProject(declaration, labels, {
+    project,
+    stack,
+    config: stackConfig(tenantId, session.settings),
+    tenantId,
+    exportedAt: (options.now ?? new Date()).toISOString(),
+    versions: versions(),
+    beta,
+  });
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    fs.writeFileSync(path.join(outDir, name), content);
   }
+  return { outDir, tenantId, files: Object.keys(files), declaration, labels };
 }

@@ -14,8 +14,7 @@ import {
   type BatchOutcome,
   type GraphCall,
 } from "../../provider/graph";
-import { provider } from "../../provider/resources/providers";
-import * as providerContext from "../../provider/resources/providers/context";
+import { processSession, provider } from "../../provider/resources/providers";
 
 const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
@@ -138,7 +137,7 @@ describe("recovery after failed writes (providers against the emulator)", functi
         method: "DELETE",
         pathPrefix: `/v1.0/groups/${created.id}/members/${u1}/$ref`,
       });
-      const client = providerContext.graph();
+      const client = processSession().graph;
       const batch = client.batch.bind(client);
       client.batch = async <T>(calls: GraphCall[]): Promise<BatchOutcome<T>[]> => {
         const outcomes = await batch<T>(calls);

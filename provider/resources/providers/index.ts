@@ -6,10 +6,12 @@ import type { ConfigLookup } from "../../config";
 import type { ResourceKind } from "../../model";
 import { authenticatorProvider } from "./authenticator";
 import { campaignProvider } from "./campaign";
-import { setConfig } from "./context";
+import { setConfig } from "./processSession";
 import { pilotGroupProvider } from "./pilotGroup";
 
-export { setConfig, setWarningSink } from "./context";
+// The process session's switches and the session itself, for tests and embedders that drive the
+// providers without the engine.
+export { current as processSession, setConfig, setWarningSink } from "./processSession";
 
 const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   RegistrationCampaign: campaignProvider,

@@ -11,7 +11,6 @@ import {
   deleteGroup,
   findGroupsByMailNickname,
   getGroup,
-  getGroupWithOwners,
   getUsers,
   GraphRequestError,
   listRelationship,
@@ -37,7 +36,8 @@ import {
   type PilotGroupInputs,
   type PilotGroupObserved,
 } from "../../model";
-import * as context from "./context";
+import { readPilotGroup } from "../../live";
+import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
 
@@ -215,31 +215,6 @@ async function applyDelta(
   await changeRelationship(graph, groupId, relationship, "add", add);
   await changeRelationship(graph, groupId, relationship, "remove", remove);
   return desired;
-}
-
-/**
- * The group as Graph holds it, members and owners named the way the declaration names them;
- * undefined when the group no longer exists (also what `entra-nudge drift` compares).
- */
-export async function readPilotGroup(
-  graph: GraphClient,
-  id: string,
-  declared: Pick<PilotGroupInputs, "members" | "owners">,
-): Promise<PilotGroupObserved | undefined> {
-  let read;
-  try {
-    // The owners come with the group ($expand): one read fewer per group on every refresh.
-    read = await getGroupWithOwners(graph, id);
-  } catch (err) {
-    if (err instanceof GraphRequestError && err.kind === "notFound") return undefined;
-    throw err;
-  }
-  const group = read.group;
-  const [members, owners] = await Promise.all([
-    listRelationship(graph, id, "members"),
-    read.owners ?? listRelationship(graph, id, "owners"),
-  ]);
-  return pilotGroupFromGraph(group, members, owners, declared);
 }
 
 /**

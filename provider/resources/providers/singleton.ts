@@ -26,24 +26,20 @@ import {
   type SettingsByKind,
 } from "../../model";
 import type { GraphClient } from "../../graph";
-import * as context from "./context";
+import type { LiveSingleton, SingletonKind } from "../../live";
+import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
 
 /** Waits before each re-read that confirms an external change (the first read is done already). */
 const STALE_READ_RECHECK_SECONDS = REPLICATION_WAITS_SECONDS.slice(1);
 
-export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
-
-export interface SingletonSpec<K extends SingletonKind> {
-  kind: K;
+/** A singleton's read (provider/live) with what its lifecycle adds: its id, words and write. */
+export interface SingletonSpec<K extends SingletonKind> extends LiveSingleton<K> {
   /** The id's second part: "<tenant id>/<name>". */
   name: string;
   /** What the resource manages, in words, for messages: "the registration campaign". */
   subject: string;
-  /** The endpoint version the settings must be read and written through. */
-  version(settings: SettingsByKind[K]): GraphVersion;
-  read(graph: GraphClient, version: GraphVersion): Promise<SettingsByKind[K]>;
   /**
    * Writes the settings and answers what Graph stored. `before` is what was read just before the
    * write, when the caller needs the answer (a delete does not: it passes none).
@@ -54,8 +50,6 @@ export interface SingletonSpec<K extends SingletonKind> {
     version: GraphVersion,
     before?: SettingsByKind[K],
   ): Promise<SettingsByKind[K]>;
-  /** The settings restricted to what the declaration manages (unmanaged parts are left out). */
-  managed(settings: SettingsByKind[K], declared: InputsByKind[K]): SettingsByKind[K];
 }
 
 /** The outputs of a singleton: its managed settings as Graph holds them, plus the lifecycle data. */

@@ -1,0 +1,93 @@
+// What every `entra-nudge` subcommand does around its own work: the output format, usage errors
+// (the message, then the usage), --help, errors reported on stderr (and in the requested format on
+// stdout) with exit code 1, and the Graph sessions of the job, each with its own settings and
+// warnings sent to stderr. Nothing here is process-wide: two commands can run in one process.
+import type { ConfigLookup } from "../config";
+import { createSession, type Session } from "../session";
+import type { CommandIO } from "./types";
+
+export type Format = "table" | "json" | "markdown";
+
+/** What a command's run gets besides its options. */
+export interface Job {
+  io: CommandIO;
+  /** The requested format (table when neither --json nor --markdown was given). */
+  format: Format;
+  /**
+   * A new Graph session for the job: settings from `config` (a stack's), then the environment;
+   * warnings to stderr. Each stack of a multi-stack run has its own.
+   */
+  session(config?: ConfigLookup): Session;
+}
+
+export interface Command<T> {
+  /** The subcommand's name, as messages show it ("drift"). */
+  name: string;
+  usage: string;
+  /** The options, or "help"; throws (with a message for the user) on bad usage. */
+  parse(args: string[]): T | "help";
+  /** Does the work and answers the exit code; throws to report an error (exit 1). */
+  run(options: T, job: Job): Promise<number>;
+  /** What to write to stdout after an error, in the requested format (none by default). */
+  errorReport?(err: unknown, format: Format): string | undefined;
+  /** Added to an error's message on stderr (e.g. how to avoid what failed). */
+  errorHint?(err: unknown): string;
+}
+
+/** The format the raw arguments ask for (known even when they do not parse). */
+export function formatOf(args: readonly string[]): Format {
+  return args.includes("--json") ? "json" : args.includes("--markdown") ? "markdown" : "table";
+}
+
+/** Where a command's sessions send their warnings: stderr, after the report's progress. */
+export function sessionFor(io: CommandIO, config?: ConfigLookup): Session {
+  return createSession({
+    config,
+    env: io.env,
+    warn: (message) => io.stderr(`warning: ${message}\n`),
+  });
+}
+
+/** The JSON error object that --json prints on failure: {"error": {"kind", "message"}}. */
+export function jsonError(err: unknown): string {
+  const error = err as Error;
+  return `${JSON.stringify({ error: { kind: error.name, message: error.message } }, null, 2)}\n`;
+}
+
+/** Runs a command: parse, --help, the work, and its errors (exit 1). */
+export async function runCommand<T>(
+  command: Command<T>,
+  args: string[],
+  io: CommandIO,
+): Promise<number> {
+  let format = formatOf(args);
+  let options: T | "help";
+  try {
+    options = command.parse(args);
+  } catch (err) {
+    io.stderr(`entra-nudge ${command.name}: ${(err as Error).message}\n\n${command.usage}`);
+    return 1;
+  }
+  if (options === "help") {
+    io.stdout(command.usage);
+    return 0;
+  }
+  const parsedFormat = (options as { format?: unknown }).format;
+  if (parsedFormat === "table" || parsedFormat === "json" || parsedFormat === "markdown") {
+    format = parsedFormat;
+  }
+  try {
+    return await command.run(options, {
+      io,
+      format,
+      session: (config) => sessionFor(io, config),
+    });
+  } catch (err) {
+    io.stderr(
+      `entra-nudge ${command.name}: ${(err as Error).message}${command.errorHint?.(err) ?? ""}\n`,
+    );
+    const report = command.errorReport?.(err, format);
+    if (report) io.stdout(report);
+    return 1;
+  }
+}

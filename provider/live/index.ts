@@ -1,0 +1,7 @@
+// Reading what the tenant holds for each resource kind, the one way the providers, drift, preview
+// summaries and export all read it. Below both the providers and the features: takes a Graph
+// client, holds no state.
+export { liveAuthenticator, readAuthenticator } from "./authenticator";
+export { liveCampaign, readCampaign } from "./campaign";
+export { readPilotGroup } from "./pilotGroup";
+export type { LiveSingleton, SingletonKind } from "./singleton";

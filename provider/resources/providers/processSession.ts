@@ -1,0 +1,87 @@
+// The provider process's one session (provider/session.ts). The engine starts a dynamic-provider
+// process per deployment and configures it with the stack's config (index.ts, configure): every
+// provider method of the process then uses this session's settings, Graph client (one sign-in),
+// tenant id and warnings, which go to the engine's log. Only the providers use it: commands and
+// features create their own session and pass it down.
+import type { ConfigLookup } from "../../config";
+import type { GraphClient } from "../../graph";
+import { createSession, type Session, type WarningSink } from "../../session";
+
+let configLookup: ConfigLookup = () => undefined;
+let environment: NodeJS.ProcessEnv = process.env;
+let session: Session | undefined;
+
+/** Called by the dynamic provider's configure() with the stack's config (namespaced keys). */
+export function setConfig(lookup: ConfigLookup, env: NodeJS.ProcessEnv = process.env): void {
+  configLookup = lookup;
+  environment = env;
+  session = undefined;
+}
+
+/**
+ * The process's session, created at its first use after configure (settings errors surface here,
+ * before any write, and again at every use until the settings are fixed).
+ */
+export function current(): Session {
+  session ??= createSession({ config: configLookup, env: environment, warn });
+  return session;
+}
+
+/** The process's Graph client. */
+export function graph(): GraphClient {
+  return current().graph;
+}
+
+/** The tenant the process's settings point at, as a lower-case GUID. */
+export function tenantId(): Promise<string> {
+  return current().tenantId();
+}
+
+// ---- warnings ----
+
+let sink: WarningSink | undefined;
+
+/** Tests (and embedders) capture the providers' warnings here instead of sending them to the engine. */
+export function setWarningSink(next: WarningSink | undefined): void {
+  sink = next;
+}
+
+/**
+ * A warning the user sees in the engine's output. The Node dynamic-provider host does not wire up
+ * logging, but it is started with the engine's address as its argument, and the engine's Log RPC
+ * is how every provider reports diagnostics.
+ */
+export function warn(message: string, ephemeral = false): void {
+  if (sink) {
+    sink(message, ephemeral);
+    return;
+  }
+  const address = engineAddress();
+  if (!address) {
+    process.stderr.write(`warning: ${message}\n`);
+    return;
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when a warning is sent */
+  const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+  const engineRpc =
+    require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
+  const engineProto =
+    require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
+  const request = new engineProto.LogRequest();
+  request.setSeverity(engineProto.LogSeverity.WARNING);
+  request.setMessage(message);
+  request.setEphemeral(ephemeral);
+  client.log(request, (error) => {
+    if (error) process.stderr.write(`warning: ${message}\n`);
+    client.close();
+  });
+}
+
+function engineAddress(): string | undefined {
+  const script = process.argv[1] ?? "";
+  if (!/dynamic-provider/.test(script)) return undefined;
+  const address = process.argv[2];
+  return address && /:\d+$/.test(address) ? address : undefined;
+}
