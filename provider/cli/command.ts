@@ -24,7 +24,7 @@ export interface Command<T> {
   /** The subcommand's name, as messages show it ("drift"). */
   name: string;
   usage: string;
-  /** The options, or "help"; throws (with a message for the user) on bad usage. */
+  /** The options ("help", or `help: true`, for --help); throws with a message on bad usage. */
   parse(args: string[]): T | "help";
   /** Does the work and answers the exit code; throws to report an error (exit 1). */
   run(options: T, job: Job): Promise<number>;
@@ -68,7 +68,7 @@ export async function runCommand<T>(
     io.stderr(`entra-nudge ${command.name}: ${(err as Error).message}\n\n${command.usage}`);
     return 1;
   }
-  if (options === "help") {
+  if (options === "help" || (options as { help?: unknown }).help === true) {
     io.stdout(command.usage);
     return 0;
   }

@@ -156,10 +156,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     {
       name: "drift",
       usage: USAGE,
-      parse: (args) => {
-        const parsed = options(args);
-        return parsed.help ? "help" : parsed;
-      },
+      parse: options,
       async run(parsed, { format }) {
         if (parsed.stacks.length > 1) {
           return await runMany(parsed.stacks, parsed.cwd ?? io.cwd, parsed.concurrency, format, io);

@@ -2,7 +2,7 @@
 // campaign and Microsoft Authenticator settings (DESIGN.md). Exit 0 written, 1 error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_PROJECT, DEFAULT_STACK, exportTenant } from "../export";
-import { runCommand, sessionFor } from "./command";
+import { runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
 
 export const OPTIONS = {
@@ -44,25 +44,22 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     {
       name: "export",
       usage: USAGE,
-      parse: (args) => {
-        const values = parseOptions(args);
-        return values.help ? "help" : values;
-      },
-      run: (values) => exportTo(values, io),
+      parse: parseOptions,
+      run: exportTo,
     },
     args,
     io,
   );
 }
 
-async function exportTo(values: Values, io: CommandIO): Promise<number> {
+async function exportTo(values: Values, { io, session }: Job): Promise<number> {
   const result = await exportTenant({
     outDir: values.out as string,
     stack: values.stack,
     project: values.project,
     beta: values["no-beta"] !== true,
     force: values.force === true,
-    session: () => sessionFor(io),
+    session: () => session(),
   });
   const notFound = [...result.labels.values()].filter((l) => l.status === "notFound").length;
   io.stdout(

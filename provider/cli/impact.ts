@@ -79,11 +79,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     {
       name: "impact",
       usage: USAGE,
-      parse: (args) => {
-        const values = parseOptions(args);
-        return values.help ? "help" : values;
-      },
-      run: (values, job) => impact(values, job),
+      parse: parseOptions,
+      run: impact,
       errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
     },
     args,

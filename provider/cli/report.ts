@@ -51,11 +51,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     {
       name: "report",
       usage: USAGE,
-      parse: (args) => {
-        const values = parseOptions(args);
-        return values.help ? "help" : values;
-      },
-      run: (values, job) => report(values, job),
+      parse: parseOptions,
+      run: report,
       errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
     },
     args,

@@ -1,7 +1,6 @@
 // `entra-nudge drift` over several stacks at once: three emulators (three tenants), one small stack
 // per tenant deployed by the real engine with that tenant's settings in its stack config, and one
 // run checking them all with bounded concurrency: one line per stack and the combined exit code.
-import * as fs from "node:fs";
 import { expect } from "chai";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
@@ -15,18 +14,10 @@ import {
   Portal,
   RETRY_ENV,
   entraNudge,
+  tenantWithId as tenant,
 } from "./support";
 
 type Json = Record<string, unknown>;
-
-const DEFAULT_TENANT = JSON.parse(
-  fs.readFileSync(`${projectRoot}/emulator/tenants/default.json`, "utf8"),
-) as Json;
-
-/** The default tenant under another tenant id. */
-function tenant(tenantId: string): Json {
-  return { ...structuredClone(DEFAULT_TENANT), tenantId };
-}
 
 /** The stack config that points a stack at an emulator's tenant (the secret stored encrypted). */
 function tenantConfig(emulator: RunningEmulator, clientSecret?: string) {
@@ -163,6 +154,39 @@ describe("drift of many stacks at once (three tenants)", function () {
     const clean = await driftOfAll(["--json"]);
     expect(clean.code, clean.stderr).to.equal(0);
     expect(JSON.parse(clean.stdout)).to.deep.include({ inSync: true });
+  });
+
+  it("with the first tenant's answers delayed, every stack still reads its own tenant", async () => {
+    // Each stack's check has its own Graph session: a's sign-in and reads stall while b and c
+    // start, read and finish, and none of them borrows another's settings (each tenant holds its
+    // own snooze, and a's recorded tenant must still be the one a's session signs in to).
+    await new Portal(emulators.b).editCampaign((c) => (c.snoozeDurationInDays = 2));
+    await new Portal(emulators.c).editCampaign((c) => (c.snoozeDurationInDays = 3));
+    emulators.a.injectFault({ delayMs: 700 });
+    emulators.a.injectFault({ delayMs: 700, pathPrefix: `/${emulators.a.info.tenantId}/oauth2` });
+    try {
+      const run = await entraNudge(
+        [
+          ...["drift", "--stack", "a", "--stack", "b", "--stack", "c", "--concurrency", "3"],
+          ...["--cwd", workspace.workDir, "--json"],
+        ],
+        env(),
+      );
+      expect(run.code, run.stderr).to.equal(2);
+      const stacksReport = (JSON.parse(run.stdout) as { stacks: Json[] }).stacks;
+      const snooze = (s: Json) =>
+        (s.differences as Json[]).find((d) => d.property === "snoozeDurationInDays")?.actual;
+      expect(stacksReport.map((s) => [s.stack, s.exitCode, snooze(s)])).to.deep.equal([
+        ["a", 0, undefined],
+        ["b", 2, 2],
+        ["c", 2, 3],
+      ]);
+    } finally {
+      emulators.a.clearFaults();
+      for (const name of ["b", "c"] as const) {
+        await new Portal(emulators[name]).editCampaign((c) => Object.assign(c, inSyncCampaign));
+      }
+    }
   });
 
   it("an injected 403 in one tenant is that stack's error only", async () => {

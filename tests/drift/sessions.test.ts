@@ -3,7 +3,6 @@
 // of its own. The first tenant answers slowly (every Graph call and its sign-in stalled by the
 // emulator), so the other stacks start, read and finish while its reads are still in flight: each
 // still reads its own tenant, with its own settings, and warns through its own sink.
-import * as fs from "node:fs";
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator/index.js";
 import type { ConfigLookup } from "../../provider/config";
@@ -14,17 +13,15 @@ import { parseArgs } from "../../provider/model";
 import { createSession } from "../../provider/session";
 import { useEmulator } from "../support/emulator";
 import { projectRoot } from "../support/engine";
-import { BREAK_GLASS_GROUP_ID, ENGINEERING_GROUP_ID, Portal, RETRY_ENV } from "./support";
+import {
+  BREAK_GLASS_GROUP_ID,
+  ENGINEERING_GROUP_ID,
+  Portal,
+  RETRY_ENV,
+  tenantWithId as tenant,
+} from "./support";
 
 type Json = Record<string, unknown>;
-
-const DEFAULT_TENANT = JSON.parse(
-  fs.readFileSync(`${projectRoot}/emulator/tenants/default.json`, "utf8"),
-) as Json;
-
-function tenant(tenantId: string): Json {
-  return { ...structuredClone(DEFAULT_TENANT), tenantId };
-}
 
 /** A stack's config pointing at one emulator's tenant (no AZURE_* variables are used). */
 function stackConfig(emulator: RunningEmulator, extra: Record<string, string> = {}): ConfigLookup {

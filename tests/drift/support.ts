@@ -68,6 +68,14 @@ export function driftProgram(options: ProgramOptions): void {
   });
 }
 
+/** The emulator's default tenant under another tenant id (several tenants in one test). */
+export function tenantWithId(tenantId: string): Record<string, unknown> {
+  const tenant = JSON.parse(
+    fs.readFileSync(path.join(projectRoot, "emulator", "tenants", "default.json"), "utf8"),
+  ) as Record<string, unknown>;
+  return { ...tenant, tenantId };
+}
+
 /** Fast retries, so that injected faults do not slow the suite down with real backoff. */
 export const RETRY_ENV = {
   ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0",
