@@ -93,4 +93,23 @@ describe("layers: nothing outside provider/resources/ reaches into the providers
       );
     expect(offenders, "import provider/resources/providers (its index) instead").to.deep.equal([]);
   });
+
+  it("no module of the package outside provider/resources/ keeps process-wide variables", () => {
+    // A command or feature that could set module-level state would make one job's settings
+    // another's; each job's state lives in the session it is given.
+    const offenders = files
+      .filter((file) => inside(path.join(projectRoot, "provider"), file))
+      .filter((file) => !inside(RESOURCES_DIR, file))
+      .flatMap((file) =>
+        fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .flatMap((line, i) =>
+            /^(export\s+)?(let|var)\s/.test(line)
+              ? [`${path.relative(projectRoot, file)}:${i + 1}: ${line}`]
+              : [],
+          ),
+      );
+    expect(offenders).to.deep.equal([]);
+  });
 });
