@@ -231,6 +231,21 @@ export function malformedResponse(
   });
 }
 
+/** The same failure with another hint (what was found out after it, what to do now). */
+export function withHint(err: GraphRequestError, hint: string): GraphRequestError {
+  return new GraphRequestError({ ...err, kind: err.kind, operation: err.operation, hint });
+}
+
+/**
+ * A failed write after which the tenant was read back and found as it was (`what`, e.g. "the
+ * registration campaign holds the settings from before"): the error then says so, and nothing else.
+ */
+export function nothingChanged(err: unknown, what: string): Error {
+  const finding = `Read back afterwards: ${what}; nothing was changed.`;
+  if (err instanceof GraphRequestError) return withHint(err, `${err.hint} ${finding}`);
+  return new Error(`${(err as Error).message} ${finding}`);
+}
+
 /**
  * Whether a write that failed with this error may have been carried out all the same: its answer
  * was lost (a timeout, a reset), cut off or unreadable, or Graph answered 5xx, which may come after

@@ -88,4 +88,65 @@ describe("resource safety (providers against the emulator)", function () {
       expect(outs).to.include({ displayName: "Wave three", mailNickname: "wave-three" });
     });
   });
+
+  describe("a failed update that changed nothing leaves the state as it was", () => {
+    const PILOT = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
+    const POLICY = "/v1.0/policies/authenticationMethodsPolicy";
+    const declared = {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      includeTargets: [{ id: PILOT, targetType: "group" }],
+    };
+
+    for (const { title, fault, says } of [
+      {
+        title: "a 403 (refused: no read-back needed)",
+        fault: { status: 403, count: 1 },
+        says: /Policy\.ReadWrite\.AuthenticationMethod/,
+      },
+      {
+        title: "503s beyond the retries (read back: as it was)",
+        fault: { status: 503, count: 3 },
+        says: /Read back afterwards: the registration campaign holds the settings from before; nothing was changed\./,
+      },
+    ]) {
+      it(`RegistrationCampaign: ${title} is a plain error, not a partial result the engine would record`, async () => {
+        const campaign = provider("RegistrationCampaign");
+        const created = await campaign.create(await checked("RegistrationCampaign", declared));
+        const news = await checked("RegistrationCampaign", {
+          ...declared,
+          snoozeDurationInDays: 5,
+        });
+        emulator.injectFault({ ...fault, method: "PATCH", pathPrefix: POLICY });
+        const error = await failure(campaign.update!(created.id, created.outs, news));
+        expect(error.message).to.match(says);
+        expect(error.properties, "no partial result: the engine keeps the old state").to.equal(
+          undefined,
+        );
+        expect(error.id).to.equal(undefined);
+      });
+    }
+
+    it("PilotGroup: a 403 to the rename is a plain error saying the group is as it was", async () => {
+      const group = provider("PilotGroup");
+      const created = await group.create(await checked("PilotGroup", { displayName: "Wave one" }));
+      emulator.injectFault({
+        status: 403,
+        count: 1,
+        method: "PATCH",
+        pathPrefix: `/v1.0/groups/${created.id}`,
+      });
+      const error = await failure(
+        group.update!(
+          created.id,
+          created.outs,
+          await checked("PilotGroup", { displayName: "Wave four" }),
+        ),
+      );
+      expect(error.message).to.match(
+        /Read back afterwards: the group "Wave four" \(.+\) is as it was; nothing was changed\./,
+      );
+      expect(error.properties).to.equal(undefined);
+    });
+  });
 });

@@ -15,6 +15,8 @@ import {
   GraphRequestError,
   listRelationship,
   updateGroup,
+  nothingChanged,
+  withHint,
   writeMayHaveHappened,
   type GraphClient,
   type NewSecurityGroup,
@@ -22,6 +24,7 @@ import {
 } from "../../graph";
 import {
   checkArgs,
+  describeChanges,
   describeOverwrites,
   diffResult,
   formatOverwriteWarning,
@@ -123,11 +126,6 @@ async function createSecurityGroupOnce(
   }
 }
 
-/** The same failure with a hint that says what was found out after it. */
-function withHint(err: GraphRequestError, hint: string): GraphRequestError {
-  return new GraphRequestError({ ...err, kind: err.kind, operation: err.operation, hint });
-}
-
 /**
  * Refuses, before any write, a mailNickname another group already has (§4.1: not unique for
  * security groups, so Graph would accept it): on create, and on an update that renames.
@@ -217,6 +215,11 @@ async function applyDelta(
   return desired;
 }
 
+/** Whether the ids read are the ids wanted (always, when none are wanted: not managed). */
+function showsIds(want: string[] | undefined, have: string[]): boolean {
+  return want === undefined || [...new Set(want)].sort().join() === [...have].sort().join();
+}
+
 /**
  * What the group holds after a write failed part-way. A write whose answer was lost (a timeout, a
  * reset) may have been carried out all the same, so the outputs are read back, never assumed; reads
@@ -230,15 +233,14 @@ async function observedAfterFailure(
   intended: { memberIds?: string[]; ownerIds?: string[] },
   tenantId: string,
 ): Promise<Outputs | undefined> {
-  const shows = (want: string[] | undefined, have: string[]) =>
-    want === undefined || [...new Set(want)].sort().join() === [...have].sort().join();
   let observed: PilotGroupObserved | undefined;
   try {
     observed = await readUntilSettled(
       () => readPilotGroup(graph, id, inputs),
       (group) =>
         !group ||
-        (shows(intended.memberIds, group.memberIds) && shows(intended.ownerIds, group.ownerIds)),
+        (showsIds(intended.memberIds, group.memberIds) &&
+          showsIds(intended.ownerIds, group.ownerIds)),
     );
   } catch {
     return undefined;
@@ -403,9 +405,15 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
       // what the group holds now, not what it held before (the engine keeps the old outputs of a
       // plain failure), or it would claim members the group no longer has.
       const intended = { memberIds: resolved.memberIds, ownerIds: resolved.ownerIds };
+      const read = await observedAfterFailure(graph, id, inputs, intended, recorded.tenantId);
+      // Nothing changed (Graph refused the first write, or 5xx beyond the retries): a plain error,
+      // so that the engine keeps the state as it was. A partial result would record the new inputs
+      // with init errors, and every later preview would show an update with no property in it.
+      if (read && describeChanges("PilotGroup", actual, read).length === 0) {
+        throw nothingChanged(err, `the group "${inputs.displayName}" (${id}) is as it was`);
+      }
       const observed =
-        (await observedAfterFailure(graph, id, inputs, intended, recorded.tenantId)) ??
-        withoutUncertain(withoutProvider(olds), inputs, Object.keys(patch ?? {}));
+        read ?? withoutUncertain(withoutProvider(olds), inputs, Object.keys(patch ?? {}));
       throw new PartiallyCreatedError(
         `PilotGroup: the group "${inputs.displayName}" (${id}) was updated only in part: ${(err as Error).message} Run the update again: it makes the rest of the changes.`,
         id,

@@ -25,7 +25,7 @@ import {
   type InputsByKind,
   type SettingsByKind,
 } from "../../model";
-import type { GraphClient } from "../../graph";
+import { nothingChanged, writeMayHaveHappened, type GraphClient } from "../../graph";
 import type { LiveSingleton, SingletonKind } from "../../live";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
@@ -147,8 +147,17 @@ export function singletonProvider<K extends SingletonKind>(
     try {
       return await spec.write(graph, settingsOf(inputs), version, before);
     } catch (err) {
+      // Graph refused the write (a 4xx, 429, no token): nothing was written, and a plain error
+      // leaves the state as it was. Otherwise the write may have been carried out: read first.
+      if (!writeMayHaveHappened(err)) throw err;
       const now = await readBack(graph, version, inputs);
       if (!now) throw err;
+      // Read back as it was before (5xx beyond the retries, a lost answer to a write never
+      // carried out): a plain error too. A partial result would record the new inputs with init
+      // errors, and every later preview would show an update with no property in it.
+      if (describeChanges(spec.kind, before as never, now as never).length === 0) {
+        throw nothingChanged(err, `${spec.subject} holds the settings from before`);
+      }
       const message = (err as Error).message;
       throw Object.assign(new Error(message), {
         id: record.id,
