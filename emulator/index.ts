@@ -16,6 +16,7 @@ import {
 import type {
   MigrationParameters,
   MigrationResult,
+  PromptForecast,
   SimulationParameters,
   SimulationResult,
 } from "./graph/index.js";
@@ -36,6 +37,9 @@ export type {
   SimulatedRegistration,
   MigrationParameters,
   MigrationResult,
+  PromptForecast,
+  NoNudge,
+  NudgeMethod,
 } from "./graph/index.js";
 export type { ClientCertificate } from "./tls.js";
 export { ensureCertificateAuthority, createClientCertificate } from "./tls.js";
@@ -89,6 +93,11 @@ export interface RunningEmulator {
    * that opted out.
    */
   microsoftMigration(parameters?: MigrationParameters): MigrationResult;
+  /**
+   * Whom the campaign would prompt if every user signed in with MFA now, and why not the others
+   * (the emulator's own rules, for differential tests against a model).
+   */
+  forecastPrompts(parameters?: { honourSnoozes?: boolean }): PromptForecast;
   close(): Promise<void>;
   /** Makes a certificate (with its key) and registers it on the app, as an admin uploads one. */
   createClientCertificate(appName: string): Promise<ClientCertificate & RegisteredCertificate>;
@@ -172,6 +181,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       server.simulate({ ...parameters } as Record<string, unknown>) as SimulationResult,
     microsoftMigration: (parameters = {}) =>
       server.microsoftMigration({ ...parameters } as Record<string, unknown>) as MigrationResult,
+    forecastPrompts: (parameters = {}) =>
+      server.forecastPrompts({ ...parameters }) as PromptForecast,
     close: () => server.close(),
     async createClientCertificate(appName) {
       appOf(appName);

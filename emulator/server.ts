@@ -47,6 +47,8 @@ export type ConfigurableGraphApi = GraphApi & {
   simulate?(parameters: Record<string, unknown>): unknown;
   /** What Microsoft did to tenants on 2026-09-01 (createGraphApi's; see graph/migration.ts). */
   microsoftMigration?(parameters: Record<string, unknown>): unknown;
+  /** Whom the campaign would prompt if everyone signed in with MFA now (graph/simulate.ts). */
+  forecastPrompts?(parameters: Record<string, unknown>): unknown;
 };
 
 export interface RequestLogEntry {
@@ -228,6 +230,13 @@ export class EmulatorServer {
     if (!this.graphApi.microsoftMigration)
       throw new Error("These Graph handlers cannot run Microsoft's migration.");
     return this.graphApi.microsoftMigration(parameters);
+  }
+
+  /** Whom the campaign would prompt if everyone signed in with MFA now (`POST /_emulator/prompts`). */
+  forecastPrompts(parameters: Record<string, unknown>): unknown {
+    if (!this.graphApi.forecastPrompts)
+      throw new Error("These Graph handlers cannot forecast the campaign's prompts.");
+    return this.graphApi.forecastPrompts(parameters);
   }
 
   async close(): Promise<void> {
@@ -812,6 +821,7 @@ export class EmulatorServer {
       }
       if (route === "config" && method === "POST") return json(200, this.configure(body));
       if (route === "simulate" && method === "POST") return json(200, this.simulate(body));
+      if (route === "prompts" && method === "POST") return json(200, this.forecastPrompts(body));
       if (route === "microsoft-migration" && method === "POST")
         return json(200, this.microsoftMigration(body));
       if (route === "config" && method === "GET")

@@ -54,6 +54,18 @@ export interface GraphApiOptions {
   passkeyProfileRemoval?: "afterUnassigned" | "sameRequest";
   /** The passkey (FIDO2) configuration's own size budget (contract-passkeys §4: 20 KB). Default 20480. */
   passkeyPolicySizeLimitBytes?: number;
+  /**
+   * Which MFA completions show an enabled Authenticator campaign's nudge: any ("anyMfa": DESIGN.md's
+   * seed scenario, graph-contract.md §2.7 2024/2025 page: TOTP-only users see it) or only SMS and
+   * voice ("smsOrVoiceMfa": the 2026-09-02 HOWTO). Microsoft-managed Authenticator nudges always
+   * need SMS or voice (§2.8). Default "anyMfa".
+   */
+  authenticatorNudgeAfter?: "anyMfa" | "smsOrVoiceMfa";
+  /**
+   * How a synced passkey registered in the simulation appears in methodsRegistered
+   * (graph-contract-passkeys.md open question 5). Default "passKeySynced".
+   */
+  syncedPasskeyMethod?: "passKeySynced" | "passKeyDeviceBound";
   /** The 403 shape policy endpoints give a caller without permission (§7.2). Default "Authorization_RequestDenied". */
   policyDeniedCode?: "Authorization_RequestDenied" | "accessDenied";
   /** The clock (ms since the epoch); tests pin it. Default Date.now. */

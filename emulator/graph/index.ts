@@ -39,14 +39,27 @@ import {
   usersRegisteredByFeature,
   usersRegisteredByMethod,
 } from "./reports";
-import { DAY_MS, simulateCampaign, simulationParameters, type SimulationResult } from "./simulate";
+import {
+  DAY_MS,
+  forecastPrompts,
+  simulateCampaign,
+  simulationParameters,
+  type PromptForecast,
+  type SimulationResult,
+} from "./simulate";
 import { DirectoryState, Seed } from "./state";
 import { runMicrosoftMigration, type MigrationResult } from "./migration";
 import { countUsers, getUser, listUsers } from "./users";
 
 export type { GraphApiOptions } from "./context";
 export type { MigrationParameters, MigrationResult } from "./migration";
-export type { SimulationParameters, SimulationResult, SimulatedRegistration } from "./simulate";
+export type {
+  PromptForecast,
+  SimulationParameters,
+  SimulationResult,
+  SimulatedRegistration,
+} from "./simulate";
+export type { NoNudge, NudgeMethod } from "./signin";
 
 /** The seed scenario's tenant (emulator/tenants/default.json), resolved from dist/emulator/graph. */
 export const DEFAULT_TENANT_FILE: string = path.resolve(
@@ -216,6 +229,8 @@ function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): Ef
     managedCampaignReadback: options.managedCampaignReadback ?? "stored",
     passkeyProfileRemoval: options.passkeyProfileRemoval ?? "afterUnassigned",
     passkeyPolicySizeLimitBytes: options.passkeyPolicySizeLimitBytes ?? 20480,
+    authenticatorNudgeAfter: options.authenticatorNudgeAfter ?? "anyMfa",
+    syncedPasskeyMethod: options.syncedPasskeyMethod ?? "passKeySynced",
     policyDeniedCode: options.policyDeniedCode ?? "Authorization_RequestDenied",
     now: options.now ?? Date.now,
   };
@@ -233,6 +248,7 @@ export function createGraphApi(
   configure(options: Partial<GraphApiOptions>): void;
   simulate(parameters: Record<string, unknown>): SimulationResult;
   microsoftMigration(parameters: Record<string, unknown>): MigrationResult;
+  forecastPrompts(parameters?: { honourSnoozes?: boolean }): PromptForecast;
 } {
   const clock = options.now ?? Date.now;
   const seed = new Seed(loadTenant(tenant, clock()));
@@ -270,9 +286,20 @@ export function createGraphApi(
     simulate(parameters: Record<string, unknown>): SimulationResult {
       const checked = simulationParameters(parameters);
       const start = effective.now() + clockOffsetMs;
-      const result = simulateCampaign(state, start, effective.auditDelayMs, checked);
+      const result = simulateCampaign(state, start, effective, checked);
       clockOffsetMs += checked.days * DAY_MS;
       return result;
+    },
+    forecastPrompts(parameters: { honourSnoozes?: boolean } = {}): PromptForecast {
+      const unknown = Object.keys(parameters).filter((k) => k !== "honourSnoozes");
+      if (unknown.length > 0)
+        throw new Error(
+          `Unknown parameter(s) ${unknown.join(", ")}; the only one is honourSnoozes.`,
+        );
+      if (parameters.honourSnoozes !== undefined && typeof parameters.honourSnoozes !== "boolean")
+        throw new Error('"honourSnoozes" must be true or false.');
+      const now = effective.now() + clockOffsetMs;
+      return forecastPrompts(state, now, effective, parameters.honourSnoozes ?? false);
     },
     microsoftMigration(parameters: Record<string, unknown>): MigrationResult {
       return runMicrosoftMigration(state, effective, effective.now() + clockOffsetMs, parameters);

@@ -242,12 +242,17 @@ function strongestDefault(methods: readonly string[]): string | undefined {
   return DEFAULT_METHOD_ORDER.find(([m]) => methods.includes(m))?.[1];
 }
 
+/** The user's default MFA method (userPreferredMethodForSecondaryAuthentication, §5.4), "" for none. */
+export function preferredMethodOf(u: Pick<TenantUser, "methods" | "preferredMethod">): string {
+  return u.preferredMethod ?? strongestDefault(u.methods ?? []) ?? "";
+}
+
 /** One userRegistrationDetails row, properties in the documented order (§9.6). */
 function registrationRow(ctx: Context, policy: MethodPolicy, u: TenantUser): JsonObject {
   const methods = u.methods ?? [];
   const allowed = methods.filter((m) => policy.allows(m, u.id));
   const ssprEnabled = ctx.state.seed.tenant.ssprEnabled ?? false;
-  const preferred = u.preferredMethod ?? strongestDefault(methods) ?? "";
+  const preferred = preferredMethodOf(u);
   const systemPreferred = strongestDefault(allowed);
   const row: JsonObject = {
     id: u.id,

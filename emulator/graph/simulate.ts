@@ -1,35 +1,33 @@
 // The registration campaign running for some simulated days, so that demos and tests see real
-// progress (DESIGN.md's seed scenario): users sign in with MFA, the campaign nudges those the
-// eligibility model says it nudges (provider/model/eligibility.ts: the one implementation the
-// `impact` and `report` commands use too), and each prompted user either finishes the wizard or
-// snoozes ("Not now", or closing the browser, §2.7 item 9).
+// progress: users sign in with MFA, the campaign nudges those signin.ts says it nudges (the
+// emulator's own reading of the contract, independent of the product's model), and each prompted
+// user either finishes the wizard or snoozes ("Not now", or closing the browser, §2.7 item 9).
 //
-// - Snoozes honour the campaign: no prompt again for snoozeDurationInDays (0 = at the next
-//   sign-in); with enforceRegistrationAfterAllowedSnoozes (always when Microsoft managed, §2.8)
-//   the prompt after 3 snoozes cannot be skipped, so the user registers. The per-user snooze
-//   count persists across simulations and campaign changes (§2.2).
-// - Finishing the wizard registers Microsoft Authenticator with notification and code: the
-//   report's methodsRegistered gains microsoftAuthenticatorPush (and softwareOneTimePasscode),
-//   push becomes the preferred method, the phone stays as a backup method; the audit log gets
-//   "User started security info registration" and "User registered security info" (§6.3) with the
-//   observed result reasons, initiated by the user.
-// - The campaign configuration and group memberships are read once, at the start: a simulation is
-//   one uninterrupted stretch of days. The emulator's clock then moves on by those days, so the
+// - Snoozes follow the rules signin.ts gives for the user's nudge: no prompt again for the snooze
+//   days (0 = at the next sign-in); with a snooze limit, the prompt after 3 snoozes cannot be
+//   skipped, so the user registers. The per-user snooze count persists across simulations and
+//   campaign changes, including a change of method (graph-contract-passkeys.md §3).
+// - Finishing an Authenticator wizard registers Microsoft Authenticator with notification and code:
+//   methodsRegistered gains microsoftAuthenticatorPush and softwareOneTimePasscode, push becomes
+//   the preferred method, the phone stays as a backup; the audit log gets "User started security
+//   info registration" and "User registered security info" (§6.3), initiated by the user.
+// - Finishing a passkey wizard registers one passkey of a type the user's profiles allow: synced
+//   (methodsRegistered `passKeySynced`, switch `syncedPasskeyMethod`), or device-bound in Microsoft
+//   Authenticator (`passKeyDeviceBoundAuthenticator`), Windows Hello (`passKeyDeviceBoundWindowsHello`)
+//   or on a security key (`fido2SecurityKey`); a profile with an AAGUID allow-list gets a
+//   device-bound `passKeyDeviceBound` with an allowed AAGUID. The audit log gets "Add Passkey
+//   (device-bound)" (Device Registration Service, the AAGUID in additionalDetails) for a
+//   device-bound passkey, and "User registered security info" with AuthenticationMethod Passkey
+//   (graph-contract-passkeys.md §5). The preferred MFA method does not change: the report's
+//   userPreferredMethodForSecondaryAuthentication has no passkey member.
+// - The configuration and group memberships are read once, at the start: a simulation is one
+//   uninterrupted stretch of days. The emulator's clock then moves on by those days, so the
 //   records are in the past when read.
 import { randomUUID } from "node:crypto";
-import {
-  authenticatorFromGraph,
-  campaignFromGraph,
-  evaluateUser,
-  groupsNamedBy,
-  type GraphAuthenticationMethodsPolicy,
-  type GraphAuthenticatorConfiguration,
-  type NudgeConfiguration,
-  type UserFacts,
-} from "../../provider/model";
 import { seededRandom } from "../random.js";
-import type { JsonObject, TenantUser } from "../tenants/format";
-import { mfaRegistered } from "./reports";
+import type { JsonObject, JsonValue, TenantUser } from "../tenants/format";
+import type { EffectiveOptions } from "./context";
+import { SignInRules, type NoNudge, type Nudge, type NudgeMethod } from "./signin";
 import type { DirectoryState } from "./state";
 import { graphTimestamp } from "./time";
 
@@ -51,6 +49,10 @@ export interface SimulationParameters {
 export interface SimulatedRegistration {
   id: string;
   userPrincipalName: string;
+  /** What the user was nudged to set up. */
+  method: NudgeMethod;
+  /** The methodsRegistered value the registration added (e.g. microsoftAuthenticatorPush, passKeySynced). */
+  registeredMethod: string;
   /** When the wizard finished (ISO 8601, the audit record's activityDateTime). */
   registeredDateTime: string;
   /** Whether the prompt could no longer be skipped (after 3 snoozes). */
@@ -65,8 +67,18 @@ export interface SimulationResult {
   signIns: number;
   /** Sign-ins that showed the nudge. */
   prompts: number;
+  /** The prompts by the method they nudged to. */
+  promptsByMethod: Record<NudgeMethod, number>;
   snoozes: number;
   registrations: SimulatedRegistration[];
+}
+
+/** Whom the campaign would prompt if every user signed in with MFA now. */
+export interface PromptForecast {
+  /** Users shown the nudge, by object id, ascending. */
+  prompted: { id: string; userPrincipalName: string; method: NudgeMethod }[];
+  /** The others, counted by why not. */
+  notPrompted: Partial<Record<NoNudge | "snoozed", number>>;
 }
 
 function probability(name: string, value: unknown, fallback: number): number {
@@ -103,40 +115,6 @@ export function simulationParameters(
   };
 }
 
-/** The campaign and Authenticator configuration in force, in the model's canonical form. */
-function configurationOf(state: DirectoryState): {
-  config: NudgeConfiguration;
-  snoozeDays: number;
-  enforce: boolean;
-} {
-  const snapshot = state.policy;
-  const campaign = campaignFromGraph({
-    registrationEnforcement: snapshot.policy.registrationEnforcement,
-  } as GraphAuthenticationMethodsPolicy);
-  const authenticator = authenticatorFromGraph(
-    (snapshot.configurations.get("microsoftauthenticator") ??
-      {}) as unknown as GraphAuthenticatorConfiguration,
-  );
-  return {
-    config: { campaign, authenticator },
-    snoozeDays: campaign.snoozeDurationInDays,
-    // Microsoft managed always limits snoozes (§2.8); Graph's default is true (§2.2).
-    enforce:
-      campaign.state === "default" || campaign.enforceRegistrationAfterAllowedSnoozes !== false,
-  };
-}
-
-function factsOf(user: TenantUser, groupIds: ReadonlySet<string>): UserFacts {
-  const methods = user.methods ?? [];
-  return {
-    id: user.id.toLowerCase(),
-    userType: user.userType === "Guest" ? "guest" : "member",
-    groupIds,
-    methodsRegistered: methods,
-    isMfaRegistered: mfaRegistered(methods),
-  };
-}
-
 /** The audit record Graph writes for a user's own security-info step (§6.3, §9.7). */
 function userAudit(
   user: TenantUser,
@@ -144,17 +122,20 @@ function userAudit(
   activity: string,
   resultReason: string,
   ipAddress: string,
+  service = "Authentication Methods",
+  additionalDetails: JsonObject[] = [],
 ): JsonObject {
   const correlationId = randomUUID();
+  const prefix = service === "Authentication Methods" ? "AuthMethods" : "DRS";
   return {
-    id: `AuthMethods_${correlationId}_SIM_${String(at % 1e8).padStart(8, "0")}`,
+    id: `${prefix}_${correlationId}_SIM_${String(at % 1e8).padStart(8, "0")}`,
     category: "UserManagement",
     correlationId,
     result: "success",
     resultReason,
     activityDisplayName: activity,
     activityDateTime: graphTimestamp(at),
-    loggedByService: "Authentication Methods",
+    loggedByService: service,
     operationType: "Add",
     initiatedBy: {
       app: null,
@@ -178,8 +159,92 @@ function userAudit(
         modifiedProperties: [],
       },
     ],
-    additionalDetails: [],
+    additionalDetails: additionalDetails as JsonValue[],
   };
+}
+
+/** AAGUIDs of the passkeys the simulation registers (passkeydeveloper's community list). */
+const AAGUID = {
+  googlePasswordManager: "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4",
+  authenticator: "90a3ccdf-635c-4729-a248-9b709135078f",
+  windowsHello: "08987058-cadc-4b81-b6e1-30de50dcbe96",
+  yubiKey5: "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+};
+
+interface Registered {
+  method: string;
+  /** Device-bound passkeys get "Add Passkey (device-bound)" with their AAGUID. */
+  deviceBoundAaGuid?: string;
+  startReason: string;
+  reason: string;
+}
+
+/** Which credential a user creates in the wizard of their nudge (seeded). */
+function registrationFor(
+  nudge: Nudge,
+  choice: number,
+  options: Pick<EffectiveOptions, "syncedPasskeyMethod">,
+): Registered {
+  if (nudge.method === "microsoftAuthenticator")
+    return {
+      method: "microsoftAuthenticatorPush",
+      startReason: "User started the registration for Authenticator App with Notification and Code",
+      reason: "User registered Authenticator App with Notification and Code",
+    };
+  const passkey = (method: string, deviceBoundAaGuid?: string): Registered => ({
+    method,
+    deviceBoundAaGuid,
+    startReason: "User started the registration for Passkey",
+    reason: "User registered Passkey",
+  });
+  if (nudge.allowedAaGuids.length > 0)
+    return passkey("passKeyDeviceBound", nudge.allowedAaGuids[0]);
+  const synced = nudge.passkeyTypes.includes("synced");
+  const deviceBound = nudge.passkeyTypes.includes("deviceBound");
+  if (synced && (!deviceBound || choice < 0.5)) return passkey(options.syncedPasskeyMethod);
+  const r = synced ? (choice - 0.5) * 2 : choice;
+  if (r < 0.5) return passkey("passKeyDeviceBoundAuthenticator", AAGUID.authenticator);
+  if (r < 0.8) return passkey("passKeyDeviceBoundWindowsHello", AAGUID.windowsHello);
+  return passkey("fido2SecurityKey", AAGUID.yubiKey5);
+}
+
+/** The report's population: enabled users, in a stable order so a seed replays exactly. */
+function population(state: DirectoryState): TenantUser[] {
+  const users: TenantUser[] = [];
+  for (const id of state.seed.userIdsSorted) {
+    const user = state.users.get(id) as TenantUser;
+    if (user.accountEnabled) users.push(user);
+  }
+  return users;
+}
+
+/**
+ * Whom the campaign would prompt if every enabled user signed in with MFA at `now` (each with
+ * their default MFA method): the emulator's answer for differential tests against a model.
+ * Snoozed users count as not prompted only with `honourSnoozes`.
+ */
+export function forecastPrompts(
+  state: DirectoryState,
+  now: number,
+  options: Pick<EffectiveOptions, "authenticatorNudgeAfter">,
+  honourSnoozes = false,
+): PromptForecast {
+  const rules = new SignInRules(state, now, options);
+  const forecast: PromptForecast = { prompted: [], notPrompted: {} };
+  for (const user of population(state)) {
+    const outcome = rules.outcome(user);
+    let reason: NoNudge | "snoozed" | undefined = outcome.nudged ? undefined : outcome.reason;
+    if (outcome.nudged && honourSnoozes && now < (state.nudges.get(user.id)?.snoozedUntil ?? 0))
+      reason = "snoozed";
+    if (reason) forecast.notPrompted[reason] = (forecast.notPrompted[reason] ?? 0) + 1;
+    else if (outcome.nudged)
+      forecast.prompted.push({
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        method: outcome.method,
+      });
+  }
+  return forecast;
 }
 
 /**
@@ -189,24 +254,14 @@ function userAudit(
 export function simulateCampaign(
   state: DirectoryState,
   start: number,
-  auditDelayMs: number,
+  options: Pick<
+    EffectiveOptions,
+    "auditDelayMs" | "authenticatorNudgeAfter" | "syncedPasskeyMethod"
+  >,
   parameters: Required<SimulationParameters>,
 ): SimulationResult {
-  const { config, snoozeDays, enforce } = configurationOf(state);
-  // Memberships of the groups the configuration names, user id → group ids.
-  const groupsOf = new Map<string, Set<string>>();
-  for (const groupId of groupsNamedBy(config)) {
-    const group = state.readableGroup(groupId, start);
-    if (!group) continue;
-    for (const member of state.transitiveMemberIds(group, start)) {
-      let set = groupsOf.get(member.toLowerCase());
-      if (!set) groupsOf.set(member.toLowerCase(), (set = new Set()));
-      set.add(groupId);
-    }
-  }
-  const none: ReadonlySet<string> = new Set();
-  // The report's population: enabled users, in a stable order so a seed replays exactly.
-  const population = state.seed.userIdsSorted.filter((id) => state.users.get(id)?.accountEnabled);
+  const rules = new SignInRules(state, start, options);
+  const users = population(state);
   const random = seededRandom(parameters.seed);
   const result: SimulationResult = {
     startDateTime: new Date(start).toISOString(),
@@ -214,85 +269,109 @@ export function simulateCampaign(
     days: parameters.days,
     signIns: 0,
     prompts: 0,
+    promptsByMethod: { microsoftAuthenticator: 0, fido2: 0 },
     snoozes: 0,
     registrations: [],
   };
   for (let day = 0; day < parameters.days; day++) {
     const records: { at: number; body: JsonObject }[] = [];
-    for (const id of population) {
+    for (const listed of users) {
       if (random() >= parameters.signInRate) continue;
       // Sign-ins leave room for the wizard: a registration that finished after the simulated period
       // would be in the emulator's future (its clock ends with the period), so its audit record
       // would not be visible yet while the registration report already shows it.
       const at = start + day * DAY_MS + Math.floor(random() * (DAY_MS - WIZARD_MS));
       const choice = random();
-      const user = state.users.get(id) as TenantUser;
-      const facts = factsOf(user, groupsOf.get(id.toLowerCase()) ?? none);
-      // No second factor, no interactive MFA sign-in (and so no nudge).
-      if (!facts.isMfaRegistered) continue;
+      const user = state.users.get(listed.id) as TenantUser;
+      const outcome = rules.outcome(user);
+      if (
+        !outcome.nudged &&
+        (outcome.reason === "noMfaMethod" || outcome.reason === "accountDisabled")
+      )
+        continue; // no interactive MFA sign-in at all
       result.signIns++;
-      if (!evaluateUser(facts, config).nudged) continue;
-      const memory = state.nudges.get(id) ?? { snoozes: 0, snoozedUntil: 0 };
+      if (!outcome.nudged) continue;
+      const memory = state.nudges.get(user.id) ?? { snoozes: 0, snoozedUntil: 0 };
       if (at < memory.snoozedUntil) continue;
       result.prompts++;
-      const required = enforce && memory.snoozes >= 3;
+      result.promptsByMethod[outcome.method]++;
+      const required = outcome.snoozeLimit !== null && memory.snoozes >= outcome.snoozeLimit;
       if (!required && choice >= parameters.completeRate) {
         // "Not now": no prompt again until the snooze ends (0 days: the next sign-in).
-        state.nudges.set(id, {
+        state.nudges.set(user.id, {
           snoozes: memory.snoozes + 1,
-          snoozedUntil: at + snoozeDays * DAY_MS + 1,
+          snoozedUntil: at + outcome.snoozeDays * DAY_MS + 1,
         });
         result.snoozes++;
         continue;
       }
-      state.nudges.set(id, memory);
+      state.nudges.set(user.id, memory);
       const ip = `198.51.100.${1 + (result.registrations.length % 254)}`;
       const finished = at + WIZARD_MS;
-      const registered = state.updateUser(id, (u) => {
+      const registration = registrationFor(outcome, random(), options);
+      const added =
+        registration.method === "microsoftAuthenticatorPush"
+          ? ["microsoftAuthenticatorPush", "softwareOneTimePasscode"]
+          : [registration.method];
+      const registered = state.updateUser(user.id, (u) => {
         const methods = u.methods ?? [];
-        for (const method of ["microsoftAuthenticatorPush", "softwareOneTimePasscode"]) {
-          if (!methods.includes(method)) methods.push(method);
-        }
+        for (const method of added) if (!methods.includes(method)) methods.push(method);
         return {
           ...u,
           methods,
-          preferredMethod: "push",
+          ...(outcome.method === "microsoftAuthenticator" ? { preferredMethod: "push" } : {}),
           registrationUpdatedDateTime: graphTimestamp(finished),
         };
       });
-      records.push(
-        {
-          at: at + 30_000,
+      const passkey = outcome.method === "fido2";
+      records.push({
+        at: at + 30_000,
+        body: userAudit(
+          registered,
+          at + 30_000,
+          "User started security info registration",
+          registration.startReason,
+          ip,
+        ),
+      });
+      if (registration.deviceBoundAaGuid)
+        records.push({
+          at: finished - 1_000,
           body: userAudit(
             registered,
-            at + 30_000,
-            "User started security info registration",
-            "User started the registration for Authenticator App with Notification and Code",
+            finished - 1_000,
+            "Add Passkey (device-bound)",
+            "",
             ip,
+            "Device Registration Service",
+            [{ key: "AAGUID", value: registration.deviceBoundAaGuid }],
           ),
-        },
-        {
-          at: finished,
-          body: userAudit(
-            registered,
-            finished,
-            "User registered security info",
-            "User registered Authenticator App with Notification and Code",
-            ip,
-          ),
-        },
-      );
+        });
+      records.push({
+        at: finished,
+        body: userAudit(
+          registered,
+          finished,
+          "User registered security info",
+          registration.reason,
+          ip,
+          "Authentication Methods",
+          passkey ? [{ key: "AuthenticationMethod", value: "Passkey" }] : [],
+        ),
+      });
       result.registrations.push({
         id: registered.id,
         userPrincipalName: registered.userPrincipalName,
-        registeredDateTime: String(records[records.length - 1].body.activityDateTime),
+        method: outcome.method,
+        registeredMethod: registration.method,
+        registeredDateTime: graphTimestamp(finished),
         required,
       });
     }
     // The log lists records in the order they were written: write the day's in time order.
     records.sort((a, b) => a.at - b.at);
     for (const record of records)
-      state.appendAudit(record.body, record.at, record.at + auditDelayMs);
+      state.appendAudit(record.body, record.at, record.at + options.auditDelayMs);
   }
   result.registrations.sort((a, b) => (a.registeredDateTime < b.registeredDateTime ? -1 : 1));
   return result;
