@@ -95,9 +95,9 @@ export interface DiffOutcome {
 
 /**
  * diff(id, olds, news) on canonical forms: reordering targets, GUID case, spelled-out defaults and
- * `__provider` are never changes; an input unknown during preview always is. A singleton is
- * replaced only when its tenant changes, deleting first so that the old tenant's settings are
- * restored before the new tenant's are adopted.
+ * `__provider` are never changes; an input unknown during preview always is. Any resource is
+ * replaced when its tenant changes; a singleton deletes first, so that the old tenant's settings
+ * are restored before the new tenant's are adopted; a pilot group is created in the new tenant first.
  */
 export function diffResult<K extends ResourceKind>(
   kind: K,
@@ -116,7 +116,8 @@ export function diffResult<K extends ResourceKind>(
     (name) => !(UPDATE_SETTING_ARGUMENTS as readonly string[]).includes(name),
   );
   const unknownArguments = argumentNames.filter((name) => containsUnknown(news[name]));
-  const replace = isSingleton(kind) && tenantChanged(tenants);
+  // Every resource is bound to its tenant; a singleton's old tenant is restored first.
+  const replace = tenantChanged(tenants);
   const changed = new Set([
     ...unknownArguments,
     ...propertyChanges.map((change) => change.property.split(/[.[]/, 1)[0]),
@@ -124,7 +125,7 @@ export function diffResult<K extends ResourceKind>(
   return {
     changes: replace || changed.size > 0,
     replaces: replace ? ["tenantId"] : [],
-    deleteBeforeReplace: replace,
+    deleteBeforeReplace: replace && isSingleton(kind),
     stables: replace ? [] : argumentNames.filter((name) => !changed.has(name)),
     propertyChanges,
   };

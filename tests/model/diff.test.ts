@@ -529,7 +529,7 @@ describe("model: unknown values during preview always count as changes", () => {
   });
 });
 
-describe("model: singletons are replaced only when the tenant changes", () => {
+describe("model: resources are replaced only when the tenant changes", () => {
   const news = checked("RegistrationCampaign", {
     state: "enabled",
     snoozeDurationInDays: 0,
@@ -572,12 +572,26 @@ describe("model: singletons are replaced only when the tenant changes", () => {
     expect(result.replaces).to.deep.equal(["tenantId"]);
   });
 
-  it("a pilot group is never replaced, not even for another tenant, and renaming is an update", () => {
+  it("a pilot group in another tenant is replaced too, created there before the old one's delete (issue 17)", () => {
+    const result = diffResult(
+      "PilotGroup",
+      groupOutputs(),
+      checked("PilotGroup", {
+        displayName: "Pilot - Authenticator wave 1",
+        members: [G3, "alice@contoso.com"],
+      }),
+      { prior: tenantA, current: tenantB },
+    );
+    expect(result).to.include({ changes: true, deleteBeforeReplace: false });
+    expect(result.replaces).to.deep.equal(["tenantId"]);
+  });
+
+  it("renaming a pilot group in the same tenant is an update", () => {
     const result = diffResult(
       "PilotGroup",
       groupOutputs(),
       checked("PilotGroup", { displayName: "Renamed" }),
-      { prior: tenantA, current: tenantB },
+      { prior: tenantA, current: tenantA },
     );
     expect(result.replaces).to.deep.equal([]);
     expect(result.changes).to.equal(true);

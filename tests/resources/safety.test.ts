@@ -149,4 +149,52 @@ describe("resource safety (providers against the emulator)", function () {
       expect(error.properties).to.equal(undefined);
     });
   });
+
+  describe("PilotGroup is bound to its tenant like the singletons", () => {
+    const group = () => provider("PilotGroup");
+    const OTHER_TENANT = "c0ffee00-86f1-41af-91ab-2d7cd011db47";
+
+    it("a tenant change is a replacement (the new group is created first); a state without tenantId is not replaced", async () => {
+      const created = await group().create(await checked("PilotGroup", { displayName: "Moved" }));
+      const news = await checked("PilotGroup", { displayName: "Moved" });
+      expect(created.outs.tenantId).to.equal(emulator.info.tenantId);
+      const moved = await group().diff!(
+        created.id,
+        { ...created.outs, tenantId: OTHER_TENANT },
+        news,
+      );
+      expect(moved).to.include({ changes: true, deleteBeforeReplace: false });
+      expect(moved.replaces).to.deep.equal(["tenantId"]);
+      const same = await group().diff!(created.id, created.outs, news);
+      expect(same).to.include({ changes: false });
+      const { tenantId: _t, ...old } = created.outs;
+      void _t;
+      const legacy = await group().diff!(created.id, old, news);
+      expect(legacy, "a state from before tenants were recorded").to.include({ changes: false });
+      expect(legacy.replaces).to.deep.equal([]);
+    });
+
+    it("a read under another tenant is not made and says so, like the singletons", async () => {
+      const created = await group().create(await checked("PilotGroup", { displayName: "Moved" }));
+      const recorded = { ...created.outs, tenantId: OTHER_TENANT };
+      const requestsBefore = emulator.requests().length;
+      const read = await group().read!(created.id, recorded);
+      expect(read).to.deep.equal({ id: created.id, props: recorded });
+      expect(emulator.requests().length, "no Graph call").to.equal(requestsBefore);
+      expect(providers.warnings.join("\n")).to.include(
+        `PilotGroup ${created.id}: the provider now signs in to tenant ${emulator.info.tenantId}, not ${OTHER_TENANT} where the group "Moved" was created; it was not read.`,
+      );
+    });
+
+    it("a delete under another tenant deletes nothing here and names the tenant the group stays in", async () => {
+      const created = await group().create(await checked("PilotGroup", { displayName: "Moved" }));
+      await group().delete!(created.id, { ...created.outs, tenantId: OTHER_TENANT });
+      expect(
+        (await findGroupsByMailNickname(graph, "moved")).map((g) => String(g.id).toLowerCase()),
+      ).to.deep.equal([created.id]);
+      expect(providers.warnings.join("\n")).to.include(
+        `PilotGroup ${created.id}: the group "Moved" of tenant ${OTHER_TENANT} was NOT deleted, because the provider now signs in to tenant ${emulator.info.tenantId}.`,
+      );
+    });
+  });
 });

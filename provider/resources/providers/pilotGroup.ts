@@ -43,6 +43,7 @@ import { readPilotGroup } from "../../live";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
+import { tenantMove, warnNotDeleted, warnNotRead } from "./tenant";
 
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
 type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
@@ -280,10 +281,14 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id, olds, news) {
+    // Bound to its tenant like the singletons: another tenant is a replacement (the new group is
+    // created there first, then the old one's delete refuses and says where it stays).
+    const current = await context.tenantId();
     const { changes, replaces, deleteBeforeReplace, stables } = diffResult(
       "PilotGroup",
       olds,
       news,
+      { prior: olds.tenantId as string | undefined, current },
     );
     return { changes, replaces, deleteBeforeReplace, stables };
   },
@@ -337,6 +342,11 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id, props) {
     const recorded = props as unknown as Outputs;
+    const move = await tenantMove(props);
+    if (move) {
+      warnNotRead("PilotGroup", id, `the group "${recorded.displayName}" was created`, move);
+      return { id, props };
+    }
     const declared = argumentsOf("PilotGroup", props) as Pick<
       PilotGroupInputs,
       "members" | "owners"
@@ -399,7 +409,9 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
         resolved.memberIds,
         members ? members.map((m) => m.id) : recorded.memberIds,
       );
-      return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, recorded.tenantId) };
+      // A state from before tenants were recorded gets its tenant here (docs/resources.md).
+      const tenantId = recorded.tenantId ?? (await context.tenantId());
+      return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, tenantId) };
     } catch (err) {
       // Some changes may have been made (or made with their answer lost): the state must record
       // what the group holds now, not what it held before (the engine keeps the old outputs of a
@@ -423,7 +435,19 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 
-  async delete(id) {
+  async delete(id, props) {
+    const move = await tenantMove(props);
+    if (move) {
+      warnNotDeleted(
+        "PilotGroup",
+        id,
+        `the group "${String(props.displayName)}"`,
+        "deleted",
+        move,
+        `Delete it in tenant ${move.recorded} yourself (object id ${id}), or point the settings back to that tenant and run destroy there.`,
+      );
+      return;
+    }
     try {
       await deleteGroup(context.graph(), id);
     } catch (err) {

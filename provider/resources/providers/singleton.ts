@@ -30,6 +30,7 @@ import type { LiveSingleton, SingletonKind } from "../../live";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
+import { tenantMove, warnNotDeleted, warnNotRead } from "./tenant";
 
 /** Waits before each re-read that confirms an external change (the first read is done already). */
 const STALE_READ_RECHECK_SECONDS = REPLICATION_WAITS_SECONDS.slice(1);
@@ -224,11 +225,9 @@ export function singletonProvider<K extends SingletonKind>(
 
     async read(id, props) {
       const recorded = props as unknown as Outputs<K>;
-      const current = await context.tenantId();
-      if (recorded.tenantId && recorded.tenantId !== current) {
-        context.warn(
-          `${spec.kind} ${id}: the provider now signs in to tenant ${current}, not ${recorded.tenantId} where ${spec.subject} was adopted; it was not read. Run \`pulumi up\` to move it to the new tenant (a replacement), or point the settings back.`,
-        );
+      const move = await tenantMove(props);
+      if (move) {
+        warnNotRead(spec.kind, id, `${spec.subject} was adopted`, move);
         return { id, props };
       }
       const declared = parseArgs(spec.kind, argumentsOf(spec.kind, props));
@@ -291,10 +290,15 @@ export function singletonProvider<K extends SingletonKind>(
     async delete(id, props) {
       const recorded = props as unknown as Outputs<K>;
       if (recorded.onDelete === "retain") return;
-      const current = await context.tenantId();
-      if (recorded.tenantId && recorded.tenantId !== current) {
-        context.warn(
-          `${spec.kind} ${id}: ${spec.subject} of tenant ${recorded.tenantId} was NOT restored, because the provider now signs in to tenant ${current}. Its settings before adoption were: ${JSON.stringify(recorded.originalSettings)}.`,
+      const move = await tenantMove(props);
+      if (move) {
+        warnNotDeleted(
+          spec.kind,
+          id,
+          spec.subject,
+          "restored",
+          move,
+          `Its settings before adoption were: ${JSON.stringify(recorded.originalSettings)}.`,
         );
         return;
       }
