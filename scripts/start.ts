@@ -1,18 +1,15 @@
 // `npm start`: the seed scenario as a short narrated demo, against the Graph emulator and the real
-// Pulumi engine. It previews and applies the program of the root Pulumi.yaml (run inline through
-// the Automation API), edits the campaign the way the portal does, shows the drift a scheduled
-// check would catch, repairs it, and ends with a one-screen summary. Everything Pulumi writes goes
-// to a temporary PULUMI_HOME and file backend, removed at the end; no process is left running.
+// Pulumi engine, showing what a user types. It writes a Pulumi project into a temporary directory
+// (the seed program as index.ts, Pulumi.yaml, node_modules with this package), then runs the CLI
+// there, each command printed as typed (`$ pulumi preview`, `$ entra-nudge drift --stack demo`):
+// the stack and its settings, preview, up, an edit made the way the portal makes it, the drift it
+// causes, the fix, who is nudged and how the campaign goes, and a one-screen summary. Everything
+// Pulumi writes goes to a temporary PULUMI_HOME and file backend, removed at the end; no process
+// is left running.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  LocalWorkspace,
-  PulumiCommand,
-  type EngineEvent,
-  type Stack,
-} from "@pulumi/pulumi/automation";
-import seedScenario from "../examples/seed-scenario";
 import { repositoryRoot, seedProjectName } from "../examples/seed-scenario/project";
 import { startEmulator, type RunningEmulator } from "../emulator/index";
 import { resolveSettings } from "../provider/config";
@@ -24,14 +21,14 @@ import {
   listRelationship,
   patchRegistrationEnforcement,
 } from "../provider/graph";
-import { commandExitCode, provideEngine } from "./engine";
+import { provideEngine, type Engine } from "./engine";
 import { runTrustingEmulator } from "./trustEmulator";
-import { analyzeImpact, declarationFromState, impactSummary } from "../provider/impact";
-import { analyzeProgress, progressSummary } from "../provider/report";
 
 const STACK = "demo";
 /** Exit code of `--expect-no-changes` when changes were found (pulumi-engine.md §6). */
 const EXIT_CHANGES_FOUND = 7;
+/** Exit code of `entra-nudge drift` when the tenant differs from the stack (docs/commands.md). */
+const EXIT_DRIFT = 2;
 
 type Campaign = {
   state?: string | null;
@@ -69,35 +66,6 @@ function note(text: string): void {
   console.log(`   ${text}`);
 }
 
-/** The CLI's own output, indented; the progress dots of a non-interactive run are left out. */
-function engineOutput(): { onOutput: (text: string) => void; flush: () => void } {
-  let pending = "";
-  const print = (line: string) => {
-    if (line.trim() === "" || line.startsWith("@ ")) return;
-    console.log(`   | ${line}`);
-  };
-  return {
-    onOutput(text) {
-      const lines = (pending + text).split("\n");
-      pending = lines.pop() ?? "";
-      lines.forEach(print);
-    },
-    flush() {
-      print(pending);
-      pending = "";
-    },
-  };
-}
-
-async function run<T>(operation: (options: { onOutput: (text: string) => void }) => Promise<T>) {
-  const output = engineOutput();
-  try {
-    return await operation({ onOutput: output.onOutput });
-  } finally {
-    output.flush();
-  }
-}
-
 // ---- the tenant, read and edited through Graph as anyone else would ----
 
 class TenantView {
@@ -123,6 +91,121 @@ class TenantView {
     const names = await Promise.all((targets ?? []).map((t) => this.describeTarget(t)));
     return names.length > 0 ? names.join(", ") : "nobody";
   }
+}
+
+// ---- the commands, as a user types them ----
+
+/** A resource's "creating (0s)" or "refreshing" line: a later line says how it ended. */
+const PROGRESS = /\s(creating|updating|deleting|refreshing|reading|running)( \(\d+s\))?\s*$/;
+
+/** The commands' output, indented; progress dots and in-progress lines are left out. */
+function indented(): { write: (text: string) => void; flush: () => void } {
+  let pending = "";
+  const print = (line: string) => {
+    if (line.trim() === "" || line.startsWith("@ ") || PROGRESS.test(line)) return;
+    console.log(`   | ${line}`);
+  };
+  return {
+    write(text) {
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(print);
+    },
+    flush() {
+      print(pending);
+      pending = "";
+    },
+  };
+}
+
+/** Runs commands in the demo's project: `pulumi` is the engine, `entra-nudge` this package's bin. */
+class Terminal {
+  constructor(
+    readonly project: string,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /**
+   * Prints `$ <command line>`, runs it and prints its output indented. `input` is what the user
+   * types at the command's prompt (never printed); `expect` the exit codes that are no failure.
+   */
+  async run(line: string, options: { input?: string; expect?: number[] } = {}): Promise<number> {
+    // A long line is shown the way one types it: continued before each option.
+    console.log(`\n$ ${line.length > 100 ? line.replace(/ (?=--)/g, " \\\n    ") : line}`);
+    const [program, ...args] = line.split(" ");
+    const [command, ...prefix] =
+      program === "entra-nudge"
+        ? [process.execPath, path.join(repositoryRoot, "dist", "provider", "cli.js")]
+        : [program];
+    const child = spawn(command, [...prefix, ...args], {
+      cwd: this.project,
+      env: this.env,
+      stdio: "pipe",
+    });
+    child.stdin.end(options.input === undefined ? "" : `${options.input}\n`);
+    const output = indented();
+    child.stdout.on("data", (chunk: Buffer) => output.write(chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => output.write(chunk.toString()));
+    const code = await new Promise<number>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (status) => resolve(status ?? 1));
+    });
+    output.flush();
+    const expected = options.expect ?? [0];
+    if (!expected.includes(code)) {
+      throw new Error(`\`${line}\` exited with ${code}, expected ${expected.join(" or ")}`);
+    }
+    if (code !== 0) note(`(exit code ${code})`);
+    return code;
+  }
+}
+
+/**
+ * A Pulumi TypeScript project as a user has it after `npm install pulumi-entra-nudge`: the seed
+ * program as index.ts, a Pulumi.yaml, a package.json, and node_modules (this repository's, which
+ * holds this package and @pulumi/pulumi, so nothing is downloaded).
+ */
+function writeProject(project: string): void {
+  fs.mkdirSync(project);
+  const own = JSON.parse(fs.readFileSync(path.join(repositoryRoot, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    dependencies: Record<string, string>;
+  };
+  const dependencies = {
+    "@pulumi/pulumi": own.dependencies["@pulumi/pulumi"],
+    [own.name]: own.version,
+  };
+  fs.writeFileSync(
+    path.join(project, "package.json"),
+    `${JSON.stringify({ name: "nudge", private: true, dependencies }, null, 2)}\n`,
+  );
+  fs.copyFileSync(
+    path.join(repositoryRoot, "examples", "seed-scenario", "index.ts"),
+    path.join(project, "index.ts"),
+  );
+  fs.writeFileSync(
+    path.join(project, "Pulumi.yaml"),
+    `name: ${seedProjectName()}\nruntime: nodejs\ndescription: The seed scenario of pulumi-entra-nudge\n`,
+  );
+  fs.symlinkSync(path.join(repositoryRoot, "node_modules"), path.join(project, "node_modules"));
+}
+
+/** The environment of every command: the engine first on PATH, Pulumi's files in `workDir`. */
+function commandEnvironment(engine: Engine, workDir: string): NodeJS.ProcessEnv {
+  const home = path.join(workDir, "home");
+  const backend = path.join(workDir, "state");
+  for (const dir of [home, backend]) fs.mkdirSync(dir);
+  return {
+    ...process.env,
+    PATH: [...engine.pathDirs, process.env.PATH ?? ""].join(path.delimiter),
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "entra-nudge-demo",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  };
 }
 
 // ---- the demo ----
@@ -151,44 +234,45 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   );
   note(`pulumi ${engine.version} (${engine.source}) in ${seconds(timings.at(-1)?.[1] ?? 0)}`);
 
-  const home = path.join(workDir, "home");
-  const backend = path.join(workDir, "state");
-  const project = path.join(workDir, "project");
-  for (const dir of [home, backend, project]) fs.mkdirSync(dir);
-  const projectName = seedProjectName();
-  const stack: Stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: STACK, projectName, program: async () => seedScenario() },
-    {
-      pulumiCommand: await PulumiCommand.get({ root: engine.root }),
-      pulumiHome: home,
-      workDir: project,
-      envVars: {
-        PULUMI_HOME: home,
-        PULUMI_BACKEND_URL: `file://${backend}`,
-        PULUMI_CONFIG_PASSPHRASE: "entra-nudge-demo",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-        // The provider signs in as the emulator's "writer" app, as it would with a real app.
-        ...emulator.env("writer"),
-      },
-      // The engine starts the dynamic provider in `main`; the repository root resolves the
-      // package there. The program itself is the one the root Pulumi.yaml names.
-      projectSettings: { name: projectName, runtime: "nodejs", main: repositoryRoot },
-    },
+  const project = path.join(workDir, "nudge");
+  writeProject(project);
+  const terminal = new Terminal(project, commandEnvironment(engine, workDir));
+  const writer = emulator.info.apps.writer;
+
+  step(
+    "A Pulumi project and its stack",
+    `The project ${project} holds the program (examples/seed-scenario/index.ts\n` +
+      "as index.ts), a Pulumi.yaml and node_modules with this package. The stack's settings name\n" +
+      "the tenant and the app the tool signs in as; the two endpoints point at the emulator instead\n" +
+      "of Microsoft's (a real tenant needs neither).",
   );
+  await timed("stack", async () => {
+    await terminal.run(`pulumi stack init ${STACK}`);
+    await terminal.run(
+      [
+        "pulumi config set-all",
+        `--plaintext entra-nudge:tenantId=${emulator.info.tenantId}`,
+        `--plaintext entra-nudge:clientId=${writer.clientId}`,
+        `--plaintext entra-nudge:graphEndpoint=${emulator.info.graphEndpoint}`,
+        `--plaintext entra-nudge:authorityHost=${emulator.info.authorityHost}`,
+      ].join(" "),
+    );
+    // Typed at the prompt, as a user does: the secret is never on a command line or on screen.
+    await terminal.run("pulumi config set --secret entra-nudge:clientSecret", {
+      input: writer.clientSecret,
+    });
+  });
 
   step("Preview: what will change", "What CI shows on a pull request. Nothing is written yet.");
-  const preview = await timed("preview", () => run((o) => stack.preview(o)));
-  note(`Summary: ${JSON.stringify(preview.changeSummary)}`);
+  await timed("preview", () => terminal.run("pulumi preview"));
 
   step(
     "Up: apply the declaration",
     "The pilot group is created, the Authenticator policy and the campaign are adopted (their\n" +
       "settings before are kept, and restored by `pulumi destroy`) and set as declared.",
   );
-  const up = await timed("up", () => run((o) => stack.up(o)));
-  const groupId = String(up.outputs.pilotGroupId.value);
+  // `--skip-preview`: the preview is the step before (at a terminal, `pulumi up` asks to confirm).
+  await timed("up", () => terminal.run("pulumi up --yes --skip-preview"));
   const applied = await tenant.campaign();
   note(`Campaign now: ${applied.state}, snooze ${applied.snoozeDurationInDays} days.`);
   note(`Nudged:   ${await tenant.describeTargets(applied.includeTargets)}`);
@@ -212,33 +296,25 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
 
   step(
     "The drift it causes",
-    "A scheduled job runs `pulumi refresh --preview-only --expect-no-changes`: it fails with exit\n" +
-      "code 7 when the tenant no longer matches the stack, which is what it alerts on.",
+    "A scheduled job checks the tenant against the stack: `entra-nudge drift` names each changed\n" +
+      `property and exits ${EXIT_DRIFT}; Pulumi's own check exits ${EXIT_CHANGES_FOUND}. Neither writes.`,
   );
-  const events: EngineEvent[] = [];
-  const drift = await timed("drift check", () =>
-    run((o) =>
-      stack.previewRefresh({ ...o, expectNoChanges: true, onEvent: (e) => events.push(e) }),
-    ),
-  ).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  const code = drift === undefined ? 0 : commandExitCode(drift);
-  if (code !== EXIT_CHANGES_FOUND) {
-    throw new Error(`the drift check should exit ${EXIT_CHANGES_FOUND}, got ${String(drift ?? 0)}`);
-  }
-  note(`Exit code ${code}: drift found.`);
-  for (const change of refreshedChanges(events)) note(`  ${change}`);
+  await timed("drift checks", async () => {
+    await terminal.run(`entra-nudge drift --stack ${STACK}`, { expect: [EXIT_DRIFT] });
+    await terminal.run("pulumi refresh --preview-only --expect-no-changes", {
+      expect: [EXIT_CHANGES_FOUND],
+    });
+  });
 
   step(
     "The fix",
-    "`pulumi up --refresh` reads the tenant first, then puts the declaration back; a second drift\n" +
-      "check passes.",
+    "`pulumi up --refresh` reads the tenant first, then puts the declaration back; the drift\n" +
+      "check passes again.",
   );
-  await timed("fix", () => run((o) => stack.up({ ...o, refresh: true })));
-  await timed("drift check", () => stack.previewRefresh({ expectNoChanges: true }));
-  note("Drift check: exit code 0, the tenant matches the declaration again.");
+  await timed("fix", async () => {
+    await terminal.run("pulumi up --refresh --yes --skip-preview");
+    await terminal.run(`entra-nudge drift --stack ${STACK}`);
+  });
 
   step(
     "Who is nudged, and how the campaign goes",
@@ -246,22 +322,16 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
       "emulator then simulates two weeks of MFA sign-ins, and `entra-nudge report` reads the\n" +
       "registration report and the audit log for the campaign's progress.",
   );
-  // The reader app is enough for both; the emulator's reports are not paced like Graph's (5/10 s).
-  const reader = new GraphClient(
-    resolveSettings(() => undefined, emulator.env("reader")),
-    {
-      reportRateLimit: null,
-    },
-  );
-  const state = await stack.exportStack();
-  const impact = await timed("impact", async () =>
-    analyzeImpact(reader, declarationFromState(state, "the seed scenario")),
-  );
-  console.log(impactSummary(impact));
+  await timed("impact", () => terminal.run(`entra-nudge impact --stack ${STACK}`));
   emulator.simulate({ days: 14, seed: 1 });
-  const progress = await timed("report", () => analyzeProgress(reader));
-  console.log(progressSummary(progress));
+  note("(14 simulated days of sign-ins: POST /_emulator/simulate)");
+  await timed("report", () => terminal.run(`entra-nudge report --stack ${STACK}`));
 
+  await summary(tenant);
+}
+
+/** The one-screen summary, read from the tenant. */
+async function summary(tenant: TenantView): Promise<void> {
   const campaign = await tenant.campaign();
   const authenticator = await getAuthenticatorConfiguration(tenant.graph);
   const authenticatorTargets = await Promise.all(
@@ -284,33 +354,14 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   console.log(
     `  Microsoft Authenticator ${authenticator.state} for ${authenticatorTargets.join("; ")}`,
   );
-  console.log(`  Pilot group id          ${groupId}`);
-  console.log(`  Stack                   ${projectName}/${STACK}, in sync with the tenant`);
+  console.log(`  Stack                   ${seedProjectName()}/${STACK}, in sync with the tenant`);
+  // Hook for issue 14: the tenant's readiness summary goes here, as lines of this table.
   console.log(
     `  Times                   ${timings.map(([label, ms]) => `${label} ${seconds(ms)}`).join(", ")}; whole demo ${seconds(performance.now())}`,
   );
   console.log(`${"=".repeat(78)}`);
-  console.log(
-    'Next: the same program against a real tenant, see docs/real-tenant.md.',
-  );
-}
-
-/** The property changes a refresh found, from the engine's events: "campaign: snooze… 0 → 3". */
-function refreshedChanges(events: EngineEvent[]): string[] {
-  const changes: string[] = [];
-  for (const event of events) {
-    const refreshed = event.resOutputsEvent?.metadata;
-    if (!refreshed || refreshed.op !== "update") continue;
-    const name = refreshed.urn.split("::").pop();
-    const before = refreshed.old?.outputs ?? {};
-    const after = refreshed.new?.outputs ?? {};
-    for (const key of Object.keys(after).filter((k) => k !== "__provider")) {
-      const a = JSON.stringify(before[key]);
-      const b = JSON.stringify(after[key]);
-      if (a !== b) changes.push(`${name}: ${key} ${a} → ${b} (state → tenant)`);
-    }
-  }
-  return changes;
+  // Hook for issue 13: the passkey (FIDO2) step after Authenticator is mentioned here.
+  console.log("Next: the same program against a real tenant, see docs/real-tenant.md.");
 }
 
 async function main(): Promise<number> {

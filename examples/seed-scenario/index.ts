@@ -3,8 +3,9 @@
 // days (the prompt comes back at every MFA sign-in); the break-glass group excluded.
 //
 // The module's export is the program itself: the Node.js language host calls an exported function
-// (root Pulumi.yaml, `pulumi up` against a real tenant), and `npm start` and the end-to-end tests
-// call the same function inline through the Automation API, so all three run this exact code.
+// (root Pulumi.yaml, `pulumi up` against a real tenant; `npm start`, which copies this file into a
+// project of its own), and the end-to-end tests call the same function inline through the
+// Automation API, so all of them run this exact code.
 import * as pulumi from "@pulumi/pulumi";
 import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "pulumi-entra-nudge";
 

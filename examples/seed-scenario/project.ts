@@ -1,6 +1,6 @@
 // The project the root Pulumi.yaml declares, for the runs that drive the seed program inline through
-// the Automation API (`npm start`, the end-to-end tests): they use the same project name, so their
-// stacks, config keys and URNs are the ones a user of the CLI sees.
+// the Automation API (the end-to-end tests) and for `npm start`'s project: they use the same name,
+// so their stacks, config keys and URNs are the ones a user of the CLI sees.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
