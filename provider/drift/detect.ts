@@ -7,6 +7,7 @@ import type { Session } from "../session";
 import type { Declaration, DeclarationSource } from "./declaration";
 import { ReportError } from "./errors";
 import { readLive } from "./live";
+import { significantWords } from "./words";
 import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "./names";
 
 export type ResourceStatus = "inSync" | "drifted" | "missing";
@@ -22,6 +23,12 @@ export interface DriftDifference {
   declared: JsonValue;
   /** What the tenant holds (canonical; null = absent). */
   actual: JsonValue;
+  /**
+   * Present on the changes a reviewer must not miss (a campaign now nudging to another method):
+   * the change in one sentence, declared → actual ("Nudged to set up: Microsoft Authenticator → a
+   * passkey"). Such differences come first.
+   */
+  significant?: string;
 }
 
 export interface DriftResource {
@@ -80,7 +87,10 @@ export async function detectDrift(
       r.declared as LikeByKind[ResourceKind],
       live.actual as LikeByKind[ResourceKind],
     );
-    for (const change of changes) differences.push({ ...base, ...change });
+    for (const change of changes) {
+      const significant = significantWords(r.kind, change.property, change.declared, change.actual);
+      differences.push({ ...base, ...change, ...(significant ? { significant } : {}) });
+    }
     resources.push({ ...base, id: r.id, status: changes.length > 0 ? "drifted" : "inSync" });
   });
 
@@ -90,7 +100,10 @@ export async function detectDrift(
     source: declaration.source,
     tenantId,
     resources,
-    differences,
+    // The significant first (a stable sort keeps the rest in their order).
+    differences: [...differences].sort(
+      (a, b) => Number(b.significant !== undefined) - Number(a.significant !== undefined),
+    ),
     names,
   };
 }

@@ -92,10 +92,25 @@ function declaredWords(difference: DriftDifference, names: Names): [string, stri
   return [show(difference.declared), show(difference.actual)];
 }
 
+/** The significant differences as lines ("Significant: Nudged to set up: A → B (campaign)"). */
+function significantLines(report: DriftReport, markdown: boolean): string[] {
+  return report.differences.flatMap((d) =>
+    d.significant === undefined
+      ? []
+      : [
+          markdown
+            ? `> **Significant change:** ${escapeMarkdown(d.significant)} (\`${d.resource}\`)`
+            : `Significant change: ${d.significant} (${d.resource})`,
+        ],
+  );
+}
+
 export function driftTable(report: DriftReport): string {
+  const significant = significantLines(report, false);
   const lines = [
     `entra-nudge drift: ${describeSource(report.source)}${report.tenantId ? `, tenant ${report.tenantId}` : ""}`,
     "",
+    ...(significant.length > 0 ? [...significant, ""] : []),
     ...table([
       ["RESOURCE", "KIND", "STATUS"],
       ...report.resources.map((r) => [r.resource, r.kind, STATUS_WORDS[r.status]]),
@@ -144,9 +159,11 @@ export function driftMarkdown(report: DriftReport): string {
     );
     return `${lines.join("\n")}\n`;
   }
+  const significant = significantLines(report, true);
   lines.push(
     "## entra-nudge drift: drift detected",
     "",
+    ...(significant.length > 0 ? [...significant, ""] : []),
     `The tenant differs from the declaration (${where}): **${counts(report)}**.`,
     "",
     "| Resource | Property | Declared | Actual |",

@@ -30,6 +30,7 @@ import {
   objectWords,
   pathSegments,
   propertyWords,
+  significantWords,
   targetWords,
   valueWords,
   type Names,
@@ -208,6 +209,26 @@ function isBreakGlass(id: string, context: SummaryContext): boolean {
   );
 }
 
+/**
+ * The most important lines of a preview: a campaign that changes the method it nudges to
+ * ("Nudged to set up: Microsoft Authenticator → a passkey"), before → after.
+ */
+export function findSignificant(plans: ResourcePlan[]): Danger[] {
+  return plans.flatMap((plan) =>
+    plan.fromKnown
+      ? plan.changes.flatMap((change) => {
+          const words = significantWords(
+            plan.resource.kind,
+            change.property,
+            change.actual,
+            change.declared,
+          );
+          return words === undefined ? [] : [{ resource: plan.resource.name, message: words }];
+        })
+      : [],
+  );
+}
+
 /** The changes a reviewer must not miss. */
 export function findDangers(plans: ResourcePlan[], context: SummaryContext): Danger[] {
   const dangers: Danger[] = [];
@@ -231,7 +252,7 @@ export function findDangers(plans: ResourcePlan[], context: SummaryContext): Dan
           );
         } else if (change.declared === "default") {
           add(
-            "The registration campaign is set back to Microsoft managed: Microsoft decides whether it runs and whom it nudges, and the declared snooze no longer applies.",
+            "The registration campaign is set back to Microsoft managed: Microsoft decides whether it runs, whom it nudges and to which method (since 2026 it moves campaigns to passkeys), and the declared method and snooze no longer apply.",
           );
         }
       }
@@ -371,6 +392,15 @@ export function previewMarkdown(
       "",
     );
   }
+  const significant = findSignificant(plans);
+  if (significant.length > 0) {
+    lines.push(
+      "### ❗ Significant changes",
+      "",
+      ...significant.map((d) => `- \`${d.resource}\`: **${escapeMarkdown(d.message)}**`),
+      "",
+    );
+  }
   if (dangers.length > 0) {
     lines.push(
       "### ⚠️ Dangerous changes",
@@ -396,7 +426,13 @@ export function previewMarkdown(
     lines.push("", `#### \`${name}\` (${KIND_WORDS[kind]}): ${OP_WORDS[op]}`, "");
     if (plan.note) lines.push(escapeMarkdown(plan.note), "");
     if (plan.changes.length > 0) {
-      lines.push(...plan.changes.map((change) => changeLine(plan, change, context.names)));
+      // The method a campaign nudges to is its most important line: first.
+      const ordered = [...plan.changes].sort(
+        (a, b) =>
+          Number(b.property === "targetedAuthenticationMethod") -
+          Number(a.property === "targetedAuthenticationMethod"),
+      );
+      lines.push(...ordered.map((change) => changeLine(plan, change, context.names)));
     } else if (op === "update") {
       lines.push(
         "- no property of the declaration changes (the engine may still call the provider).",

@@ -3,8 +3,10 @@
 // comparison (`describeChanges`); this only names their paths and values.
 import {
   ALL_USERS,
+  MIXED_METHODS_SEPARATOR,
   NIL_GUID,
   UNKNOWN_DISPLAY,
+  canonicalMethod,
   isGuid,
   type JsonValue,
   type PropertyChange,
@@ -24,10 +26,12 @@ export const KIND_WORDS: Record<ResourceKind, string> = {
 const TOP_LABELS: Record<ResourceKind, Record<string, string>> = {
   RegistrationCampaign: {
     state: "State",
+    targetedAuthenticationMethod: "Nudged to set up",
     snoozeDurationInDays: "Snooze",
     enforceRegistrationAfterAllowedSnoozes: "Registration required after 3 snoozes",
     includeTargets: "Included",
     excludeTargets: "Excluded",
+    passkeyMigrationOptOut: "Opted out of Microsoft's move to passkeys (until 2027-02-01)",
     onDelete: "On removal from the program",
   },
   AuthenticatorPolicy: {
@@ -177,14 +181,47 @@ export function valueWords(
     return MODE_WORDS[value] ?? value;
   }
   if (leaf === "snoozeDurationInDays" && typeof value === "number") return snoozeWords(value);
-  if (leaf === "targetedAuthenticationMethod" && value === "microsoftAuthenticator") {
-    return "Microsoft Authenticator";
+  if (leaf === "targetedAuthenticationMethod" && typeof value === "string") {
+    return methodWords(value);
   }
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (kind === "PilotGroup" && top === "description" && value === "") return "(none)";
   if (typeof value === "string") return `"${value}"`;
   if (isRecord(value) && top === "featureSettings") return featureWords(value, names);
   return valueText(value);
+}
+
+const METHOD_WORDS: Record<string, string> = {
+  microsoftAuthenticator: "Microsoft Authenticator",
+  fido2: "a passkey",
+};
+
+/** "a passkey", "Microsoft Authenticator"; targets that disagree read as both (never valid). */
+export function methodWords(method: string): string {
+  const methods = method.split(MIXED_METHODS_SEPARATOR);
+  const words = methods.map((one) => METHOD_WORDS[canonicalMethod(one)] ?? one);
+  return words.length === 1
+    ? words[0]
+    : `${words.join(" and ")} on different targets (one method per campaign)`;
+}
+
+/**
+ * The changes a reviewer must not miss, as one sentence, or undefined: a campaign that changes the
+ * method it nudges to ("Nudged to set up: Microsoft Authenticator → a passkey"). Oriented
+ * `from → to` as given: preview summaries pass actual → declared, drift reports declared → actual
+ * (what happened in the tenant).
+ */
+export function significantWords(
+  kind: ResourceKind,
+  property: string,
+  from: JsonValue,
+  to: JsonValue,
+): string | undefined {
+  if (kind !== "RegistrationCampaign" || property !== "targetedAuthenticationMethod") {
+    return undefined;
+  }
+  if (typeof from !== "string" || typeof to !== "string") return undefined;
+  return `${TOP_LABELS.RegistrationCampaign.targetedAuthenticationMethod}: ${methodWords(from)} → ${methodWords(to)}`;
 }
 
 function snoozeWords(days: number): string {

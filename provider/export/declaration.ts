@@ -3,6 +3,7 @@
 // writes nothing. Pure: settings in, resource arguments out, or every reason the tenant holds
 // something a program cannot declare.
 import {
+  MIXED_METHODS_SEPARATOR,
   validateAuthenticatorArgs,
   validateCampaignArgs,
   type AuthenticatorPolicyArgs,
@@ -10,6 +11,7 @@ import {
   type CampaignSettings,
   type OnDelete,
   type RegistrationCampaignArgs,
+  type TargetedAuthenticationMethod,
   type ValidationProblem,
 } from "../model";
 
@@ -37,12 +39,23 @@ export class UndeclarableSettingsError extends Error {
   }
 }
 
-/** The campaign's arguments: every Graph-side setting explicit; the beta one only when read. */
+/**
+ * The campaign's arguments: every Graph-side setting explicit (the beta ones only when read), the
+ * method once for the campaign. Under state "default" Microsoft decides the method and the
+ * snoozes, so they are not declared (a declaration refuses them). Targets that disagree on the
+ * method keep their own, which the validator then refuses (one method per campaign).
+ */
 export function campaignDeclaration(settings: CampaignSettings): RegistrationCampaignArgs {
+  const microsoftManaged = settings.state === "default";
+  const method = settings.targetedAuthenticationMethod;
+  const mixed = method !== undefined && method.includes(MIXED_METHODS_SEPARATOR);
   return {
     state: settings.state as RegistrationCampaignArgs["state"],
-    snoozeDurationInDays: settings.snoozeDurationInDays,
-    ...(settings.enforceRegistrationAfterAllowedSnoozes === undefined
+    ...(microsoftManaged || mixed || method === undefined
+      ? {}
+      : { targetedAuthenticationMethod: method as TargetedAuthenticationMethod }),
+    ...(microsoftManaged ? {} : { snoozeDurationInDays: settings.snoozeDurationInDays }),
+    ...(microsoftManaged || settings.enforceRegistrationAfterAllowedSnoozes === undefined
       ? {}
       : {
           enforceRegistrationAfterAllowedSnoozes: settings.enforceRegistrationAfterAllowedSnoozes,
@@ -50,12 +63,20 @@ export function campaignDeclaration(settings: CampaignSettings): RegistrationCam
     includeTargets: settings.includeTargets.map((target) => ({
       id: target.id,
       targetType: target.targetType as "user" | "group",
-      targetedAuthenticationMethod: target.targetedAuthenticationMethod as "microsoftAuthenticator",
+      ...(mixed
+        ? {
+            targetedAuthenticationMethod:
+              target.targetedAuthenticationMethod as TargetedAuthenticationMethod,
+          }
+        : {}),
     })),
     excludeTargets: settings.excludeTargets.map((target) => ({
       id: target.id,
       targetType: target.targetType as "user" | "group",
     })),
+    ...(settings.passkeyMigrationOptOut === undefined
+      ? {}
+      : { passkeyMigrationOptOut: settings.passkeyMigrationOptOut }),
     onDelete: EXPORTED_ON_DELETE,
   };
 }

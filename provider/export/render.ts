@@ -59,7 +59,7 @@ function list(
 
 const CAMPAIGN_STATE_NOTE: Record<string, string> = {
   default:
-    '"default" is Microsoft managed: Microsoft chooses the method, the snooze days and the snooze limit.',
+    '"default" is Microsoft managed: Microsoft chooses the method (since 2026, passkeys), the snooze days and the snooze limit. Pin "enabled" to decide them here.',
   enabled: "The campaign nudges its targets after each MFA sign-in.",
   disabled: "The campaign nudges nobody.",
 };
@@ -71,8 +71,18 @@ function campaignLines(args: RegistrationCampaignArgs, labels: ObjectLabels): st
     `  const campaign = new nudge.RegistrationCampaign("campaign", {`,
     `${i}// ${CAMPAIGN_STATE_NOTE[args.state] ?? ""}`,
     `${i}state: ${str(args.state)},`,
-    `${i}// Days a user may postpone the prompt (0 = asked at every MFA sign-in).`,
-    `${i}snoozeDurationInDays: ${args.snoozeDurationInDays},`,
+    ...(args.targetedAuthenticationMethod === undefined
+      ? []
+      : [
+          `${i}// The one method the campaign nudges to: ${args.targetedAuthenticationMethod === "fido2" ? "a passkey (FIDO2)" : "Microsoft Authenticator"}.`,
+          `${i}targetedAuthenticationMethod: ${str(args.targetedAuthenticationMethod)},`,
+        ]),
+    ...(args.snoozeDurationInDays === undefined
+      ? []
+      : [
+          `${i}// Days a user may postpone the prompt (0 = asked at every MFA sign-in).`,
+          `${i}snoozeDurationInDays: ${args.snoozeDurationInDays},`,
+        ]),
     ...(enforce === undefined
       ? []
       : [
@@ -82,6 +92,12 @@ function campaignLines(args: RegistrationCampaignArgs, labels: ObjectLabels): st
     ...list("includeTargets", args.includeTargets, i, labels),
     `${i}// Exclusion wins over inclusion.`,
     ...list("excludeTargets", args.excludeTargets, i, labels),
+    ...(args.passkeyMigrationOptOut === undefined
+      ? []
+      : [
+          `${i}// Beta only: whether the tenant opted out of Microsoft's move to passkeys (effective only until 2027-02-01).`,
+          `${i}passkeyMigrationOptOut: ${args.passkeyMigrationOptOut},`,
+        ]),
     `${i}// Destroying the stack leaves the tenant's campaign as it is (see README.md).`,
     `${i}onDelete: ${str(args.onDelete ?? "retain")},`,
     `  });`,

@@ -110,6 +110,14 @@ export function checkPolicyAnswer(answer: unknown, operation: string, request: s
         );
       }
     }
+    const optOut = (answer as Record<string, unknown>).optOutSettings;
+    if (p.expect(optOut, "optOutSettings", "object")) {
+      p.expect(
+        (optOut as Record<string, unknown>).passkeyDynamicMigration,
+        "optOutSettings.passkeyDynamicMigration",
+        "boolean",
+      );
+    }
   }
   p.throwIfAny(operation, request);
 }

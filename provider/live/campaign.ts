@@ -18,6 +18,7 @@ export async function readCampaign(
 ): Promise<CampaignSettings> {
   return campaignFromGraph(
     (await getAuthenticationMethodsPolicy(graph, version)) as GraphAuthenticationMethodsPolicy,
+    version,
   );
 }
 
@@ -26,10 +27,25 @@ export const liveCampaign: LiveSingleton<"RegistrationCampaign"> = {
   kind: "RegistrationCampaign",
   version: campaignGraphVersion,
   read: readCampaign,
+  /**
+   * Only what the declaration manages: the beta-only settings when declared, and under state
+   * "default" neither the method nor the snooze days (Microsoft decides them; reading them never
+   * shows a difference).
+   */
   managed(settings, declared): CampaignSettings {
-    if (declared.enforceRegistrationAfterAllowedSnoozes !== undefined) return settings;
-    const rest = { ...settings };
-    delete rest.enforceRegistrationAfterAllowedSnoozes;
+    const rest: CampaignSettings = { ...settings };
+    if (declared.enforceRegistrationAfterAllowedSnoozes === undefined) {
+      delete rest.enforceRegistrationAfterAllowedSnoozes;
+    }
+    if (declared.passkeyMigrationOptOut === undefined) delete rest.passkeyMigrationOptOut;
+    if (declared.snoozeDurationInDays === undefined) delete rest.snoozeDurationInDays;
+    if (declared.targetedAuthenticationMethod === undefined) {
+      delete rest.targetedAuthenticationMethod;
+      rest.includeTargets = settings.includeTargets.map((target) => ({
+        id: target.id,
+        targetType: target.targetType,
+      }));
+    }
     return rest;
   },
 };

@@ -12,12 +12,13 @@ import {
   defaultCampaignIncludeTargets,
 } from "./defaults";
 import { checkFailOnExternalChange, failOnExternalChangeInput } from "./externalChange";
-import { canonicalId, isUnknown } from "./ids";
+import { canonicalId, isUnknown, type UnknownValue } from "./ids";
 import { checkOnDelete, onDeleteOrDefault } from "./onDelete";
 import {
   checkIncludeExcludeOverlap,
   checkIncludeNotEmpty,
   checkTargetList,
+  compareStrings,
   normalizeList,
   sortTargets,
 } from "./targets";
@@ -27,6 +28,7 @@ import type {
   CampaignInputs,
   CampaignPatchBody,
   CampaignSettings,
+  CampaignSettingsRead,
   CampaignIncludeTargetArgs,
   ExcludeTargetArgs,
   GraphAuthenticationMethodsPolicy,
@@ -49,14 +51,44 @@ import {
 
 export const CAMPAIGN_ARGUMENTS = [
   "state",
+  "targetedAuthenticationMethod",
   "snoozeDurationInDays",
   "enforceRegistrationAfterAllowedSnoozes",
   "includeTargets",
   "excludeTargets",
+  "passkeyMigrationOptOut",
   "onDelete",
   "strictEligibility",
   "failOnExternalChange",
 ] as const;
+
+/**
+ * The campaign's methods, as written (graph-contract-passkeys.md §1: the HOWTO's v1.0 examples
+ * write lower-case "fido2"; the Graph reference spells it "Fido2", so reads compare any case).
+ */
+export const CAMPAIGN_METHODS = ["microsoftAuthenticator", "fido2"] as const;
+
+/** What "targetedAuthenticationMethod" becomes when include targets read from Graph disagree. */
+export const MIXED_METHODS_SEPARATOR = "+";
+
+/** The canonical spelling of a method: any case of a known method → its documented spelling. */
+export function canonicalMethod(value: string): string {
+  return CAMPAIGN_METHODS.find((method) => method.toLowerCase() === value.toLowerCase()) ?? value;
+}
+
+/** Whether a campaign method names passkeys (any case, "Fido2" included). */
+export function isPasskeyMethod(value: unknown): boolean {
+  return typeof value === "string" && canonicalMethod(value) === "fido2";
+}
+
+/** The date from which passkeyMigrationOptOut no longer delays anything (SMSRET, §7). */
+export const PASSKEY_MIGRATION_OPT_OUT_ENDS = "2027-02-01";
+
+/** What the method, snooze days and snooze limit mean under "default" (HOWTO, contract §2). */
+const MICROSOFT_DECIDES =
+  `while state is "default" (Microsoft managed), Microsoft decides the targeted method, the snooze days and the snooze limit ` +
+  `("set automatically and can't be configured"), and since 2026 it moves campaigns to passkeys. ` +
+  `Set state to "enabled" to pin them (the only predictable choice), or remove this argument.`;
 
 /** The arguments a diff compares (failOnExternalChange only steers updates: defaults.ts). */
 const COMPARED_CAMPAIGN_ARGUMENTS = CAMPAIGN_ARGUMENTS.filter(
@@ -85,46 +117,46 @@ export function validateCampaignArgs(raw: unknown): ValidationProblem[] {
       microsoftManaged: `is the portal's wording; Graph calls Microsoft managed "default". Use "default".`,
     },
   });
-  checkSnooze(collector, raw.snoozeDurationInDays, raw.state);
-  const enforce = checkBoolean(
-    collector,
+  const microsoftManaged = raw.state === "default";
+  for (const name of [
+    "targetedAuthenticationMethod",
+    "snoozeDurationInDays",
     "enforceRegistrationAfterAllowedSnoozes",
-    raw.enforceRegistrationAfterAllowedSnoozes,
-    "Use true (registration is required after 3 snoozes), false (unlimited snoozes), or omit it to leave the tenant's setting as it is.",
-  );
-  if (
-    enforce === "ok" &&
-    raw.state === "default" &&
-    raw.enforceRegistrationAfterAllowedSnoozes === false
-  ) {
-    collector.add(
+  ] as const) {
+    if (microsoftManaged && raw[name] !== undefined && raw[name] !== null) {
+      collector.add(name, `is declared, but ${MICROSOFT_DECIDES}`);
+    }
+  }
+  if (!microsoftManaged) checkSnooze(collector, raw.snoozeDurationInDays);
+  if (!microsoftManaged) {
+    checkBoolean(
+      collector,
       "enforceRegistrationAfterAllowedSnoozes",
-      `false has no effect while state is "default": Microsoft-managed campaigns always require registration after 3 snoozes. ` +
-        `Set state to "enabled" to allow unlimited snoozes, or remove this argument.`,
+      raw.enforceRegistrationAfterAllowedSnoozes,
+      "Use true (registration is required after 3 snoozes), false (unlimited snoozes), or omit it to leave the tenant's setting as it is.",
     );
   }
+  const campaignMethod = microsoftManaged
+    ? undefined
+    : checkMethod(collector, "targetedAuthenticationMethod", raw.targetedAuthenticationMethod);
+  const targetMethods: { path: string; method: string }[] = [];
   const included = checkTargetList(collector, raw.includeTargets, {
     list: "includeTargets",
     where: "campaign",
     keys: ["id", "targetType", "targetedAuthenticationMethod"],
-    checkMore: (problems, path, target) =>
-      checkEnum(
-        problems,
-        `${path}.targetedAuthenticationMethod`,
-        target.targetedAuthenticationMethod,
-        {
-          what: "targeted authentication method",
-          allowed: ["microsoftAuthenticator"],
-          choices: `"microsoftAuthenticator", or omit it (the default)`,
-          explained: Object.fromEntries(
-            ["fido2", "passkeysFido2"].map((bad) => [
-              bad,
-              `is not supported: this package runs the Microsoft Authenticator campaign. Use "microsoftAuthenticator", or omit it.`,
-            ]),
-          ),
-        },
-      ),
+    checkMore: (problems, path, target) => {
+      const methodPath = `${path}.targetedAuthenticationMethod`;
+      if (microsoftManaged) {
+        if (target.targetedAuthenticationMethod !== undefined) {
+          problems.add(methodPath, `is declared, but ${MICROSOFT_DECIDES}`);
+        }
+        return;
+      }
+      const method = checkMethod(problems, methodPath, target.targetedAuthenticationMethod);
+      if (method !== undefined) targetMethods.push({ path: methodPath, method });
+    },
   });
+  checkOneMethod(collector, campaignMethod, targetMethods);
   const excluded = checkTargetList(collector, raw.excludeTargets, {
     list: "excludeTargets",
     where: "campaign",
@@ -135,18 +167,76 @@ export function validateCampaignArgs(raw: unknown): ValidationProblem[] {
   });
   checkIncludeExcludeOverlap(collector, included, excluded);
   checkIncludeNotEmpty(collector, raw.state, raw.includeTargets, "nobody would be nudged");
+  checkBoolean(
+    collector,
+    "passkeyMigrationOptOut",
+    raw.passkeyMigrationOptOut,
+    `Use true to delay Microsoft's move of this tenant to passkeys (possible only until ${PASSKEY_MIGRATION_OPT_OUT_ENDS}), false to let it happen, or omit it to leave the tenant's setting as it is.`,
+  );
   checkOnDelete(collector, raw.onDelete);
   checkBoolean(
     collector,
     "strictEligibility",
     raw.strictEligibility,
-    "Use true to fail the preview when campaign targets cannot be nudged (not enabled for Microsoft Authenticator, or only in Passwordless mode), false (the default) to warn.",
+    "Use true to fail the preview when campaign targets cannot be nudged (not enabled for the campaign's method: Microsoft Authenticator in mode any or push, or passkeys with self-service setup), false (the default) to warn.",
   );
   checkFailOnExternalChange(collector, raw.failOnExternalChange);
   return collector.problems;
 }
 
-function checkSnooze(collector: ProblemCollector, value: unknown, state: unknown): void {
+/**
+ * A declared method: any case of "microsoftAuthenticator" or "fido2" (Graph's own documentation
+ * spells it both ways). Returns its canonical spelling when valid.
+ */
+function checkMethod(
+  collector: ProblemCollector,
+  path: string,
+  value: unknown,
+): string | undefined {
+  if (value === undefined || value === null || isUnknown(value)) return undefined;
+  const choices = `"microsoftAuthenticator" (the default) or "fido2" (a passkey)`;
+  if (typeof value !== "string") {
+    collector.add(path, `${describeValue(value)} is not a string. Use ${choices}.`);
+    return undefined;
+  }
+  const method = canonicalMethod(value);
+  if ((CAMPAIGN_METHODS as readonly string[]).includes(method)) return method;
+  const passkeyWords = ["passkey", "passkeys", "passkeysfido2", "fido", "securitykey"];
+  collector.add(
+    path,
+    passkeyWords.includes(value.toLowerCase())
+      ? `${describeValue(value)} is not a method name Graph knows; passkeys are "fido2". Use ${choices}.`
+      : `${describeValue(value)} is not a targeted authentication method. Use ${choices}.`,
+  );
+  return undefined;
+}
+
+/**
+ * One method per campaign (HOWTO: "The registration campaign can target one authentication method
+ * at a time"): a target may repeat the campaign's method, never name another.
+ */
+function checkOneMethod(
+  collector: ProblemCollector,
+  campaignMethod: string | undefined,
+  targetMethods: readonly { path: string; method: string }[],
+): void {
+  const expected = campaignMethod ?? targetMethods[0]?.method;
+  const from =
+    campaignMethod !== undefined
+      ? `the campaign's targetedAuthenticationMethod ${JSON.stringify(campaignMethod)}`
+      : `${targetMethods[0]?.path} (${JSON.stringify(expected)})`;
+  for (const { path, method } of targetMethods) {
+    if (method === expected) continue;
+    collector.add(
+      path,
+      `${JSON.stringify(method)} differs from ${from}: one method per campaign ` +
+        `(Microsoft runs a campaign for Microsoft Authenticator or for passkeys, never both at once). ` +
+        `Set targetedAuthenticationMethod once on the campaign and remove it from the targets.`,
+    );
+  }
+}
+
+function checkSnooze(collector: ProblemCollector, value: unknown): void {
   const path = "snoozeDurationInDays";
   const fix = `Use a whole number of days from ${SNOOZE_MIN} (prompt at every sign-in) to ${SNOOZE_MAX}.`;
   if (value === undefined || value === null || isUnknown(value)) return;
@@ -179,13 +269,6 @@ function checkSnooze(collector: ProblemCollector, value: unknown, state: unknown
     );
     return;
   }
-  if (state === "default" && value !== DEFAULT_SNOOZE_DURATION_IN_DAYS) {
-    collector.add(
-      path,
-      `${value} has no effect while state is "default": Microsoft-managed campaigns always snooze for ${DEFAULT_SNOOZE_DURATION_IN_DAYS} day. ` +
-        `Set state to "enabled" to choose the snooze duration, or remove snoozeDurationInDays.`,
-    );
-  }
 }
 
 /** Anything shaped like campaign arguments: declared args, canonical inputs, settings read back. */
@@ -211,36 +294,86 @@ export function normalizeCampaignArgs(args: CampaignLike): PreviewInputs<Campaig
   };
 }
 
-/** The canonical form of the part of the campaign that lives in Graph. */
+/**
+ * The canonical form of the part of the campaign that lives in Graph. Under state "default"
+ * Microsoft decides the method and the snoozes: a declaration leaves them absent (not managed);
+ * settings read from Graph keep them.
+ */
 export function normalizeCampaignSettings(args: CampaignLike): PreviewInputs<CampaignSettings> {
   const enforce = args.enforceRegistrationAfterAllowedSnoozes;
+  const optOut = "passkeyMigrationOptOut" in args ? args.passkeyMigrationOptOut : undefined;
+  const method = campaignMethodOf(args);
+  const snooze =
+    args.snoozeDurationInDays ??
+    (args.state === "default" ? undefined : DEFAULT_SNOOZE_DURATION_IN_DAYS);
   return {
     state: args.state,
-    snoozeDurationInDays: args.snoozeDurationInDays ?? DEFAULT_SNOOZE_DURATION_IN_DAYS,
+    ...(method === undefined ? {} : { targetedAuthenticationMethod: method }),
+    ...(snooze === undefined ? {} : { snoozeDurationInDays: snooze }),
     ...(enforce === undefined || enforce === null
       ? {}
       : { enforceRegistrationAfterAllowedSnoozes: enforce }),
     includeTargets: normalizeList<
       CampaignIncludeTargetArgs | CampaignIncludeTarget,
       CampaignIncludeTarget
-    >(args.includeTargets, defaultCampaignIncludeTargets, normalizeIncludeTarget),
+    >(
+      args.includeTargets,
+      () => defaultIncludeTargets(method),
+      (target) => normalizeIncludeTarget(target, method),
+    ),
     excludeTargets: normalizeList<ExcludeTargetArgs | CampaignExcludeTarget, CampaignExcludeTarget>(
       args.excludeTargets,
       () => [],
       normalizeExcludeTarget,
     ),
+    ...(optOut === undefined || optOut === null ? {} : { passkeyMigrationOptOut: optOut }),
   };
+}
+
+/**
+ * The campaign's method: declared on the campaign, else the one its targets name, else the
+ * default; absent under state "default" when nothing names one (Microsoft decides).
+ */
+function campaignMethodOf(args: CampaignLike): string | UnknownValue | undefined {
+  const declared = args.targetedAuthenticationMethod;
+  if (isUnknown(declared)) return declared;
+  if (typeof declared === "string") return canonicalMethod(declared);
+  const fromTargets = Array.isArray(args.includeTargets)
+    ? args.includeTargets
+        .map((target) =>
+          typeof target === "object" && target !== null
+            ? target.targetedAuthenticationMethod
+            : undefined,
+        )
+        .find((method) => typeof method === "string")
+    : undefined;
+  if (fromTargets !== undefined)
+    return isUnknown(fromTargets) ? fromTargets : canonicalMethod(fromTargets);
+  return args.state === "default" ? undefined : DEFAULT_TARGETED_AUTHENTICATION_METHOD;
+}
+
+function defaultIncludeTargets(method: string | UnknownValue | undefined): CampaignIncludeTarget[] {
+  return defaultCampaignIncludeTargets().map((target) =>
+    method === undefined || isUnknown(method)
+      ? { id: target.id, targetType: target.targetType }
+      : { ...target, targetedAuthenticationMethod: method },
+  );
 }
 
 function normalizeIncludeTarget(
   target: Previewable<CampaignIncludeTargetArgs | CampaignIncludeTarget>,
+  campaignMethod: string | UnknownValue | undefined,
 ): Previewable<CampaignIncludeTarget> {
   if (typeof target !== "object" || target === null) return target;
+  const own = target.targetedAuthenticationMethod;
+  // A declaration's targets all carry the campaign's method (validation refused any other); a
+  // target read from Graph keeps its own, so that a mixed campaign is restored as it was.
+  const method =
+    typeof own === "string" && !isUnknown(own) ? canonicalMethod(own) : (own ?? campaignMethod);
   return {
     id: canonicalId(target.id),
     targetType: target.targetType,
-    targetedAuthenticationMethod:
-      target.targetedAuthenticationMethod ?? DEFAULT_TARGETED_AUTHENTICATION_METHOD,
+    ...(method === undefined ? {} : { targetedAuthenticationMethod: method }),
   };
 }
 
@@ -251,10 +384,31 @@ function normalizeExcludeTarget(
   return { id: canonicalId(target.id), targetType: target.targetType };
 }
 
-/** The canonical campaign from a Graph GET of the policy (v1.0 or beta; null parts → Graph's defaults). */
+/** The method a campaign read from Graph targets: the one its targets name, or all of them joined. */
+export function methodOfTargets(targets: readonly CampaignIncludeTarget[]): string {
+  const methods = [
+    ...new Set(
+      targets.map((target) =>
+        canonicalMethod(
+          target.targetedAuthenticationMethod ?? DEFAULT_TARGETED_AUTHENTICATION_METHOD,
+        ),
+      ),
+    ),
+  ].sort(compareStrings);
+  return methods.length === 0
+    ? DEFAULT_TARGETED_AUTHENTICATION_METHOD
+    : methods.join(MIXED_METHODS_SEPARATOR);
+}
+
+/**
+ * The canonical campaign from a Graph GET of the policy (v1.0 or beta; null parts → Graph's
+ * defaults). Methods are read in any case ("Fido2", "fido2"). `version` "beta" reads
+ * passkeyMigrationOptOut (absent optOutSettings = not opted out); v1.0 does not have it.
+ */
 export function campaignFromGraph(
   policy: GraphAuthenticationMethodsPolicy | null | undefined,
-): CampaignSettings {
+  version?: GraphVersion,
+): CampaignSettingsRead {
   const campaign = policy?.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
   const enforce = campaign?.enforceRegistrationAfterAllowedSnoozes;
   const include: CampaignIncludeTarget[] =
@@ -264,51 +418,86 @@ export function campaignFromGraph(
           id: canonicalId(target.id ?? ""),
           // Graph never omits a target's type; "unknownFutureValue" keeps a malformed answer visible.
           targetType: target.targetType ?? "unknownFutureValue",
-          targetedAuthenticationMethod:
+          targetedAuthenticationMethod: canonicalMethod(
             target.targetedAuthenticationMethod ?? DEFAULT_TARGETED_AUTHENTICATION_METHOD,
+          ),
         }));
   const exclude: CampaignExcludeTarget[] = (campaign?.excludeTargets ?? []).map((target) => ({
     id: canonicalId(target.id ?? ""),
     targetType: target.targetType ?? "unknownFutureValue",
   }));
+  const optOut = policy?.optOutSettings?.passkeyDynamicMigration;
   return {
     state: campaign?.state ?? GRAPH_DEFAULT_CAMPAIGN_STATE,
+    targetedAuthenticationMethod: methodOfTargets(include),
     snoozeDurationInDays: campaign?.snoozeDurationInDays ?? DEFAULT_SNOOZE_DURATION_IN_DAYS,
     ...(typeof enforce === "boolean" ? { enforceRegistrationAfterAllowedSnoozes: enforce } : {}),
     includeTargets: sortTargets(include),
     excludeTargets: sortTargets(exclude),
+    ...(typeof optOut === "boolean"
+      ? { passkeyMigrationOptOut: optOut }
+      : version === "beta"
+        ? { passkeyMigrationOptOut: false }
+        : {}),
   };
 }
 
 /**
  * Which endpoint reads and writes this campaign: beta when enforceRegistrationAfterAllowedSnoozes
- * is managed (it exists only there), v1.0 otherwise.
+ * or passkeyMigrationOptOut is managed (they exist only there), v1.0 otherwise (passkey targeting
+ * is documented on v1.0, contract-passkeys §1).
  */
 export function campaignGraphVersion(
-  settings: Pick<CampaignSettings, "enforceRegistrationAfterAllowedSnoozes">,
+  settings: Pick<
+    CampaignSettings,
+    "enforceRegistrationAfterAllowedSnoozes" | "passkeyMigrationOptOut"
+  >,
 ): GraphVersion {
-  return settings.enforceRegistrationAfterAllowedSnoozes === undefined ? "v1.0" : "beta";
+  return settings.enforceRegistrationAfterAllowedSnoozes === undefined &&
+    settings.passkeyMigrationOptOut === undefined
+    ? "v1.0"
+    : "beta";
 }
 
 /**
  * The PATCH for /policies/authenticationMethodsPolicy: only `registrationEnforcement` (never another
- * part of the policy), the campaign in full (collections are replaced wholesale by Graph), and
- * enforceRegistrationAfterAllowedSnoozes only when managed.
+ * part of the policy), the campaign in full (collections are replaced wholesale by Graph), every
+ * include target with the campaign's method in the documented lower case, and
+ * enforceRegistrationAfterAllowedSnoozes and optOutSettings only when managed.
+ *
+ * What Microsoft decides under state "default" (the method, the snooze days) is not in a
+ * declaration: `before` (the campaign read just before) supplies it, so the write sends back what
+ * Graph holds and changes nothing Microsoft decided (inferred: the contract leaves open whether
+ * Graph refuses or ignores those fields then, §Open questions 3).
  */
-export function campaignToGraphPatch(settings: CampaignSettings): GraphWrite<CampaignPatchBody> {
+export function campaignToGraphPatch(
+  settings: CampaignSettings,
+  before?: CampaignSettings,
+): GraphWrite<CampaignPatchBody> {
+  const snooze = settings.snoozeDurationInDays ?? before?.snoozeDurationInDays;
+  const methodBefore = (id: string): string | undefined => {
+    const found = before?.includeTargets.find((target) => target.id === id);
+    if (found?.targetedAuthenticationMethod !== undefined)
+      return found.targetedAuthenticationMethod;
+    const common = before?.targetedAuthenticationMethod;
+    return common !== undefined && !common.includes(MIXED_METHODS_SEPARATOR) ? common : undefined;
+  };
   const campaign: GraphCampaign = {
     state: settings.state,
-    snoozeDurationInDays: settings.snoozeDurationInDays,
+    ...(snooze === undefined ? {} : { snoozeDurationInDays: snooze }),
     ...(settings.enforceRegistrationAfterAllowedSnoozes === undefined
       ? {}
       : {
           enforceRegistrationAfterAllowedSnoozes: settings.enforceRegistrationAfterAllowedSnoozes,
         }),
-    includeTargets: settings.includeTargets.map((target) => ({
-      id: target.id,
-      targetType: target.targetType,
-      targetedAuthenticationMethod: target.targetedAuthenticationMethod,
-    })),
+    includeTargets: settings.includeTargets.map((target) => {
+      const method = target.targetedAuthenticationMethod ?? methodBefore(target.id);
+      return {
+        id: target.id,
+        targetType: target.targetType,
+        ...(method === undefined ? {} : { targetedAuthenticationMethod: method }),
+      };
+    }),
     excludeTargets: settings.excludeTargets.map((target) => ({
       id: target.id,
       targetType: target.targetType,
@@ -316,19 +505,68 @@ export function campaignToGraphPatch(settings: CampaignSettings): GraphWrite<Cam
   };
   return {
     version: campaignGraphVersion(settings),
-    body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: campaign } },
+    body: {
+      registrationEnforcement: { authenticationMethodsRegistrationCampaign: campaign },
+      ...(settings.passkeyMigrationOptOut === undefined
+        ? {}
+        : { optOutSettings: { passkeyDynamicMigration: settings.passkeyMigrationOptOut } }),
+    },
   };
 }
 
-/** Per-property differences, declared versus actual, on canonical forms. */
+/**
+ * What a valid declaration should still be told: passkeyMigrationOptOut delays Microsoft's move to
+ * passkeys only until 2027-02-01 (SMSRET, graph-contract-passkeys.md §7), then does nothing.
+ */
+export function campaignWarnings(
+  inputs: Pick<PreviewInputs<CampaignInputs>, "passkeyMigrationOptOut">,
+  today: Date,
+): string[] {
+  if (inputs.passkeyMigrationOptOut !== true) return [];
+  const ended = today.toISOString().slice(0, 10) >= PASSKEY_MIGRATION_OPT_OUT_ENDS;
+  return [
+    ended
+      ? `passkeyMigrationOptOut: true has no effect any more: the opt-out delayed Microsoft's move to passkeys only until ${PASSKEY_MIGRATION_OPT_OUT_ENDS}, ` +
+        `when users whose only MFA method is SMS or voice get a blocking passkey prompt. Plan the move with a PasskeyPolicy and targetedAuthenticationMethod "fido2", and remove passkeyMigrationOptOut.`
+      : `passkeyMigrationOptOut: true delays Microsoft's move of this tenant to passkeys only until ${PASSKEY_MIGRATION_OPT_OUT_ENDS}; from then it has no effect, ` +
+        `and users whose only MFA method is SMS or voice get a blocking passkey prompt. Plan the move (docs/passkeys.md) before then.`,
+  ];
+}
+
+/** Include targets without their per-target method: the campaign-wide method stands for them. */
+function withoutTargetMethods(
+  canonical: PreviewInputs<CampaignInputs> | PreviewInputs<CampaignSettings>,
+): Record<string, unknown> {
+  const targets = canonical.includeTargets;
+  return {
+    ...canonical,
+    includeTargets: Array.isArray(targets)
+      ? targets.map((target) => {
+          if (typeof target !== "object" || target === null) return target;
+          const rest: Record<string, unknown> = { ...target };
+          delete rest.targetedAuthenticationMethod;
+          return rest;
+        })
+      : targets,
+  };
+}
+
+/**
+ * Per-property differences, declared versus actual, on canonical forms. The method is compared
+ * once, campaign-wide (`targetedAuthenticationMethod`), never per target, and never on case.
+ */
 export function diffCampaign(declared: CampaignLike, actual: CampaignLike): PropertyChange[] {
   // onDelete is compared only when the actual side has one (outputs do, Graph does not).
   const actualCanonical =
     "onDelete" in actual && actual.onDelete !== undefined
       ? normalizeCampaignArgs(actual)
       : normalizeCampaignSettings(actual);
-  return compareCanonical(normalizeCampaignArgs(declared), actualCanonical, {
-    arguments: COMPARED_CAMPAIGN_ARGUMENTS,
-    providerOnly: PROVIDER_ONLY_ARGUMENTS,
-  });
+  return compareCanonical(
+    withoutTargetMethods(normalizeCampaignArgs(declared)),
+    withoutTargetMethods(actualCanonical),
+    {
+      arguments: COMPARED_CAMPAIGN_ARGUMENTS,
+      providerOnly: PROVIDER_ONLY_ARGUMENTS,
+    },
+  );
 }

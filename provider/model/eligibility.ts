@@ -103,8 +103,15 @@ export function targetCovers(target: Target, user: Pick<UserFacts, "id" | "group
   return false;
 }
 
+/**
+ * A target without a method is a Microsoft-managed declaration's (Microsoft decides): evaluated as
+ * Authenticator, the method this model knows how to evaluate.
+ */
 function targetsAuthenticator(target: CampaignIncludeTarget): boolean {
-  return (target.targetedAuthenticationMethod ?? "").toLowerCase() === AUTHENTICATOR_METHOD;
+  return (
+    (target.targetedAuthenticationMethod ?? AUTHENTICATOR_METHOD).toLowerCase() ===
+    AUTHENTICATOR_METHOD
+  );
 }
 
 /** Whether the campaign would nudge this user at their next MFA sign-in, or the first reason not. */

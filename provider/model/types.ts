@@ -16,7 +16,7 @@ export type GraphVersion = "v1.0" | "beta";
 export type OnDelete = "restore" | "retain";
 export type CampaignState = "enabled" | "disabled" | "default";
 export type TargetType = "user" | "group";
-export type TargetedAuthenticationMethod = "microsoftAuthenticator";
+export type TargetedAuthenticationMethod = "microsoftAuthenticator" | "fido2";
 export type AuthenticatorState = "enabled" | "disabled";
 export type AuthenticationMode = "any" | "push" | "deviceBasedPush";
 export type FeatureState = "default" | "enabled" | "disabled";
@@ -35,10 +35,14 @@ export interface ExcludeTargetArgs {
 
 export interface RegistrationCampaignArgs {
   state: CampaignState;
+  /** The campaign's one method, written to every include target; default "microsoftAuthenticator". */
+  targetedAuthenticationMethod?: TargetedAuthenticationMethod;
   snoozeDurationInDays?: number;
   enforceRegistrationAfterAllowedSnoozes?: boolean;
   includeTargets?: CampaignIncludeTargetArgs[];
   excludeTargets?: ExcludeTargetArgs[];
+  /** Beta optOutSettings.passkeyDynamicMigration; omitted = not managed. */
+  passkeyMigrationOptOut?: boolean;
   onDelete?: OnDelete;
   /** Provider-only: the preview check's findings fail the preview instead of warning. */
   strictEligibility?: boolean;
@@ -96,7 +100,11 @@ export interface PilotGroupArgs {
 export interface CampaignIncludeTarget {
   id: string;
   targetType: Graph.AuthenticationMethodTargetType;
-  targetedAuthenticationMethod: string;
+  /**
+   * Canonical spelling ("fido2", "microsoftAuthenticator"; anything else as read). Absent only in
+   * a declaration with state "default", where Microsoft decides the method (not managed).
+   */
+  targetedAuthenticationMethod?: string;
 }
 
 export interface CampaignExcludeTarget {
@@ -107,12 +115,28 @@ export interface CampaignExcludeTarget {
 /** The campaign as it lives in Graph. */
 export interface CampaignSettings {
   state: Graph.AdvancedConfigState;
-  snoozeDurationInDays: number;
+  /**
+   * The campaign's one method (campaign.ts's canonical spelling); read from Graph, the method every
+   * include target names, or the distinct methods joined by "+" when they differ (MIXED_METHODS).
+   * Absent only in a declaration with state "default" (Microsoft decides; not managed).
+   */
+  targetedAuthenticationMethod?: string;
+  /** Absent only in a declaration with state "default" (Microsoft decides; not managed). */
+  snoozeDurationInDays?: number;
   /** Absent = not managed (the program did not declare it, or v1.0 did not return it). */
   enforceRegistrationAfterAllowedSnoozes?: boolean;
   includeTargets: CampaignIncludeTarget[];
   excludeTargets: CampaignExcludeTarget[];
+  /**
+   * Beta `optOutSettings.passkeyDynamicMigration` of the policy. Absent = not managed (not
+   * declared, or read through v1.0, which does not have it).
+   */
+  passkeyMigrationOptOut?: boolean;
 }
+
+/** The campaign read from Graph: the method and snooze days are always there. */
+export type CampaignSettingsRead = CampaignSettings &
+  Required<Pick<CampaignSettings, "targetedAuthenticationMethod" | "snoozeDurationInDays">>;
 
 /** Canonical RegistrationCampaign inputs: the settings plus what only the provider uses. */
 export interface CampaignInputs extends CampaignSettings {
@@ -231,11 +255,22 @@ export interface GraphAuthenticationMethodsPolicy extends Omit<
   registrationEnforcement?: {
     authenticationMethodsRegistrationCampaign?: GraphCampaign | null;
   } | null;
+  /** Beta only. */
+  optOutSettings?: GraphOptOutSettings | null;
 }
 
-/** The body of the campaign PATCH: `registrationEnforcement` and nothing else of the policy. */
+/** Beta only: the tenant's opt-outs from Microsoft's changes (graph-contract-passkeys.md §2). */
+export interface GraphOptOutSettings {
+  passkeyDynamicMigration?: boolean | null;
+}
+
+/**
+ * The body of the campaign PATCH: `registrationEnforcement` and, when passkeyMigrationOptOut is
+ * managed (beta), `optOutSettings`; nothing else of the policy.
+ */
 export interface CampaignPatchBody {
   registrationEnforcement: { authenticationMethodsRegistrationCampaign: GraphCampaign };
+  optOutSettings?: GraphOptOutSettings;
 }
 
 export interface GraphAuthenticatorFeatureSettings

@@ -173,7 +173,9 @@ export function campaignPinnedViolations(props: Props, config: CampaignPinnedCon
   const allowed = config.allowedStates.map((s) => `"${s}"`).join(" or ");
   const why =
     state === "default"
-      ? ' "default" leaves the campaign Microsoft managed: Microsoft picks the method, the snooze days and the snooze limit, and may change them without a code change.'
+      ? ' "default" leaves the campaign Microsoft managed: Microsoft picks the method, the snooze days and the snooze limit, and may change them without a code change. ' +
+        'Since 2026 "default" moves the campaign to passkeys (Microsoft switched SMS and voice tenants to Microsoft managed targeting passkeys on 2026-09-01), ' +
+        "so a program that wants Microsoft Authenticator, or a passkey campaign on its own schedule, must pin it."
       : "";
   return [
     {
@@ -185,7 +187,8 @@ export function campaignPinnedViolations(props: Props, config: CampaignPinnedCon
 /**
  * Snooze days at most N. Why: every snooze day is a day users keep signing in by SMS or voice,
  * the methods the campaign exists to replace; Graph allows 14 (contract §2.2). A disabled campaign
- * shows no prompt; a Microsoft-managed one snoozes for 1 day (§2.8), which the normalizer spells out.
+ * shows no prompt; a Microsoft-managed one snoozes for 1 day (§2.8): Microsoft decides, so the
+ * declaration leaves the days out and there is nothing to check.
  */
 export function campaignSnoozeViolations(props: Props, config: MaxSnoozeConfig): Violation[] {
   const campaign = normalizeCampaignArgs(props as unknown as CampaignLike);

@@ -5,8 +5,19 @@ import { joinCampaign } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
 
 export interface RegistrationCampaignArgs {
+  /**
+   * "default" is Microsoft managed: Microsoft decides the method, the snooze days and the snooze
+   * limit (and since 2026 moves campaigns to passkeys), so they cannot be declared with it.
+   * Pin "enabled" for a predictable campaign.
+   */
   state: pulumi.Input<"enabled" | "disabled" | "default">;
-  /** 0–14; 0 prompts at every MFA sign-in. Default 1. */
+  /**
+   * The campaign's one method, written to every include target: "microsoftAuthenticator"
+   * (default) or "fido2" (a passkey; needs a PasskeyPolicy enabling the targets with
+   * self-service setup). Read in any case; written in the documented lower case.
+   */
+  targetedAuthenticationMethod?: pulumi.Input<"microsoftAuthenticator" | "fido2">;
+  /** 0–14; 0 prompts at every MFA sign-in. Default 1. Not with state "default". */
   snoozeDurationInDays?: pulumi.Input<number>;
   /** Beta only. Omitted: not managed (never read or written). */
   enforceRegistrationAfterAllowedSnoozes?: pulumi.Input<boolean>;
@@ -15,13 +26,19 @@ export interface RegistrationCampaignArgs {
     pulumi.Input<{
       id: pulumi.Input<string>;
       targetType: pulumi.Input<"user" | "group">;
-      targetedAuthenticationMethod?: pulumi.Input<"microsoftAuthenticator">;
+      /** Only if equal to the campaign's method (one method per campaign). */
+      targetedAuthenticationMethod?: pulumi.Input<"microsoftAuthenticator" | "fido2">;
     }>[]
   >;
   /** Default: none. Exclusion wins over inclusion. */
   excludeTargets?: pulumi.Input<
     pulumi.Input<{ id: pulumi.Input<string>; targetType: pulumi.Input<"user" | "group"> }>[]
   >;
+  /**
+   * Beta `optOutSettings.passkeyDynamicMigration`: true delays Microsoft's move of the tenant to
+   * passkeys, only until 2027-02-01 (the preview warns). Omitted: not managed.
+   */
+  passkeyMigrationOptOut?: pulumi.Input<boolean>;
   /** On destroy: "restore" the settings found at adoption (default) or "retain" the tenant's. */
   onDelete?: pulumi.Input<"restore" | "retain">;
   /**
@@ -42,12 +59,16 @@ export interface RegistrationCampaignArgs {
 
 export class RegistrationCampaign extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<string>;
+  /** Absent under state "default" (Microsoft decides). */
+  declare readonly targetedAuthenticationMethod: pulumi.Output<string | undefined>;
+  /** Not an output under state "default" (Microsoft decides); typed as before for compatibility. */
   declare readonly snoozeDurationInDays: pulumi.Output<number>;
   declare readonly enforceRegistrationAfterAllowedSnoozes: pulumi.Output<boolean | undefined>;
   declare readonly includeTargets: pulumi.Output<
-    { id: string; targetType: string; targetedAuthenticationMethod: string }[]
+    { id: string; targetType: string; targetedAuthenticationMethod?: string }[]
   >;
   declare readonly excludeTargets: pulumi.Output<{ id: string; targetType: string }[]>;
+  declare readonly passkeyMigrationOptOut: pulumi.Output<boolean | undefined>;
   declare readonly onDelete: pulumi.Output<string>;
   declare readonly strictEligibility: pulumi.Output<boolean | undefined>;
   /** The tenant whose campaign this is. */
@@ -64,10 +85,12 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
       // Every output is named here: only keys present in the props become output properties, and
       // an omitted argument (a default) is still an output the provider fills in.
       {
+        targetedAuthenticationMethod: undefined,
         snoozeDurationInDays: undefined,
         enforceRegistrationAfterAllowedSnoozes: undefined,
         includeTargets: undefined,
         excludeTargets: undefined,
+        passkeyMigrationOptOut: undefined,
         onDelete: undefined,
         strictEligibility: undefined,
         tenantId: undefined,

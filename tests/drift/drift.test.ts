@@ -149,9 +149,27 @@ describe("drift and preview summaries through the engine", function () {
     markdown: RegExp;
     /** The drift docs/commands.md shows as its JSON example: the report must have its shape. */
     documented?: true;
+    /** The sentence of a significant change, shown first in every format. */
+    significant?: string;
   }
 
   const cases: OutOfBand[] = [
+    {
+      what: "the campaign is switched to passkeys (spelled as the Graph reference does)",
+      edit: () =>
+        portal.editCampaign((c) => {
+          for (const target of c.includeTargets as Json[]) {
+            target.targetedAuthenticationMethod = "Fido2";
+          }
+        }),
+      resource: "campaign",
+      property: () => "targetedAuthenticationMethod",
+      declared: () => "microsoftAuthenticator",
+      actual: () => "fido2",
+      markdown:
+        /\| Nudged to set up \(`targetedAuthenticationMethod`\) \| Microsoft Authenticator \| a passkey \|/,
+      significant: "Nudged to set up: Microsoft Authenticator → a passkey",
+    },
     {
       what: "the campaign is disabled",
       edit: () => portal.editCampaign((c) => (c.state = "disabled")),
@@ -183,11 +201,7 @@ describe("drift and preview summaries through the engine", function () {
       resource: "campaign",
       property: () => `includeTargets[${SALES_GROUP_ID}]`,
       declared: () => null,
-      actual: () => ({
-        id: SALES_GROUP_ID,
-        targetType: "group",
-        targetedAuthenticationMethod: "microsoftAuthenticator",
-      }),
+      actual: () => ({ id: SALES_GROUP_ID, targetType: "group" }),
       markdown:
         /\| Included: Sales \(`includeTargets\[2fbb5b75-[^`]*\]`\) \| \(absent\) \| group \|/,
     },
@@ -202,11 +216,7 @@ describe("drift and preview summaries through the engine", function () {
         ),
       resource: "campaign",
       property: () => `includeTargets[${ENGINEERING_GROUP_ID}]`,
-      declared: () => ({
-        id: ENGINEERING_GROUP_ID,
-        targetType: "group",
-        targetedAuthenticationMethod: "microsoftAuthenticator",
-      }),
+      declared: () => ({ id: ENGINEERING_GROUP_ID, targetType: "group" }),
       actual: () => null,
       markdown:
         /\| Included: Engineering \(`includeTargets\[0b2aab64-[^`]*\]`\) \| group \| \(absent\) \|/,
@@ -273,8 +283,13 @@ describe("drift and preview summaries through the engine", function () {
           property: c.property(),
           declared: c.declared(),
           actual: c.actual(),
+          ...(c.significant ? { significant: c.significant } : {}),
         },
       ]);
+      if (c.significant) {
+        expect(table.stdout).to.contain(`Significant change: ${c.significant} (campaign)`);
+        expect(markdown.stdout).to.contain(`> **Significant change:** ${c.significant}`);
+      }
       expect(
         (report.resources as Json[]).filter((r) => r.status !== "inSync").map((r) => r.resource),
       ).to.deep.equal([c.resource]);

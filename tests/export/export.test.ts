@@ -208,19 +208,20 @@ describe("entra-nudge export of beta-only settings", function () {
 
 describe("entra-nudge export of settings no program can declare", function () {
   this.timeout(60_000);
-  const passkeyCampaign = {
-    description: "A passkey campaign: a target this package does not declare.",
+  const newerState = {
+    description:
+      'A campaign in a state newer than this package ("enforced", an evolvable-enum member): no declaration can hold it.',
     campaign: {
-      state: "enabled",
+      state: "enforced",
       snoozeDurationInDays: 1,
       includeTargets: [
-        { id: "all_users", targetType: "group", targetedAuthenticationMethod: "fido2" },
+        { id: "all_users", targetType: "group", targetedAuthenticationMethod: "Fido2" },
       ],
       excludeTargets: [],
     },
     authenticator: null,
   };
-  const emulator = useEmulator({ tenant: tenantWith(passkeyCampaign) });
+  const emulator = useEmulator({ tenant: tenantWith(newerState) });
 
   it("fails naming the setting, and writes nothing", async () => {
     const dir = tempDir();
@@ -229,9 +230,7 @@ describe("entra-nudge export of settings no program can declare", function () {
       const run = await runExport(["--out", out], appEnv(emulator, "reader"));
       expect(run.code).to.equal(1);
       expect(run.stderr).to.include("cannot declare");
-      expect(run.stderr).to.include(
-        'RegistrationCampaign: includeTargets[0].targetedAuthenticationMethod: "fido2"',
-      );
+      expect(run.stderr).to.include('RegistrationCampaign: state: "enforced" is not a valid');
       expect(fs.existsSync(out)).to.equal(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

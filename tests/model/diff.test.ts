@@ -436,8 +436,8 @@ describe("model: real differences are named per property", () => {
       { state: "enabled", includeTargets: [{ id: G2, targetType: "group" }] },
     );
     expect(changes.map(formatChange)).to.deep.equal([
-      `includeTargets[${G1}]: (absent) → {"id":"${G1}","targetType":"group","targetedAuthenticationMethod":"microsoftAuthenticator"}`,
-      `includeTargets[${G2}]: {"id":"${G2}","targetType":"group","targetedAuthenticationMethod":"microsoftAuthenticator"} → (absent)`,
+      `includeTargets[${G1}]: (absent) → {"id":"${G1}","targetType":"group"}`,
+      `includeTargets[${G2}]: {"id":"${G2}","targetType":"group"} → (absent)`,
     ]);
   });
 });

@@ -57,6 +57,7 @@ describe("model: the campaign from Graph", () => {
   it("a beta GET: canonical, with enforceRegistrationAfterAllowedSnoozes and nothing of the rest of the policy", () => {
     expect(campaignFromGraph(policyBeta)).to.deep.equal({
       state: "enabled",
+      targetedAuthenticationMethod: "microsoftAuthenticator",
       snoozeDurationInDays: 3,
       enforceRegistrationAfterAllowedSnoozes: true,
       includeTargets: [
@@ -77,6 +78,7 @@ describe("model: the campaign from Graph", () => {
   it("a v1.0 GET leaves enforceRegistrationAfterAllowedSnoozes out (unknown there, so not compared)", () => {
     expect(campaignFromGraph(policyV1)).to.deep.equal({
       state: "default",
+      targetedAuthenticationMethod: "microsoftAuthenticator",
       snoozeDurationInDays: 1,
       includeTargets: [
         {

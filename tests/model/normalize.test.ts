@@ -38,9 +38,61 @@ const CASES: NormalizeCase[] = [
     args: { state: "enabled" },
     canonical: {
       state: "enabled",
+      targetedAuthenticationMethod: "microsoftAuthenticator",
       snoozeDurationInDays: 1,
       includeTargets: [EVERYONE],
       excludeTargets: [],
+      onDelete: "restore",
+    },
+  },
+  {
+    name: "campaign: a passkey campaign writes its method, in the documented lower case, to every target",
+    kind: "RegistrationCampaign",
+    args: {
+      state: "enabled",
+      targetedAuthenticationMethod: "Fido2",
+      includeTargets: [
+        { id: G1, targetType: "group" },
+        { id: ALL_USERS, targetType: "group" },
+      ],
+    },
+    canonical: {
+      state: "enabled",
+      targetedAuthenticationMethod: "fido2",
+      snoozeDurationInDays: 1,
+      includeTargets: [
+        { id: ALL_USERS, targetType: "group", targetedAuthenticationMethod: "fido2" },
+        { id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" },
+      ],
+      excludeTargets: [],
+      onDelete: "restore",
+    },
+  },
+  {
+    name: "campaign: the method named by the targets alone is the campaign's",
+    kind: "RegistrationCampaign",
+    args: {
+      state: "enabled",
+      includeTargets: [{ id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+    },
+    canonical: {
+      state: "enabled",
+      targetedAuthenticationMethod: "fido2",
+      snoozeDurationInDays: 1,
+      includeTargets: [{ id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+      excludeTargets: [],
+      onDelete: "restore",
+    },
+  },
+  {
+    name: "campaign: Microsoft managed leaves the method and the snooze days to Microsoft (not managed)",
+    kind: "RegistrationCampaign",
+    args: { state: "default", passkeyMigrationOptOut: true },
+    canonical: {
+      state: "default",
+      includeTargets: [{ id: ALL_USERS, targetType: "group" }],
+      excludeTargets: [],
+      passkeyMigrationOptOut: true,
       onDelete: "restore",
     },
   },
@@ -64,6 +116,7 @@ const CASES: NormalizeCase[] = [
     },
     canonical: {
       state: "enabled",
+      targetedAuthenticationMethod: "microsoftAuthenticator",
       snoozeDurationInDays: 0,
       enforceRegistrationAfterAllowedSnoozes: false,
       includeTargets: [
@@ -93,6 +146,7 @@ const CASES: NormalizeCase[] = [
     },
     canonical: {
       state: "enabled",
+      targetedAuthenticationMethod: "microsoftAuthenticator",
       snoozeDurationInDays: 1,
       includeTargets: [
         { id: G1, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },

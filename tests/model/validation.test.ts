@@ -98,7 +98,29 @@ const BAD_INPUTS: BadInput[] = [
     kind: "RegistrationCampaign",
     args: campaign({ state: "default" }),
     property: "snoozeDurationInDays",
-    says: ['0 has no effect while state is "default"', 'Set state to "enabled"'],
+    says: ["Microsoft decides the targeted method, the snooze days", 'Set state to "enabled"'],
+  },
+  {
+    name: "a method while Microsoft managed",
+    kind: "RegistrationCampaign",
+    args: campaign({
+      state: "default",
+      snoozeDurationInDays: undefined,
+      targetedAuthenticationMethod: "microsoftAuthenticator",
+    }),
+    property: "targetedAuthenticationMethod",
+    says: ["Microsoft decides the targeted method", "moves campaigns to passkeys"],
+  },
+  {
+    name: "a target's method while Microsoft managed",
+    kind: "RegistrationCampaign",
+    args: campaign({
+      state: "default",
+      snoozeDurationInDays: undefined,
+      includeTargets: [{ id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+    }),
+    property: "includeTargets[0].targetedAuthenticationMethod",
+    says: ["Microsoft decides the targeted method"],
   },
   // RegistrationCampaign: state
   {
@@ -140,7 +162,7 @@ const BAD_INPUTS: BadInput[] = [
     says: ['"yes" is not a boolean. Use true (registration is required after 3 snoozes)'],
   },
   {
-    name: "enforceRegistrationAfterAllowedSnoozes false while Microsoft managed",
+    name: "enforceRegistrationAfterAllowedSnoozes while Microsoft managed",
     kind: "RegistrationCampaign",
     args: campaign({
       state: "default",
@@ -148,7 +170,7 @@ const BAD_INPUTS: BadInput[] = [
       enforceRegistrationAfterAllowedSnoozes: false,
     }),
     property: "enforceRegistrationAfterAllowedSnoozes",
-    says: ['false has no effect while state is "default"'],
+    says: ["Microsoft decides the targeted method, the snooze days and the snooze limit"],
   },
   // RegistrationCampaign: targets
   {
@@ -281,13 +303,38 @@ const BAD_INPUTS: BadInput[] = [
     ],
   },
   {
-    name: 'targetedAuthenticationMethod "fido2"',
+    name: "a target's method that differs from the campaign's",
     kind: "RegistrationCampaign",
     args: campaign({
-      includeTargets: [{ id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+      targetedAuthenticationMethod: "fido2",
+      includeTargets: [
+        { id: G1, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },
+      ],
     }),
     property: "includeTargets[0].targetedAuthenticationMethod",
-    says: ['"fido2" is not supported: this package runs the Microsoft Authenticator campaign'],
+    says: [
+      `"microsoftAuthenticator" differs from the campaign's targetedAuthenticationMethod "fido2": one method per campaign`,
+      "Set targetedAuthenticationMethod once on the campaign",
+    ],
+  },
+  {
+    name: "targets that name two methods",
+    kind: "RegistrationCampaign",
+    args: campaign({
+      includeTargets: [
+        { id: G1, targetType: "group", targetedAuthenticationMethod: "fido2" },
+        { id: G3, targetType: "group", targetedAuthenticationMethod: "microsoftAuthenticator" },
+      ],
+    }),
+    property: "includeTargets[1].targetedAuthenticationMethod",
+    says: ["one method per campaign"],
+  },
+  {
+    name: 'targetedAuthenticationMethod "passkey"',
+    kind: "RegistrationCampaign",
+    args: campaign({ targetedAuthenticationMethod: "passkey" }),
+    property: "targetedAuthenticationMethod",
+    says: ['passkeys are "fido2"'],
   },
   {
     name: 'targetedAuthenticationMethod "sms"',
@@ -296,7 +343,9 @@ const BAD_INPUTS: BadInput[] = [
       includeTargets: [{ id: G1, targetType: "group", targetedAuthenticationMethod: "sms" }],
     }),
     property: "includeTargets[0].targetedAuthenticationMethod",
-    says: ['"sms" is not a valid targeted authentication method. Use "microsoftAuthenticator"'],
+    says: [
+      '"sms" is not a targeted authentication method. Use "microsoftAuthenticator" (the default) or "fido2"',
+    ],
   },
   {
     name: "all_users excluded",

@@ -194,7 +194,14 @@ const CASES: Case[] = [
   {
     name: "Microsoft managed when the organisation wants it pinned",
     check: () => campaignPinnedViolations({ state: "default" }, parseCampaignPinnedConfig({})),
-    says: [['state is "default"', 'allows "enabled" or "disabled"', "Microsoft managed"]],
+    says: [
+      [
+        'state is "default"',
+        'allows "enabled" or "disabled"',
+        "Microsoft managed",
+        'Since 2026 "default" moves the campaign to passkeys',
+      ],
+    ],
   },
   {
     name: "Microsoft managed when the organisation allows it",

@@ -4,6 +4,7 @@ import { patchRegistrationEnforcement } from "../../graph";
 import { liveCampaign, readCampaign } from "../../live";
 import {
   campaignFromGraph,
+  campaignWarnings,
   campaignToGraphPatch,
   type GraphAuthenticationMethodsPolicy,
 } from "../../model";
@@ -14,15 +15,21 @@ export const campaignSingleton: SingletonSpec<"RegistrationCampaign"> = {
   ...liveCampaign,
   name: "registrationCampaign",
   subject: "the registration campaign",
-  async write(graph, settings, version) {
-    const { body } = campaignToGraphPatch(settings);
+  async write(graph, settings, version, before) {
+    const { body } = campaignToGraphPatch(settings, before);
     // The PATCH answers the updated policy (§1.5): trusting it spares a read that replication
     // lag could answer with the old state (§4.8).
-    const policy = await patchRegistrationEnforcement(graph, body.registrationEnforcement, version);
+    const policy = await patchRegistrationEnforcement(
+      graph,
+      body.registrationEnforcement,
+      version,
+      body.optOutSettings,
+    );
     return policy?.registrationEnforcement
-      ? campaignFromGraph(policy as GraphAuthenticationMethodsPolicy)
+      ? campaignFromGraph(policy as GraphAuthenticationMethodsPolicy, version)
       : readCampaign(graph, version);
   },
+  warnings: campaignWarnings,
 };
 
 export const campaignProvider = singletonProvider(campaignSingleton);

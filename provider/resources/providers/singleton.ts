@@ -51,6 +51,8 @@ export interface SingletonSpec<K extends SingletonKind> extends LiveSingleton<K>
     version: GraphVersion,
     before?: SettingsByKind[K],
   ): Promise<SettingsByKind[K]>;
+  /** Warnings about valid inputs, shown by check() (at every preview and update). */
+  warnings?(inputs: InputsByKind[K], today: Date): string[];
 }
 
 /** The outputs of a singleton: its managed settings as Graph holds them, plus the lifecycle data. */
@@ -176,6 +178,9 @@ export function singletonProvider<K extends SingletonKind>(
       context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
       const outcome = checkArgs(spec.kind, withoutProvider(news));
       if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
+      for (const message of spec.warnings?.(outcome.inputs as InputsByKind[K], new Date()) ?? []) {
+        context.warn(`${spec.kind}: ${message}`);
+      }
       return { inputs: outcome.inputs as Record<string, unknown> };
     },
 
