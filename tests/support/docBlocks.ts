@@ -3,7 +3,7 @@
 // HTML comment on the line before the block (a blank line between is allowed):
 //   <!-- block ID: run by tests/<dir>/<file>.test.ts (what the test does) -->
 //   <!-- block ID: checked by tests/<dir>/<file>.test.ts (what is compared) -->
-//   <!-- block ID: not run (why) -->
+//   <!-- block ID: not run (why) -->            ("not run as written (why)" and the like too)
 // The named test file fetches the block with docBlock("<page>", "<ID>") (tests/docs/blocks.test.ts
 // checks that it does).
 import * as fs from "node:fs";
@@ -27,7 +27,7 @@ export type BlockMarker =
   | { id: string; how: "not run"; why: string };
 
 const MARKER =
-  /^<!-- block ([a-z0-9-]+): (?:(run|checked) by (tests\/[\w./-]+\.test\.ts) \((.+)\)|not run \((.+)\)) -->$/;
+  /^<!-- block ([a-z0-9-]+): (?:(run|checked) by (tests\/[\w./-]+\.test\.ts) \((.+)\)|not run[^(]*\((.+)\)) -->$/;
 
 /** README.md and every page under docs/, relative to the repository root. */
 export function documentationPages(): string[] {
