@@ -158,29 +158,43 @@ const PARTNERS = [
   "tailspintoys.com",
 ];
 
-/** Registration states and their shares: SMS-only users are the campaign's audience (DESIGN.md). */
-const REGISTRATION_MIX: [number, string[]][] = [
-  [0.3, ["mobilePhone"]],
-  [0.08, ["mobilePhone", "email"]],
-  [0.22, ["microsoftAuthenticatorPush", "softwareOneTimePasscode"]],
-  [0.05, ["microsoftAuthenticatorPush", "softwareOneTimePasscode", "mobilePhone"]],
-  [0.06, ["softwareOneTimePasscode"]],
-  [0.04, ["microsoftAuthenticatorPasswordless", "microsoftAuthenticatorPush"]],
-  [0.02, ["fido2SecurityKey"]],
-  [0.03, ["windowsHelloForBusiness", "microsoftAuthenticatorPush"]],
-  [0.2, []],
+/**
+ * Registration states and their shares (one draw per user, so the rest of the tenant does not
+ * depend on the mix). Phone-only users (SMS, or voice by default or by office phone) are the
+ * campaign's audience and the SMS/voice retirement's (DESIGN.md); TOTP-only, Authenticator,
+ * passkey (the report's passKey* values, graph-contract-passkeys.md §5) and no-method users
+ * surround them.
+ */
+const REGISTRATION_MIX: { share: number; methods: string[]; preferred?: string }[] = [
+  { share: 0.22, methods: ["mobilePhone"] },
+  { share: 0.04, methods: ["mobilePhone"], preferred: "voiceMobile" },
+  { share: 0.02, methods: ["officePhone"] },
+  { share: 0.06, methods: ["mobilePhone", "email"] },
+  { share: 0.2, methods: ["microsoftAuthenticatorPush", "softwareOneTimePasscode"] },
+  {
+    share: 0.05,
+    methods: ["microsoftAuthenticatorPush", "softwareOneTimePasscode", "mobilePhone"],
+  },
+  { share: 0.06, methods: ["softwareOneTimePasscode"] },
+  { share: 0.04, methods: ["microsoftAuthenticatorPasswordless", "microsoftAuthenticatorPush"] },
+  { share: 0.02, methods: ["fido2SecurityKey"] },
+  { share: 0.03, methods: ["windowsHelloForBusiness", "microsoftAuthenticatorPush"] },
+  { share: 0.02, methods: ["passKeyDeviceBoundAuthenticator", "mobilePhone"] },
+  { share: 0.02, methods: ["passKeySynced"] },
+  { share: 0.01, methods: ["passKeyDeviceBoundWindowsHello", "microsoftAuthenticatorPush"] },
+  { share: 0.21, methods: [] },
 ];
 
 function pick<T>(rng: () => number, list: readonly T[]): T {
   return list[Math.floor(rng() * list.length)];
 }
 
-function methodsFor(rng: () => number): string[] {
+function registrationFor(rng: () => number): { methods: string[]; preferred?: string } {
   let r = rng();
-  for (const [share, methods] of REGISTRATION_MIX) {
-    if ((r -= share) < 0) return methods;
+  for (const entry of REGISTRATION_MIX) {
+    if ((r -= entry.share) < 0) return { methods: [...entry.methods], preferred: entry.preferred };
   }
-  return [];
+  return { methods: [] };
 }
 
 /** Day offsets as ISO durations before load, so the data never ages out of retention windows. */
@@ -226,16 +240,18 @@ function produce(options: GenerateOptions, sink: Sink): void {
   const G_TEAMS = G_DEPARTMENT + DEPARTMENTS.length;
   const teamCount = Math.max(3, Math.floor(n / 100));
 
-  const configurations = template.authenticationMethodConfigurations.map((c) =>
-    c.id === "Fido2"
-      ? {
-          ...c,
-          includeTargets: [
-            { targetType: "group", id: groupId(G_BREAK_GLASS), isRegistrationRequired: false },
-          ],
-        }
-      : c,
-  );
+  const configurations = template.authenticationMethodConfigurations.map((c) => {
+    if (c.id === "Fido2")
+      return {
+        ...c,
+        includeTargets: [
+          { targetType: "group", id: groupId(G_BREAK_GLASS), isRegistrationRequired: false },
+        ],
+      };
+    // The tenant has voice users (mobile and office phone), so voice calls are enabled for them.
+    if (c.id === "Voice") return { ...c, state: "enabled", isOfficePhoneAllowed: true };
+    return c;
+  });
   sink.header({
     tenantId: guid(seed, KIND_TENANT, 0),
     displayName: `Contoso (synthetic, ${n} users, seed ${seed})`,
@@ -269,7 +285,7 @@ function produce(options: GenerateOptions, sink: Sink): void {
     const upn = guest
       ? `${local}_${partner}#EXT#@${domain}`
       : `${breakGlass ? `breakglass0${i + 1}` : local}@${domain}`;
-    const methods = breakGlass ? ["fido2SecurityKey"] : methodsFor(rng);
+    const registration = breakGlass ? { methods: ["fido2SecurityKey"] } : registrationFor(rng);
     const created = Math.floor(rng() * 1500) + 30;
     const u: TenantUser = {
       id: userId(i),
@@ -286,7 +302,8 @@ function produce(options: GenerateOptions, sink: Sink): void {
       createdDateTime: daysAgo(created),
       externalUserState: guest ? (rng() < 0.9 ? "Accepted" : "PendingAcceptance") : undefined,
       adminRoles: i < adminCount ? ["Global Administrator"] : undefined,
-      methods,
+      methods: registration.methods,
+      preferredMethod: "preferred" in registration ? registration.preferred : undefined,
     };
     sink.user(withoutUndefined(u));
     if (guest) {

@@ -150,6 +150,45 @@ describe("tenant files: the synthetic generator", () => {
     expect(Math.min(...sizes)).to.be.lessThan(20);
   });
 
+  it("holds the users the SMS/voice retirement is about: phone-only (SMS and voice), TOTP-only, Authenticator, passkey, guests", () => {
+    const t = generateTenant({ users: 10_000, seed: 1 });
+    const share = (test: (u: (typeof t.users)[number]) => boolean) =>
+      t.users.filter(test).length / t.users.length;
+    const only =
+      (...methods: string[]) =>
+      (u: (typeof t.users)[number]) =>
+        JSON.stringify(u.methods ?? []) === JSON.stringify(methods);
+    expect(share((u) => only("mobilePhone")(u) && u.preferredMethod === undefined)).to.be.within(
+      0.18,
+      0.26,
+    );
+    expect(
+      share((u) => only("mobilePhone")(u) && u.preferredMethod === "voiceMobile"),
+    ).to.be.within(0.02, 0.06);
+    expect(share(only("officePhone"))).to.be.within(0.01, 0.03);
+    expect(share(only("softwareOneTimePasscode"))).to.be.within(0.04, 0.08);
+    expect(share((u) => (u.methods ?? []).includes("microsoftAuthenticatorPush"))).to.be.within(
+      0.28,
+      0.4,
+    );
+    const passkey = (u: (typeof t.users)[number]) =>
+      (u.methods ?? []).some((m) => /^passKey/.test(m) || m === "fido2SecurityKey");
+    expect(share(passkey)).to.be.within(0.05, 0.1);
+    for (const kind of [
+      "passKeySynced",
+      "passKeyDeviceBoundAuthenticator",
+      "passKeyDeviceBoundWindowsHello",
+    ])
+      expect(
+        share((u) => (u.methods ?? []).includes(kind)),
+        kind,
+      ).to.be.greaterThan(0.005);
+    expect(share((u) => u.userType === "Guest" && only("mobilePhone")(u))).to.be.greaterThan(0.01);
+    // Voice users can use voice: the Voice method is enabled for everyone, office phones included.
+    const voice = t.authenticationMethodConfigurations.find((c) => c.id === "Voice");
+    expect(voice).to.include({ state: "enabled", isOfficePhoneAllowed: true });
+  });
+
   it("generates a 10,000-user tenant the emulator loads and pages through", async () => {
     const api = testApi({}, generateTenant({ users: 10_000, seed: 1 }));
     const { items, pages } = await getAll(api, "/users?$top=999&$select=id");
