@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuthenticatorSettings } from "../model";
 import { joinAuthenticator } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
+import { claimSingleton } from "./singletons";
 
 type TargetInput<T extends string> = pulumi.Input<{
   id: pulumi.Input<string>;
@@ -67,6 +68,7 @@ export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
   declare readonly originalSettings: pulumi.Output<AuthenticatorSettings>;
 
   constructor(name: string, args: AuthenticatorPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    claimSingleton("AuthenticatorPolicy", "the Microsoft Authenticator configuration", name);
     super(
       shimProvider("AuthenticatorPolicy"),
       name,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CampaignSettings } from "../model";
 import { joinCampaign } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
+import { claimSingleton } from "./singletons";
 
 export interface RegistrationCampaignArgs {
   /**
@@ -77,6 +78,7 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
   declare readonly originalSettings: pulumi.Output<CampaignSettings>;
 
   constructor(name: string, args: RegistrationCampaignArgs, opts?: pulumi.CustomResourceOptions) {
+    claimSingleton("RegistrationCampaign", "the registration campaign", name);
     // The preview check against the program's AuthenticatorPolicy (eligibilityCheck.ts).
     const check = joinCampaign(name, args);
     super(

@@ -1,8 +1,11 @@
 // Resource safety through the real engine (issue 17): what the engine records after a failed
 // update, a pilot group moved to another tenant, and two resources for one tenant singleton.
 import { expect } from "chai";
+import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
+import { AuthenticatorPolicy, RegistrationCampaign } from "../../provider";
+import { isolatedWorkspace, projectRoot } from "../support/engine";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, SeedStack, steps } from "./harness";
+import { CAMPAIGN_PATH, SeedStack, diagnostics, steps } from "./harness";
 
 describe("e2e: resource safety", function () {
   this.timeout(180_000);
@@ -38,4 +41,48 @@ describe("e2e: resource safety", function () {
     seed.options = {};
     await seed.succeed((h) => seed.stack.preview({ ...h, expectNoChanges: true }));
   });
+
+  for (const kind of ["AuthenticatorPolicy", "RegistrationCampaign"] as const) {
+    it(`two ${kind} resources in one program fail the preview naming both, before anything is written`, async () => {
+      emulator.reset();
+      const workspace = await isolatedWorkspace();
+      try {
+        const declare = (name: string) =>
+          kind === "AuthenticatorPolicy"
+            ? new AuthenticatorPolicy(name, { state: "enabled" })
+            : new RegistrationCampaign(name, { state: "disabled" });
+        const projectName = "entra-nudge-two-singletons";
+        const stack = await LocalWorkspace.createOrSelectStack(
+          {
+            stackName: `two-${kind}`,
+            projectName,
+            program: async () => {
+              declare("team-a");
+              declare("team-b");
+            },
+          },
+          {
+            pulumiCommand: workspace.pulumiCommand,
+            pulumiHome: workspace.pulumiHome,
+            envVars: { ...workspace.envVars, ...emulator.env("writer") },
+            workDir: workspace.workDir,
+            projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
+          },
+        );
+        const events: EngineEvent[] = [];
+        const error = await stack.preview({ onEvent: (e) => events.push(e) }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, "the preview fails").not.to.equal(undefined);
+        const errors = diagnostics(events, "error").join("\n");
+        expect(errors).to.include(`${kind} "team-b" manages`);
+        expect(errors).to.include(`which ${kind} "team-a" in this program already manages`);
+        expect(errors).not.to.match(/\n\s+at \S+ \(/);
+        expect(emulator.requests().filter((r) => r.method === "PATCH")).to.deep.equal([]);
+      } finally {
+        await workspace.cleanup();
+      }
+    });
+  }
 });
