@@ -1,8 +1,9 @@
 // `npm run bench` (docs/performance.md): Graph calls per operation through the real engine, the
 // engine's overhead on a preview, `impact` at 10,000 and 100,000 users under Graph's throttling,
 // and the emulator's own throughput. Writes bench/results/latest.json and the table of
-// docs/performance.md. `npm run bench -- --quick` is a short trial (about 2 minutes): fewer
-// repetitions and no 100,000-user scan. Parts: `--only calls,overhead,scans,throughput`.
+// docs/performance.md. `npm run bench -- --quick` is a short trial: fewer repetitions and no
+// 100,000-user scan. Parts: `--only calls,overhead,scans,throughput,pilot` (pilot: one group of
+// 5,000 members created, changed, refreshed and destroyed under Graph's throttling).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,12 +12,13 @@ import { runTrustingEmulator } from "../scripts/trustEmulator";
 import { PULUMI_VERSION, provideEngine } from "../scripts/engine";
 import { log, repositoryRoot } from "./common";
 import { measureGraphCalls } from "./graphCalls";
+import { measureLargePilot } from "./largePilot";
 import { measureOverhead } from "./overhead";
 import { renderResults, replaceGenerated, type BenchResults } from "./report";
 import { measureScans } from "./scans";
 import { measureThroughput } from "./throughput";
 
-const PARTS = ["calls", "overhead", "scans", "throughput"] as const;
+const PARTS = ["calls", "overhead", "scans", "throughput", "pilot"] as const;
 type Part = (typeof PARTS)[number];
 
 const RESULTS_FILE = path.join(repositoryRoot, "bench", "results", "latest.json");
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     console.log(
-      "Usage: npm run bench [-- --quick] [-- --only calls,overhead,scans,throughput]\n" +
+      "Usage: npm run bench [-- --quick] [-- --only calls,overhead,scans,throughput,pilot]\n" +
         "Writes bench/results/latest.json and the table in docs/performance.md.",
     );
     return 0;
@@ -89,6 +91,12 @@ async function main(argv: string[]): Promise<number> {
             { users: 100_000, runs: 1 },
           ],
     );
+  }
+  if (parts.has("pilot")) {
+    log(
+      "a 5,000-member pilot group under Graph's throttling (create, change 500, refresh, destroy)",
+    );
+    results.largePilot = await measureLargePilot(engine.root);
   }
   results.durationMs = Date.now() - started;
 

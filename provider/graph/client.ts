@@ -1,15 +1,14 @@
 // The one Graph client: @microsoft/microsoft-graph-client over a TokenCredential from
 // @azure/identity. Nothing else in the package talks HTTP. Every call is described by what it
-// does (for error messages) and by the permission it needs (for the 403 hint).
-import {
-  BatchRequestContent,
+// does (for error messages) and by the permission it needs (for the 403 hint). The SDK and its
+// middleware are loaded at the first Graph call, not with this module: a provider that is asked
+// only `check` and `diff` (every no-change preview) never loads them.
+import type {
+  BatchRequestStep,
   Client,
-  GraphError,
-  type BatchRequestStep,
-  type GraphRequest,
-  type MiddlewareOptions,
+  GraphRequest,
+  MiddlewareOptions,
 } from "@microsoft/microsoft-graph-client";
-import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import type { TokenCredential } from "@azure/identity";
 import type { GraphSettings, ResolvedSettings } from "../config";
 import { GraphRequestError, httpError, malformedResponse, signInError } from "./errors";
@@ -20,15 +19,30 @@ import {
   type RateLimit,
   type SlidingWindowLimiter,
 } from "./rateLimit";
-import {
-  buildMiddleware,
-  CallOptions,
-  idempotentPostRetryOptions,
-  NOT_JSON_ERROR_CODE,
-  TRANSPORT_ERROR_CODE,
-  type MiddlewareSettings,
-  type RetryEvent,
-} from "./middleware";
+import type { MiddlewareSettings, RetryEvent } from "./middleware";
+
+type GraphSdk = typeof import("@microsoft/microsoft-graph-client");
+type Middleware = typeof import("./middleware");
+type AuthProviders =
+  typeof import("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials");
+interface Loaded {
+  sdk: GraphSdk;
+  middleware: Middleware;
+  auth: AuthProviders;
+}
+let loaded: Loaded | undefined;
+
+/** The Graph SDK and the middleware built on it, loaded at the first call that needs them. */
+function lazy(): Loaded {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred until the first Graph call */
+  loaded ??= {
+    sdk: require("@microsoft/microsoft-graph-client") as GraphSdk,
+    middleware: require("./middleware") as Middleware,
+    auth: require("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials") as AuthProviders,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return loaded;
+}
 
 export type GraphVersion = "v1.0" | "beta";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -127,11 +141,12 @@ export class GraphClient {
   private client(): Client {
     if (!this.sdk) {
       const credential = this.tokenCredential();
-      const authProvider = new TokenCredentialAuthenticationProvider(credential, {
+      const { sdk, middleware, auth } = lazy();
+      const authProvider = new auth.TokenCredentialAuthenticationProvider(credential, {
         scopes: this.settings.scopes,
       });
-      this.sdk = Client.initWithMiddleware({
-        middleware: buildMiddleware(authProvider, this.middlewareSettings),
+      this.sdk = sdk.Client.initWithMiddleware({
+        middleware: middleware.buildMiddleware(authProvider, this.middlewareSettings),
         baseUrl: this.settings.graphEndpoint,
         customHosts: new Set(this.settings.customHosts),
       });
@@ -175,6 +190,7 @@ export class GraphClient {
   }
 
   private async send<T>(call: GraphCall): Promise<T> {
+    const { CallOptions, idempotentPostRetryOptions } = lazy().middleware;
     const callOptions = new CallOptions(
       call.idempotent ?? call.method !== "POST",
       this.middlewareSettings.timeoutMs,
@@ -301,7 +317,7 @@ export class GraphClient {
         }),
       };
     });
-    const content = await new BatchRequestContent(steps).getContent();
+    const content = await new (lazy().sdk.BatchRequestContent)(steps).getContent();
     const version = calls[0].version ?? "v1.0";
     // A batch of calls that may each be repeated (reads, member adds that answer "already exists"
     // the second time) may be repeated whole when its answer is lost (a reset, a timeout).
@@ -364,7 +380,9 @@ export class GraphClient {
 
   private toError(call: GraphCall, err: unknown, attempts: number): GraphRequestError {
     if (err instanceof GraphRequestError) return err;
-    if (err instanceof GraphError) {
+    const { sdk, middleware } = lazy();
+    const { NOT_JSON_ERROR_CODE, TRANSPORT_ERROR_CODE } = middleware;
+    if (err instanceof sdk.GraphError) {
       if (IDENTITY_ERROR_NAMES.has(err.code ?? "")) return signInError(call.operation, err);
       if (err.code === NOT_JSON_ERROR_CODE) {
         return malformedResponse(call.operation, describeRequest(call), err.message);

@@ -27,14 +27,13 @@ import {
   writeEventLog,
   type CommandRun,
 } from "./support";
+import { expectGolden as expectGoldenFile } from "../support/golden";
 
 type Json = Record<string, unknown>;
 
-/** A golden file compared as a whole; UPDATE_GOLDEN=1 rewrites it instead. */
+/** A golden file compared as a whole (tests/support/golden.ts: never rewritten where CI is set). */
 function expectGolden(name: string, actual: string): void {
-  const file = path.join(fixturesDir, name);
-  if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(file, actual);
-  expect(actual).to.equal(fs.readFileSync(file, "utf8"));
+  expectGoldenFile(path.join(fixturesDir, name), actual);
 }
 
 describe("drift and preview summaries through the engine", function () {

@@ -40,10 +40,25 @@ describe("e2e: the fault campaign (fixed-seed slice)", function () {
   it("holds every invariant after every step: zero violations", () => {
     expect(report.violations).to.deep.equal([]);
     const checks = report.invariantChecks;
-    expect(checks[INVARIANTS.stateMatchesTenant].held).to.be.at.least(report.steps);
     expect(checks[INVARIANTS.noUnknownPilotGroup].held).to.be.at.least(report.steps);
     expect(checks[INVARIANTS.originalsRestored].held).to.equal(SLICE.cycles);
     expect(checks[INVARIANTS.rerunConverges].held).to.equal(report.failedSteps);
     expect(report.convergedReruns).to.equal(report.failedSteps);
+  });
+
+  it("counts a check as held only when it compared something, and compares enough", () => {
+    const state = report.invariantChecks[INVARIANTS.stateMatchesTenant];
+    // Checked after every step and after every rerun; each is held, violated or not applicable.
+    expect(state.held + state.violated + state.notApplicable).to.equal(
+      report.steps + report.failedSteps,
+    );
+    // After each destroy the state holds nothing to compare: not applicable, never "held".
+    expect(state.notApplicable).to.be.at.least(SLICE.cycles);
+    // After up, change and refresh it holds the pilot group and both singletons: each such check
+    // compares their properties and member ids (at least 20 values).
+    expect(state.held).to.be.at.least(3 * SLICE.cycles);
+    expect(state.compared).to.be.at.least(20 * state.held);
+    const originals = report.invariantChecks[INVARIANTS.originalsRestored];
+    expect(originals.compared).to.be.at.least(10 * SLICE.cycles);
   });
 });

@@ -1,13 +1,15 @@
 // Dependencies: the lockfile is committed and matches package.json (what `npm ci` installs is what
-// package.json asks for), and `npm audit` finds no high or critical vulnerability in the
-// production dependencies. Where the registry refuses the audit (this project's registry mirror
-// answers the bulk advisory endpoint with HTTP 405), the production dependency tree must be
-// exactly the one recorded in production-dependencies.json, so that any change to it fails here
-// until it is audited where the audit runs and the record is renewed (docs/security.md).
+// package.json asks for); where the registry answers, `npm audit` finds no high or critical
+// vulnerability in the production dependencies; where it refuses (this project's registry mirror
+// answers the bulk advisory endpoint with HTTP 405), that check is reported as skipped ("not
+// audited: registry refused …"), never as a pass. Separately, the production dependency tree must
+// be exactly the one recorded in production-dependencies.json (last audited where the audit runs),
+// so that any change to it fails here until it is audited and the record renewed (docs/security.md).
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { auditVerdict } from "../support/audit";
 import { projectRoot } from "../support/engine";
 
 interface PackageJson {
@@ -96,33 +98,23 @@ describe("dependencies", function () {
     expect(problems.problems ?? []).to.deep.equal([]);
   });
 
-  it("npm audit finds no high or critical vulnerability in production dependencies", async () => {
-    const audit = await npmAudit(["--omit=dev"]);
-    const counts = (audit.metadata as { vulnerabilities?: Record<string, number> } | undefined)
-      ?.vulnerabilities;
-    if (counts) {
-      const serious = Object.entries(
-        (audit.vulnerabilities ?? {}) as Record<string, { severity: string; via: unknown[] }>,
-      )
-        .filter(([, v]) => v.severity === "high" || v.severity === "critical")
-        .map(([name, v]) => `${name} (${v.severity})`);
-      expect(serious, "high or critical advisories: see docs/security.md").to.deep.equal([]);
-      return;
+  it("npm audit finds no high or critical vulnerability in production dependencies", async function () {
+    const verdict = auditVerdict(await npmAudit(["--omit=dev"]));
+    if (!verdict.audited) {
+      // Reported as pending with the reason in its title: nothing was scanned, so nothing passed.
+      if (this.test) this.test.title = `not audited: ${verdict.reason}`;
+      this.skip();
     }
-    // No report. Only a refusal by the registry itself (an HTTP status, not a network failure)
-    // falls back to the recorded tree; anything else fails with what npm said.
-    const statusCode = (audit as { statusCode?: unknown }).statusCode;
-    const message = String((audit as { message?: unknown }).message ?? JSON.stringify(audit));
-    expect(
-      typeof statusCode === "number" && statusCode >= 400 && statusCode < 500,
-      `npm audit could not run: ${message}`,
-    ).to.equal(true);
+    expect(verdict.serious, "high or critical advisories: see docs/security.md").to.deep.equal([]);
+  });
+
+  it("the production dependency tree is the one recorded (and audited) in production-dependencies.json", () => {
     const record = JSON.parse(fs.readFileSync(RECORD, "utf8")) as { packages: string[] };
     expect(
       productionTree(lock),
-      `The registry refused npm audit (${message}), and the production dependencies differ from ` +
-        `the record in tests/security/production-dependencies.json: audit them where ` +
-        "`npm audit --omit=dev` runs, then renew the record and docs/security.md.",
+      "The production dependencies differ from the record in " +
+        "tests/security/production-dependencies.json: audit them where `npm audit --omit=dev` " +
+        "runs, then renew the record and docs/security.md.",
     ).to.deep.equal(record.packages);
   });
 });

@@ -119,12 +119,46 @@ export interface CampaignReport {
   graphCalls: number;
   /** Engine operations of every kind (steps, reruns, convergence checks). */
   engineOperations: number;
-  invariantChecks: Record<string, { held: number; violated: number }>;
+  invariantChecks: Record<string, InvariantCount>;
+  /** Checks that compared something and found no difference. */
   checksHeld: number;
   violations: Violation[];
   /** The first line of each failed step's error, with how often it was seen. */
   failureMessages: Record<string, number>;
   durationSeconds: number;
+}
+
+/**
+ * One invariant's checks. A check holds only when it compared something; one that had nothing to
+ * compare (a state emptied by a destroy, a failed create) is not applicable, never "held".
+ */
+export interface InvariantCount {
+  held: number;
+  violated: number;
+  notApplicable: number;
+  /** Values compared (each a property or id the state claims, read back from the tenant). */
+  compared: number;
+}
+
+export type CheckOutcome = "held" | "violated" | "notApplicable";
+
+/** Counts one check: violated when it found a difference, held only when it compared something. */
+export function tallyCheck(
+  counter: InvariantCount,
+  problems: readonly string[],
+  compared: number,
+): CheckOutcome {
+  counter.compared += compared;
+  if (problems.length > 0) {
+    counter.violated += 1;
+    return "violated";
+  }
+  if (compared === 0) {
+    counter.notApplicable += 1;
+    return "notApplicable";
+  }
+  counter.held += 1;
+  return "held";
 }
 
 /** Invariant names, as the report lists them. */
@@ -228,30 +262,56 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** What a comparison found, and how many values it compared. */
+export interface Comparison {
+  problems: string[];
+  compared: number;
+}
+
 /**
  * Where `claimed` (what the state says) and `actual` (Graph) differ: every property the state
- * claims must be Graph's; properties Graph has beyond those are not the state's business.
+ * claims must be Graph's; properties Graph has beyond those are not the state's business. Counts
+ * the values compared: a claim the state does not hold (after a partial failure) compares nothing.
  */
-function differences(claimed: unknown, actual: unknown, path: string): string[] {
-  // A property the state does not hold is not claimed (e.g. after a partial failure).
-  if (claimed === undefined) return [];
-  if (typeof claimed === "object" && claimed !== null && !Array.isArray(claimed)) {
-    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) {
-      return [`${path}: state ${JSON.stringify(claimed)}, tenant ${JSON.stringify(actual)}`];
+export function compareClaims(claimed: unknown, actual: unknown, path: string): Comparison {
+  const result: Comparison = { problems: [], compared: 0 };
+  const walk = (c: unknown, a: unknown, at: string): void => {
+    if (c === undefined) return;
+    const mismatch = () =>
+      result.problems.push(`${at}: state ${JSON.stringify(c)}, tenant ${JSON.stringify(a)}`);
+    if (typeof c === "object" && c !== null && !Array.isArray(c)) {
+      if (typeof a !== "object" || a === null || Array.isArray(a)) {
+        result.compared += 1;
+        mismatch();
+        return;
+      }
+      for (const [key, value] of Object.entries(c as Props)) {
+        walk(value, (a as Props)[key], at ? `${at}.${key}` : key);
+      }
+      return;
     }
-    return Object.entries(claimed as Props).flatMap(([key, value]) =>
-      differences(value, (actual as Props)[key], path ? `${path}.${key}` : key),
-    );
-  }
-  if (Array.isArray(claimed)) {
-    if (!Array.isArray(actual) || actual.length !== claimed.length) {
-      return [`${path}: state ${JSON.stringify(claimed)}, tenant ${JSON.stringify(actual)}`];
+    if (Array.isArray(c)) {
+      result.compared += 1; // the list itself: its length
+      if (!Array.isArray(a) || a.length !== c.length) {
+        mismatch();
+        return;
+      }
+      c.forEach((item, i) => walk(item, a[i], `${at}[${i}]`));
+      return;
     }
-    return claimed.flatMap((item, i) => differences(item, actual[i], `${path}[${i}]`));
-  }
-  return isDeepStrictEqual(claimed, actual)
-    ? []
-    : [`${path}: state ${JSON.stringify(claimed)}, tenant ${JSON.stringify(actual)}`];
+    result.compared += 1;
+    if (!isDeepStrictEqual(c, a)) mismatch();
+  };
+  walk(claimed, actual, path);
+  return result;
+}
+
+/** Several comparisons as one. */
+function joined(...comparisons: Comparison[]): Comparison {
+  return {
+    problems: comparisons.flatMap((c) => c.problems),
+    compared: comparisons.reduce((n, c) => n + c.compared, 0),
+  };
 }
 
 /** The settings part of a singleton's outputs (no lifecycle data, no provider-only arguments). */
@@ -303,7 +363,10 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
     graphCalls: 0,
     engineOperations: 0,
     invariantChecks: Object.fromEntries(
-      Object.values(INVARIANTS).map((name) => [name, { held: 0, violated: 0 }]),
+      Object.values(INVARIANTS).map((name) => [
+        name,
+        { held: 0, violated: 0, notApplicable: 0, compared: 0 },
+      ]),
     ),
     checksHeld: 0,
     violations: [],
@@ -328,14 +391,11 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
       return stack.attempt(operation);
     };
 
-    const record = (cycle: number, step: StepKind, invariant: string, problems: string[]) => {
-      const counter = report.invariantChecks[invariant];
-      if (problems.length === 0) {
-        counter.held += 1;
-        report.checksHeld += 1;
-        return;
-      }
-      counter.violated += 1;
+    const record = (cycle: number, step: StepKind, invariant: string, found: Comparison) => {
+      const { problems, compared } = found;
+      const outcome = tallyCheck(report.invariantChecks[invariant], problems, compared);
+      if (outcome === "held") report.checksHeld += 1;
+      if (outcome !== "violated") return;
       for (const detail of problems) {
         report.violations.push({ lane, cycle, step, invariant, detail });
         log(`    VIOLATION (${invariant}): ${detail}`);
@@ -355,21 +415,25 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
     /** The state's claims, one by one, against the tenant; and no pilot group it does not know. */
     const checkTenant = async (cycle: number, step: StepKind) => {
       const recorded = await resources();
-      const problems: string[] = [];
+      const found: Comparison[] = [];
       const pilot = recorded.get("pilot");
       if (pilot?.id) {
         const outputs = pilot.outputs ?? {};
         const group = await tenant.group(pilot.id);
         if (!group) {
-          problems.push(`pilot: the state holds group ${pilot.id}, which does not exist`);
+          found.push({
+            problems: [`pilot: the state holds group ${pilot.id}, which does not exist`],
+            compared: 1,
+          });
         } else {
-          problems.push(
-            ...differences(
+          found.push(
+            { problems: [], compared: 1 }, // the group the state holds exists
+            compareClaims(
               { displayName: outputs.displayName, mailNickname: outputs.mailNickname },
               group,
               "pilot",
             ),
-            ...differences(outputs.memberIds, await tenant.memberIds(pilot.id), "pilot.memberIds"),
+            compareClaims(outputs.memberIds, await tenant.memberIds(pilot.id), "pilot.memberIds"),
           );
         }
       }
@@ -379,15 +443,15 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
       ] as const) {
         const resource = recorded.get(name);
         if (!resource?.outputs) continue;
-        problems.push(
-          ...differences(
+        found.push(
+          compareClaims(
             canonical(claimedSettings(resource.outputs)),
             canonical(await read()),
             name,
           ),
         );
       }
-      record(cycle, step, INVARIANTS.stateMatchesTenant, problems);
+      record(cycle, step, INVARIANTS.stateMatchesTenant, joined(...found));
 
       const displayName = String(pilot?.outputs?.displayName ?? PILOT_GROUP_NAME);
       const mailNickname = String(
@@ -397,29 +461,30 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
       const unknown = (await tenant.groupsLike(mailNickname, displayName)).filter(
         (id) => !known.includes(id),
       );
-      record(
-        cycle,
-        step,
-        INVARIANTS.noUnknownPilotGroup,
-        unknown.map((id) => `group ${id} ("${displayName}") exists, the state does not know it`),
-      );
+      // Always a comparison: the tenant's groups of that name against the one the state knows.
+      record(cycle, step, INVARIANTS.noUnknownPilotGroup, {
+        problems: unknown.map(
+          (id) => `group ${id} ("${displayName}") exists, the state does not know it`,
+        ),
+        compared: 1,
+      });
       return recorded;
     };
 
     const checkOriginals = async (cycle: number) => {
-      const problems = [
-        ...differences(
+      const found = joined(
+        compareClaims(
           canonical(originals.campaign),
           canonical(await tenant.campaign()),
           "campaign",
         ),
-        ...differences(
+        compareClaims(
           canonical(originals.authenticator),
           canonical(await tenant.authenticator()),
           "authenticator",
         ),
-      ];
-      record(cycle, "destroy", INVARIANTS.originalsRestored, problems);
+      );
+      record(cycle, "destroy", INVARIANTS.originalsRestored, found);
     };
 
     /** A step's operation, and what "converged" means for it once rerun without faults. */
@@ -515,7 +580,8 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
                 ? [`not converged: ${firstLine(errorText(converged))}`]
                 : [];
           if (problems.length === 0) report.convergedReruns += 1;
-          record(cycle, step, INVARIANTS.rerunConverges, problems);
+          // Always a comparison: the rerun's outcome and the no-change preview after it.
+          record(cycle, step, INVARIANTS.rerunConverges, { problems, compared: 1 });
           await checkTenant(cycle, step);
         }
         if (step === "destroy") await checkOriginals(cycle);
@@ -600,9 +666,10 @@ export function markdownReport(report: CampaignReport): string {
     `| faults injected | ${report.faultsTotal} |`,
     ...FAULT_KINDS.map((kind) => `| &nbsp;&nbsp;${kind} | ${report.faultsInjected[kind]} |`),
     `| engine operations (steps, reruns, convergence checks) | ${report.engineOperations} |`,
-    `| invariant checks held | ${report.checksHeld} |`,
+    `| invariant checks held (each compared something) | ${report.checksHeld} |`,
     ...Object.entries(report.invariantChecks).map(
-      ([name, c]) => `| &nbsp;&nbsp;${name} | ${c.held} held, ${c.violated} violated |`,
+      ([name, c]) =>
+        `| &nbsp;&nbsp;${name} | ${c.held} held, ${c.violated} violated; ${c.notApplicable} not applicable (nothing to compare); ${c.compared} values compared |`,
     ),
     `| **violations** | **${report.violations.length}** |`,
   ];
@@ -644,6 +711,8 @@ export function mergeReports(reports: CampaignReport[]): CampaignReport {
     for (const [name, counts] of Object.entries(report.invariantChecks)) {
       merged.invariantChecks[name].held += counts.held;
       merged.invariantChecks[name].violated += counts.violated;
+      merged.invariantChecks[name].notApplicable += counts.notApplicable;
+      merged.invariantChecks[name].compared += counts.compared;
     }
     for (const [message, count] of Object.entries(report.failureMessages)) {
       merged.failureMessages[message] = (merged.failureMessages[message] ?? 0) + count;
