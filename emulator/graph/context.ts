@@ -25,7 +25,11 @@ export interface GraphApiOptions {
   premiumLicense?: boolean;
   /** error.code of the policy validation errors whose real code is unknown (§2.6, §10 item 2). Default "BadRequest". */
   validationErrorCode?: string;
-  /** Snooze settings sent while the campaign is Microsoft managed: stored, or refused with 400 (§2.8, §10 item 6). Default "store". */
+  /**
+   * Snooze settings, or a targeted method the stored targets do not name, sent while the campaign
+   * is Microsoft managed: stored, or refused with 400 (§2.8, §10 item 6; passkeys open question
+   * 3). Default "store".
+   */
   managedCampaignEdits?: "store" | "reject";
   /**
    * How a stored targetedAuthenticationMethod reads back (graph-contract-passkeys.md open question

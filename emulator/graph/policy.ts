@@ -760,6 +760,20 @@ function rejectManagedCampaignEdits(
         `Invalid value for property 'registrationEnforcement.authenticationMethodsRegistrationCampaign.${name}': it cannot be configured while the campaign is Microsoft managed (state 'default').`,
       );
   }
+  // The targeted method is Microsoft's to set too (graph-contract-passkeys.md §2): a method the
+  // stored targets do not already name is refused.
+  const methodsOf = (targets: unknown) =>
+    (Array.isArray(targets) ? (targets as Record<string, unknown>[]) : [])
+      .map((t) => t.targetedAuthenticationMethod)
+      .filter((m): m is string => typeof m === "string")
+      .map((m) => m.toLowerCase());
+  const stored = new Set(methodsOf(previous.includeTargets));
+  const changed = methodsOf(sent.includeTargets).find((m) => !stored.has(m));
+  if (changed !== undefined)
+    throw invalid(
+      check(ctx),
+      `Invalid value for property 'registrationEnforcement.authenticationMethodsRegistrationCampaign.includeTargets': the targetedAuthenticationMethod '${changed}' cannot be configured while the campaign is Microsoft managed (state 'default').`,
+    );
 }
 
 export function deletePolicy(ctx: Context): GraphResponse {

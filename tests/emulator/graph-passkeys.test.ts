@@ -338,6 +338,27 @@ describe("graph handlers: passkey campaigns and the beta opt-out (contract-passk
     expect(methods).to.deep.equal(["fido2", "microsoftAuthenticator"]);
   });
 
+  it("with managedCampaignEdits 'reject', a Microsoft-managed campaign's method cannot be set (open question 3)", async () => {
+    api.configure({ managedCampaignEdits: "reject" });
+    await expectGraphError(
+      patchCampaign(api, {
+        state: "default",
+        includeTargets: fido2Campaign("fido2").includeTargets,
+      }),
+      400,
+      "BadRequest",
+      /targetedAuthenticationMethod 'fido2' cannot be configured while the campaign is Microsoft managed/,
+    );
+    // Targets naming the stored method (any casing) are still the admin's to change.
+    const pilot = await groupId(api, "pilot-authenticator-wave1");
+    const r = await patchCampaign(api, {
+      includeTargets: [
+        { id: pilot, targetType: "group", targetedAuthenticationMethod: "MicrosoftAuthenticator" },
+      ],
+    });
+    expect(r.status).to.equal(200);
+  });
+
   it("optOutSettings.passkeyDynamicMigration exists on beta only (open question 8)", async () => {
     expect((await get(api, POLICY, { version: "beta" })).optOutSettings).to.deep.equal({
       passkeyDynamicMigration: false,
