@@ -72,6 +72,12 @@ export interface GraphApiOptions {
   syncedPasskeyMethod?: "passKeySynced" | "passKeyDeviceBound";
   /** The 403 shape policy endpoints give a caller without permission (§7.2). Default "Authorization_RequestDenied". */
   policyDeniedCode?: "Authorization_RequestDenied" | "accessDenied";
+  /**
+   * Rows per userRegistrationDetails page. The service decides it whatever `$top` asks (the v1.0
+   * page documents only $filter and $orderby: graph-contract.md Errata 3), so `$top` is ignored.
+   * Default 1000 (§10 item 14: a guess).
+   */
+  reportPageSize?: number;
   /** The clock (ms since the epoch); tests pin it. Default Date.now. */
   now?: () => number;
 }

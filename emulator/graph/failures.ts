@@ -85,6 +85,28 @@ export function unsupportedFilterClause(property: string, resource: string): Gra
   ); // §4.6
 }
 
+/**
+ * Nested query options inside `$expand` on a directory object's relationships. Known issue 13635
+ * (developer.microsoft.com/graph/known-issues/?search=13635: "No support for nesting other query
+ * parameters such as $filter and $select inside an $expand query"); the text is the one observed
+ * for `owners($select=...)` (microsoftgraph/microsoft-graph-docs#12838). Graph-contract Errata 1.
+ */
+export function nestedExpandOptions(): GraphHttpError {
+  return badRequest("Invalid $select properties.");
+}
+
+/**
+ * An OData cast on transitive members without the advanced-query parameters (Errata 2:
+ * group-list-transitivemembers.md and aad-advanced-queries.md require `ConsistencyLevel: eventual`
+ * and `$count=true`). The text is the one observed for casts on transitive relationships sent
+ * without them (microsoftgraph/microsoft-graph-docs#11242, #12152) [inferred for the bare cast].
+ */
+export function castNeedsAdvancedQuery(): GraphHttpError {
+  return unsupportedQuery(
+    "The specified filter to the reference property query is currently not supported.",
+  );
+}
+
 export function expiredPageToken(): GraphHttpError {
   // Directory's answer to a $skiptoken it cannot use (inferred; not in the contract).
   return badRequest(

@@ -27,11 +27,13 @@ import {
 import {
   accessDenied,
   badRequest,
+  castNeedsAdvancedQuery,
+  nestedExpandOptions,
   notFound,
   segmentNotFound,
   unknownBodyProperty,
 } from "./failures";
-import { contextUrl, parseSelect, selectFragment } from "./odata/query";
+import { advancedQuery, contextUrl, parseSelect, selectFragment } from "./odata/query";
 import { PERMISSIONS, holdsAny } from "./permissions";
 import type { GroupRecord, Relation } from "./state";
 import { secondsTimestamp } from "./time";
@@ -328,6 +330,9 @@ function castKind(cast: string): "user" | "group" {
 export function listLinks(ctx: Context, view: LinkView): GraphResponse {
   requirePermission(ctx, PERMISSIONS.memberRead);
   const g = readableGroup(ctx, ctx.params.id);
+  if (view === "transitiveMembers" && ctx.params.cast !== undefined && !advancedQuery(ctx.req)) {
+    throw castNeedsAdvancedQuery();
+  }
   return listDirectory(ctx, linkListing(ctx, g, view, ctx.params.cast));
 }
 
@@ -339,26 +344,30 @@ export function countLinks(ctx: Context, view: LinkView): GraphResponse {
 
 // --- Single group -------------------------------------------------------------------------------
 
-/** $expand=members / owners on a single group: at most 20 linked objects, as the service limits it. */
+/**
+ * $expand=members / owners on a single group: at most 20 linked objects, as the service limits
+ * them, each with its default properties. Nested options ("owners($select=id)") are refused: known
+ * issue 13635 (Errata 1).
+ */
 function expansions(ctx: Context, g: GroupRecord): Record<string, unknown> {
   const raw = ctx.req.query.get("$expand");
   if (raw === null) return {};
   const out: Record<string, unknown> = {};
-  // Commas inside a nested $select do not separate expansions: "owners($select=id,displayName)".
+  // Commas inside nested options do not separate expansions: "owners($select=id,displayName)".
   for (const part of raw.split(/,(?![^(]*\))/)) {
-    const m = /^\s*(members|owners)(?:\(\$select=([^)]*)\))?\s*$/i.exec(part);
+    const m = /^\s*(members|owners)(\(.*\))?\s*$/i.exec(part);
     if (!m)
       throw badRequest(
         `Could not find a property named '${part.trim()}' on type 'microsoft.graph.group'.`,
         "BadRequest",
       );
+    if (m[2] !== undefined) throw nestedExpandOptions();
     const relation = m[1].toLowerCase() as Relation;
     requirePermission(ctx, PERMISSIONS.memberRead);
-    const select = m[2]?.split(",").map((s) => s.trim());
     out[relation] = ctx.state
       .linkedIds(g, relation, ctx.now)
       .slice(0, 20)
-      .map((id) => memberItem(ctx, id)?.render(select))
+      .map((id) => memberItem(ctx, id)?.render(undefined))
       .filter((v) => v !== undefined);
   }
   return out;

@@ -232,6 +232,7 @@ function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): Ef
     authenticatorNudgeAfter: options.authenticatorNudgeAfter ?? "anyMfa",
     syncedPasskeyMethod: options.syncedPasskeyMethod ?? "passKeySynced",
     policyDeniedCode: options.policyDeniedCode ?? "Authorization_RequestDenied",
+    reportPageSize: options.reportPageSize ?? 1000,
     now: options.now ?? Date.now,
   };
 }

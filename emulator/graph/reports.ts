@@ -19,7 +19,6 @@ import {
   contextUrl,
   decodeSkipToken,
   indexAfter,
-  parseTop,
   takePage,
   type PageToken,
 } from "./odata/query";
@@ -312,9 +311,6 @@ const REPORT_FILTER_V1: FilterRules = {
   ),
 };
 
-/** Page size 1000 and $top up to 1000 (§10 item 14: a guess the contract makes). */
-const REPORT_PAGE = { defaultSize: 1000, max: 1000 };
-
 function requireReportAccess(ctx: Context): void {
   requirePermission(ctx, reportPermissions(ctx.req.version));
   if (!ctx.options.premiumLicense) throw nonPremiumTenant(); // §5.2
@@ -329,7 +325,9 @@ function reportedUser(ctx: Context, id: string): TenantUser | undefined {
 export function listRegistrationDetails(ctx: Context): GraphResponse {
   requireReportAccess(ctx);
   const { req } = ctx;
-  const top = parseTop(req, REPORT_PAGE);
+  // Errata 3: the page size is the service's; a `$top` (sent by much third-party code without
+  // error) is accepted and does not change it.
+  const top = ctx.options.reportPageSize;
   const policy = new MethodPolicy(ctx, ctx.state.readablePolicy(ctx.now));
   const rows = new Map<string, JsonObject>();
   const row = (u: TenantUser) => {

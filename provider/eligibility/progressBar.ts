@@ -4,10 +4,10 @@
 
 export interface ProgressSink {
   /**
-   * `done` of `total` units (users) have been read; `total` may grow as the scan learns more, and
-   * is 0 while unknown.
+   * `done` of `total` units (users) have been read in `pages` pages; `total` may grow as the scan
+   * learns more, and is 0 while unknown.
    */
-  update(done: number, total: number): void;
+  update(done: number, total: number, pages?: number): void;
   /**
    * Whether the sink draws a bar that needs the total up front. Learning it costs a request to the
    * reports family, which shares the 5 requests / 10 s limit with the scan's pages (and adds a
@@ -21,8 +21,11 @@ export interface ProgressSink {
 
 export const silentProgress: ProgressSink = { update: () => undefined, finish: () => undefined };
 
-/** Rows of the registration report Graph lets a client read per 10-second window (5 pages of 999). */
-const ROWS_PER_WINDOW = 5 * 999;
+/**
+ * Pages of the registration report Graph lets a client read per 10-second window (its 5 requests /
+ * 10 s limit). Counted in pages, not rows: the page size is the service's (Errata 3).
+ */
+const PAGES_PER_WINDOW = 5;
 
 const WIDTH = 30;
 
@@ -40,10 +43,10 @@ export function progressBar(
   let drawn = false;
   return {
     wantsTotal: options.tty,
-    update(done, total) {
+    update(done, total, pages = 0) {
       if (total === 0 && !options.tty) {
-        // No total (a log, not a terminal): a line per throttle window's worth of rows.
-        const window = Math.floor(done / ROWS_PER_WINDOW);
+        // No total (a log, not a terminal): a line per throttle window's worth of pages.
+        const window = Math.floor(pages / PAGES_PER_WINDOW);
         if (window === lastWindow) return;
         lastWindow = window;
         write(`${options.label}: ${format(done)} users so far\n`);

@@ -4,7 +4,6 @@
 // the users of each group a configuration names (transitive members, first pages batched). The
 // result is evaluated locally against any number of configurations.
 import {
-  REPORT_PAGE_SIZE,
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
   isMissingPremiumLicence,
@@ -165,12 +164,16 @@ async function readRegistrationRows(
   graph: GraphClient,
   progress: ProgressSink,
 ): Promise<ScannedUser[]> {
-  // A full first page means a long scan: only then is the count worth a report request (the bar's length).
+  // A second page means a long scan: only then is the count worth a report request (the bar's
+  // length). The page size is the service's (graph-contract.md Errata 3), so a page's length
+  // decides nothing.
   let total = 0;
   let counted = false;
+  let pages = 0;
   const rows: ScannedUser[] = [];
-  // No $select: the report documents only $filter and $orderby (§5.3), and rows are small.
-  for await (const page of userRegistrationDetailsPages(graph, { top: REPORT_PAGE_SIZE })) {
+  // No $select, no $top: the report documents only $filter and $orderby (§5.3), and rows are small.
+  for await (const page of userRegistrationDetailsPages(graph)) {
+    pages++;
     for (const row of page) {
       if (!row.id) continue;
       rows.push({
@@ -184,11 +187,11 @@ async function readRegistrationRows(
       });
     }
     // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal).
-    if (!counted && progress.wantsTotal && page.length >= REPORT_PAGE_SIZE) {
+    if (!counted && progress.wantsTotal && pages >= 2) {
       counted = true;
       total = await registrationReportUserCount(graph);
     }
-    progress.update(rows.length, counted ? Math.max(total, rows.length) : 0);
+    progress.update(rows.length, counted ? Math.max(total, rows.length) : 0, pages);
   }
   return rows;
 }

@@ -74,16 +74,20 @@ export async function getGroup(graph: GraphClient, id: string): Promise<Group> {
 }
 
 /**
- * Owners a group read expands inline: a directory object's `$expand` returns a limited number of
- * linked objects (Graph's known issues list 100; the emulator, like older documentation, 20), so
- * a full expansion proves the list complete only below this count.
+ * Owners a group read expands inline: `$expand` on a directory object's relationships "returns a
+ * maximum of 20 objects" (known issue 13635, developer.microsoft.com/graph/known-issues/?search=13635),
+ * so a full expansion proves the list complete only below this count.
  */
 export const EXPANDED_OWNERS_LIMIT = 20;
 
 /**
- * The group with its owners in one read (`$expand=owners`): a refresh then needs no owners
- * listing. `owners` is undefined when the expansion may have been cut (EXPANDED_OWNERS_LIMIT or
- * more): list them with listRelationship.
+ * The group with its owners in one read: a refresh then needs no owners listing. The expansion is
+ * plain `$expand=owners`, each owner with its default properties (a user's include
+ * userPrincipalName): the same known issue 13635 says there is "no support for nesting other query
+ * parameters such as $filter and $select inside an $expand query", and `owners($select=...)` was
+ * seen answering 400 "Invalid $select properties." (graph-contract.md Errata 1). `owners` is
+ * undefined when the expansion may have been cut (EXPANDED_OWNERS_LIMIT or more): list them with
+ * listRelationship.
  */
 export async function getGroupWithOwners(
   graph: GraphClient,
@@ -94,7 +98,7 @@ export async function getGroupWithOwners(
     operation,
     method: "GET",
     path: `/groups/${keySegment(id)}`,
-    query: { $select: GROUP_FIELDS, $expand: "owners($select=id,userPrincipalName)" },
+    query: { $select: GROUP_FIELDS, $expand: "owners" },
     permission: MEMBER_READ,
     target: `the group ${id}`,
   });
@@ -348,6 +352,9 @@ export async function changeRelationship(
   });
 }
 
+/** The header that, with `$count=true`, makes a directory query an advanced query (§4.6). */
+const ADVANCED_QUERY = { ConsistencyLevel: "eventual" };
+
 /** A group the configuration names: its display name and its users, nested groups expanded. */
 export interface GroupUsers {
   id: string;
@@ -358,7 +365,7 @@ export interface GroupUsers {
 
 /**
  * The users of each group, nested groups expanded (GET /groups/{id}/transitiveMembers cast to
- * users, §4.6), in the fewest calls: every group's name and first page go out together in JSON
+ * users, §4.6, as an advanced query), in the fewest calls: every group's name and first page go out together in JSON
  * batches (20 requests each), then only the groups with more than 999 users page on. A group that
  * does not exist (deleted, or a stale id in a policy) maps to undefined. `onPage` counts pages.
  */
@@ -381,7 +388,10 @@ export async function transitiveUsersOfGroups(
       operation: `list the users in the group ${id}, nested groups included`,
       method: "GET",
       path: `/groups/${keySegment(id)}/transitiveMembers/microsoft.graph.user`,
-      query: { $select: "id", $top: 999 },
+      // The OData cast on transitive members is an advanced query (group-list-transitivemembers.md,
+      // aad-advanced-queries.md; graph-contract.md Errata 2): the header on each batch step.
+      query: { $select: "id", $top: 999, $count: "true" },
+      headers: ADVANCED_QUERY,
       permission: MEMBER_READ,
       target: `the group ${id}`,
     },

@@ -11,16 +11,20 @@ export interface ReportQuery {
   top?: number;
 }
 
-/** Pages of userRegistrationDetails (needs Entra ID P1/P2; 403 otherwise, §5.2). */
+/**
+ * Pages of userRegistrationDetails (needs Entra ID P1/P2; 403 otherwise, §5.2). The v1.0 page
+ * documents only `$filter` and `$orderby` (graph-contract.md Errata 3): no `$top`, no `$select`,
+ * and the page size is the service's, so nothing may depend on how many rows a page holds.
+ */
 export function userRegistrationDetailsPages(
   graph: GraphClient,
-  query: ReportQuery = {},
+  query: Pick<ReportQuery, "filter"> = {},
 ): AsyncGenerator<UserRegistrationDetails[], void, undefined> {
   return graph.pages<UserRegistrationDetails>({
     operation: "read the user registration details report",
     method: "GET",
     path: "/reports/authenticationMethods/userRegistrationDetails",
-    query: { $filter: query.filter, $select: query.select?.join(","), $top: query.top },
+    query: { $filter: query.filter },
     permission: REPORT_READ,
   });
 }
@@ -39,8 +43,8 @@ export function directoryAuditPages(
   });
 }
 
-/** Graph's largest page for these collections as real clients use it (§5.3, §6.1; §10 item 14). */
-export const REPORT_PAGE_SIZE = 999;
+/** The audit log's largest page as real clients ask for it (`$top` is documented there, §6.1). */
+export const AUDIT_PAGE_SIZE = 999;
 
 /**
  * How many users the registration report covers (enabled users, §5.3), from the

@@ -5,7 +5,7 @@
 // filtered by service and activity (never by category, whose value the docs disagree on), and the
 // registrations from the campaign's start only.
 import type { DirectoryAudit } from "@microsoft/microsoft-graph-types";
-import { REPORT_PAGE_SIZE, directoryAuditPages, stringLiteral, type GraphClient } from "../graph";
+import { AUDIT_PAGE_SIZE, directoryAuditPages, stringLiteral, type GraphClient } from "../graph";
 
 const SERVICE = "Authentication Methods";
 const POLICY_UPDATE = "Authentication Methods Policy Update";
@@ -50,7 +50,7 @@ export async function readCampaignStateChanges(graph: GraphClient): Promise<Camp
   const changes: CampaignStateChange[] = [];
   const pages = directoryAuditPages(graph, {
     filter: `loggedByService eq ${stringLiteral(SERVICE)} and activityDisplayName eq ${stringLiteral(POLICY_UPDATE)}`,
-    top: REPORT_PAGE_SIZE,
+    top: AUDIT_PAGE_SIZE,
   });
   for await (const page of pages) {
     for (const record of page) {
@@ -97,7 +97,7 @@ export async function readPushRegistrations(
   const first = new Map<string, string>();
   for await (const page of directoryAuditPages(graph, {
     filter: filters.join(" and "),
-    top: REPORT_PAGE_SIZE,
+    top: AUDIT_PAGE_SIZE,
   })) {
     for (const record of page) {
       if (record.result !== "success" || !PUSH_REGISTRATION.test(record.resultReason ?? ""))

@@ -629,9 +629,11 @@ describe("graph handlers: members and owners (§4.4–§4.6)", () => {
     expect(users).to.have.length(22);
     const onlyUsers = await getAll(
       api,
-      `/groups/${allStaff}/transitiveMembers/microsoft.graph.user?$select=id`,
+      `/groups/${allStaff}/transitiveMembers/microsoft.graph.user?$select=id&$count=true&$top=5`,
+      { headers: { ConsistencyLevel: "eventual" } },
     );
     expect(onlyUsers.items).to.have.length(22);
+    expect(onlyUsers.pages).to.equal(5);
     expect(onlyUsers.bodies[0]["@odata.context"]).to.match(/#users\(id\)$/);
     const count = await call(api, "GET", `/groups/${allStaff}/transitiveMembers/$count`, {
       headers: { ConsistencyLevel: "eventual" },
@@ -639,9 +641,51 @@ describe("graph handlers: members and owners (§4.4–§4.6)", () => {
     expect(count.body).to.equal(27);
   });
 
-  it("$expand=members on one group returns them inline", async () => {
-    const body = await get(api, `/groups/${pilot}?$expand=members($select=id)`);
-    expect(body.members).to.have.length(5);
+  it("refuses the cast on transitiveMembers without ConsistencyLevel and $count=true (Errata 2)", async () => {
+    const allStaff = await groupId(api, "all-staff");
+    const cast = `/groups/${allStaff}/transitiveMembers/microsoft.graph.user?$select=id`;
+    await expectGraphError(
+      call(api, "GET", cast),
+      400,
+      "Request_UnsupportedQuery",
+      "The specified filter to the reference property query is currently not supported.",
+    );
+    await expectGraphError(
+      call(api, "GET", cast, { headers: { ConsistencyLevel: "eventual" } }),
+      400,
+      "Request_UnsupportedQuery",
+    );
+    await expectGraphError(
+      call(api, "GET", `${cast}&$count=true`),
+      400,
+      "Request_UnsupportedQuery",
+    );
+    // Without a cast it is not an advanced query.
+    const plain = await get(api, `/groups/${allStaff}/transitiveMembers?$select=id`);
+    expect(plain.value).to.have.length(27);
+  });
+
+  it("$expand=members on one group returns them inline, each with its default properties", async () => {
+    const body = await get(api, `/groups/${pilot}?$expand=members,owners`);
+    const members = body.members as Json[];
+    expect(members).to.have.length(5);
+    expect(members.every((m) => typeof m.userPrincipalName === "string")).to.equal(true);
+    expect(body.owners).to.be.an("array");
+  });
+
+  it("refuses nested query options inside $expand (known issue 13635, Errata 1)", async () => {
+    for (const expand of [
+      "owners($select=id,userPrincipalName)",
+      "members($select=id)",
+      "owners($filter=id eq 'x')",
+    ]) {
+      await expectGraphError(
+        call(api, "GET", `/groups/${pilot}?$select=id&$expand=${expand}`),
+        400,
+        "Request_BadRequest",
+        "Invalid $select properties.",
+      );
+    }
   });
 });
 
