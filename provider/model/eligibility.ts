@@ -239,6 +239,48 @@ function listTargets(targets: KnownTarget[], names: TargetNames): string {
 }
 
 /**
+ * The sentence for a campaign target the AuthenticatorPolicy does not enable: what was compared,
+ * what follows from it, and the fix for that cause. The check compares targets, never memberships
+ * (the program cannot read the tenant): where a membership could change the outcome, it says so
+ * instead of stating the outcome as fact.
+ */
+function coverageMessage(
+  target: KnownTarget,
+  result: "notEnabledForAuthenticator" | "passwordlessOnly",
+  state: unknown,
+  enabled: readonly KnownTarget[],
+  excluded: readonly KnownTarget[],
+  names: TargetNames,
+): string {
+  const allUsers = target.id === ALL_USERS;
+  const user = !allUsers && target.targetType === "user";
+  const who = describeTarget(target, names);
+  const them = allUsers ? "all users" : user ? "this user" : "this group";
+  const theirUsers = allUsers ? "nobody" : user ? "they" : "its members";
+  const includes = `The campaign includes ${who}`;
+  if (state !== "enabled") {
+    return `${includes}, but the AuthenticatorPolicy's state is "disabled": nobody can use Microsoft Authenticator, so the campaign nudges no one. Set the AuthenticatorPolicy's state to "enabled" (its includeTargets decide who may use it).`;
+  }
+  if (result === "passwordlessOnly") {
+    return `${includes}, but the AuthenticatorPolicy enables ${them} only in Passwordless mode ("deviceBasedPush"), which makes ${user ? "them" : "these users"} ineligible: they will not be nudged. Use authenticationMode "any" or "push" for ${them}.`;
+  }
+  if (excluded.some((other) => other.id === target.id)) {
+    return `${includes}, but the AuthenticatorPolicy excludes ${them}, so ${user ? "they" : "these users"} cannot use Microsoft Authenticator and will not be nudged. Remove ${user ? "the user" : "the group"} from the AuthenticatorPolicy's excludeTargets, or from the campaign.`;
+  }
+  if (enabled.length === 0) {
+    return `${includes}, but the AuthenticatorPolicy includes nobody: ${theirUsers} will${allUsers ? "" : " not"} be nudged. Add ${allUsers ? "all_users" : user ? "the user" : "the group"} to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push").`;
+  }
+  const list = listTargets([...enabled], names);
+  if (allUsers) {
+    return `${includes}, but the AuthenticatorPolicy enables only ${list}: users in none of those will not be nudged. Include all_users in the AuthenticatorPolicy (authenticationMode "any" or "push"), or include only the targets it enables in the campaign.`;
+  }
+  if (user && enabled.some((other) => other.targetType === "group")) {
+    return `${includes}, but the AuthenticatorPolicy enables ${list} and not this user directly. The preview compares targets, not memberships: unless the user is a member of one of those groups, they will not be nudged (\`entra-nudge impact\` checks the tenant). To be sure, add the user to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove them from the campaign.`;
+  }
+  return `${includes}, but the AuthenticatorPolicy enables ${list} and not ${them}: ${user ? "they" : "its members who are in none of those"} will not be nudged. Add ${user ? "the user" : "the group"} to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove ${user ? "them" : "it"} from the campaign.`;
+}
+
+/**
  * The preview check of a program that declares both singletons (canonical inputs, values unknown
  * during preview allowed): campaign targets that are not enabled for Authenticator, or only in
  * Passwordless mode, and break-glass groups the campaign would nudge. Never fails on unknowns: an
@@ -271,7 +313,9 @@ export function checkTargetCoverage(
   if (include.unknown) later("", "a campaign target whose id is known only after apply");
 
   // Why a target's users are not enabled, or "" when they are (undefined: cannot tell yet).
-  const coverage = (target: KnownTarget): CoverageFinding["kind"] | "ok" | undefined => {
+  const coverage = (
+    target: KnownTarget,
+  ): "notEnabledForAuthenticator" | "passwordlessOnly" | "ok" | undefined => {
     if (authenticator.state !== "enabled") return "notEnabledForAuthenticator";
     if (authExclude.targets.some((other) => other.id === target.id))
       return "notEnabledForAuthenticator";
@@ -287,35 +331,26 @@ export function checkTargetCoverage(
     return "ok";
   };
 
-  const enabledFor =
-    authenticator.state !== "enabled"
-      ? "Microsoft Authenticator is disabled"
-      : authInclude.targets.length === 0
-        ? "the AuthenticatorPolicy includes nobody"
-        : `the AuthenticatorPolicy enables ${listTargets(authInclude.targets, names)}`;
-
   for (const target of include.targets) {
     if (!targetsAuthenticator(target)) continue;
-    const who = describeTarget(target, names);
     const result = coverage(target);
     if (result === undefined) {
-      later(target.id, who);
+      later(target.id, describeTarget(target, names));
       continue;
     }
     if (result === "ok") continue;
-    const excludedFromAuthenticator = authExclude.targets.some((other) => other.id === target.id);
     findings.push({
       kind: result,
       targetId: target.id,
       blocking: true,
-      message:
-        result === "passwordlessOnly"
-          ? `The campaign includes ${who}, but the AuthenticatorPolicy enables it only in Passwordless mode ("deviceBasedPush"), which makes these users ineligible: they will not be nudged. Use authenticationMode "any" or "push" for them.`
-          : excludedFromAuthenticator
-            ? `The campaign includes ${who}, but the AuthenticatorPolicy excludes it, so these users cannot use Microsoft Authenticator and will not be nudged. Remove it from the AuthenticatorPolicy's excludeTargets, or from the campaign.`
-            : target.id === ALL_USERS
-              ? `The campaign includes all users, but ${enabledFor}: everyone else will not be nudged. Include all_users in the AuthenticatorPolicy (authenticationMode "any" or "push"), or include only the groups it enables in the campaign.`
-              : `The campaign includes ${who}, but ${enabledFor} and not this ${target.targetType === "user" ? "user" : "group"}: ${target.targetType === "user" ? "they" : "its members who are in none of those"} will not be nudged. Add it to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove it from the campaign.`,
+      message: coverageMessage(
+        target,
+        result,
+        authenticator.state,
+        authInclude.targets,
+        authExclude.targets,
+        names,
+      ),
     });
   }
 

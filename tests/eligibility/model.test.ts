@@ -324,7 +324,7 @@ const COVERAGE: CoverageCase[] = [
     campaign: { state: "enabled" },
     authenticator: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
     expected: [`notEnabledForAuthenticator:${ALL_USERS}:true`],
-    says: ["all users", "everyone else"],
+    says: ["all users", "users in none of those"],
   },
   {
     name: "Passwordless mode only",
@@ -348,7 +348,7 @@ const COVERAGE: CoverageCase[] = [
     campaign: pilotCampaign,
     authenticator: { state: "enabled", excludeTargets: [{ id: PILOT, targetType: "group" }] },
     expected: [`notEnabledForAuthenticator:${PILOT}:true`],
-    says: ["excludes it"],
+    says: ["excludes this group"],
   },
   {
     name: "a disabled campaign nudges nobody: nothing to check",
@@ -416,6 +416,76 @@ describe("eligibility: the preview check compares the campaign's targets with th
       for (const words of c.says ?? []) {
         expect(findings.map((f) => f.message).join("\n")).to.include(words);
       }
+    });
+  }
+});
+
+// Issue 17: the words of each cause and its fix, pinned whole.
+const USER = "0f5b3b8e-3a6a-4e0c-9d7c-2b1f4a6c8d01";
+const SENTENCES: {
+  name: string;
+  campaign: Campaign;
+  authenticator: Authenticator;
+  message: string;
+}[] = [
+  {
+    name: "Authenticator disabled, a campaign group: set state enabled (not: add a target)",
+    campaign: pilotCampaign,
+    authenticator: { state: "disabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
+    message: `The campaign includes group ${PILOT}, but the AuthenticatorPolicy's state is "disabled": nobody can use Microsoft Authenticator, so the campaign nudges no one. Set the AuthenticatorPolicy's state to "enabled" (its includeTargets decide who may use it).`,
+  },
+  {
+    name: "Authenticator disabled, all users",
+    campaign: { state: "enabled" },
+    authenticator: { state: "disabled" },
+    message: `The campaign includes all users, but the AuthenticatorPolicy's state is "disabled": nobody can use Microsoft Authenticator, so the campaign nudges no one. Set the AuthenticatorPolicy's state to "enabled" (its includeTargets decide who may use it).`,
+  },
+  {
+    name: "a user target while groups are enabled: membership unknown, said so",
+    campaign: { state: "enabled", includeTargets: [{ id: USER, targetType: "user" }] },
+    authenticator: { state: "enabled", includeTargets: [{ id: OTHER, targetType: "group" }] },
+    message: `The campaign includes user ${USER}, but the AuthenticatorPolicy enables group ${OTHER} and not this user directly. The preview compares targets, not memberships: unless the user is a member of one of those groups, they will not be nudged (\`entra-nudge impact\` checks the tenant). To be sure, add the user to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove them from the campaign.`,
+  },
+  {
+    name: "a user target while only other users are enabled: a fact",
+    campaign: { state: "enabled", includeTargets: [{ id: USER, targetType: "user" }] },
+    authenticator: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "user" }] },
+    message: `The campaign includes user ${USER}, but the AuthenticatorPolicy enables user ${PILOT} and not this user: they will not be nudged. Add the user to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove them from the campaign.`,
+  },
+  {
+    name: "a group target the policy does not enable",
+    campaign: pilotCampaign,
+    authenticator: { state: "enabled", includeTargets: [{ id: OTHER, targetType: "group" }] },
+    message: `The campaign includes group ${PILOT}, but the AuthenticatorPolicy enables group ${OTHER} and not this group: its members who are in none of those will not be nudged. Add the group to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push"), or remove it from the campaign.`,
+  },
+  {
+    name: "all users in the campaign, a pilot in the policy",
+    campaign: { state: "enabled" },
+    authenticator: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
+    message: `The campaign includes all users, but the AuthenticatorPolicy enables only group ${PILOT}: users in none of those will not be nudged. Include all_users in the AuthenticatorPolicy (authenticationMode "any" or "push"), or include only the targets it enables in the campaign.`,
+  },
+  {
+    name: "a policy that includes nobody",
+    campaign: pilotCampaign,
+    authenticator: { state: "enabled", includeTargets: [] },
+    message: `The campaign includes group ${PILOT}, but the AuthenticatorPolicy includes nobody: its members will not be nudged. Add the group to the AuthenticatorPolicy's includeTargets (authenticationMode "any" or "push").`,
+  },
+  {
+    name: "a user the policy excludes",
+    campaign: { state: "enabled", includeTargets: [{ id: USER, targetType: "user" }] },
+    authenticator: { state: "enabled", excludeTargets: [{ id: USER, targetType: "user" }] },
+    message: `The campaign includes user ${USER}, but the AuthenticatorPolicy excludes this user, so they cannot use Microsoft Authenticator and will not be nudged. Remove the user from the AuthenticatorPolicy's excludeTargets, or from the campaign.`,
+  },
+];
+
+describe("eligibility: each cause in its own words, with its fix", () => {
+  for (const c of SENTENCES) {
+    it(c.name, () => {
+      const findings = checkTargetCoverage(
+        normalizeCampaignArgs(c.campaign),
+        normalizeAuthenticatorArgs(c.authenticator),
+      );
+      expect(findings.map((f) => f.message)).to.deep.equal([c.message]);
     });
   }
 });
