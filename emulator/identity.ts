@@ -163,6 +163,11 @@ interface JwtParts {
 
 export interface IdentityProviderOptions {
   tenantId: string;
+  /**
+   * The tenant's verified domain names: Entra resolves a tenant named by one of them (in the
+   * authority path) like its id, e.g. login.microsoftonline.com/contoso.onmicrosoft.com/.
+   */
+  verifiedDomains?: readonly string[];
   apps: readonly AppRegistration[];
   signingKey: SigningKey;
   /** The emulator's own federated-token issuer key, made on first use. */
@@ -174,6 +179,7 @@ export interface IdentityProviderOptions {
 
 export class IdentityProvider {
   readonly tenantId: string;
+  private readonly verifiedDomains: ReadonlySet<string>;
   private readonly credentials = new Map<string, AppCredentials>();
   private readonly signingKid: string;
   private readonly signingCertDer: string;
@@ -186,6 +192,7 @@ export class IdentityProvider {
 
   constructor(private readonly options: IdentityProviderOptions) {
     this.tenantId = options.tenantId.toLowerCase();
+    this.verifiedDomains = new Set((options.verifiedDomains ?? []).map((d) => d.toLowerCase()));
     for (const app of options.apps) {
       // A tenant may name the app's service principal; otherwise a stable id is derived.
       const { servicePrincipalId } = app as AppRegistration & { servicePrincipalId?: string };
@@ -201,6 +208,12 @@ export class IdentityProvider {
     const der = new X509Certificate(options.signingKey.certificatePem).raw;
     this.signingCertDer = der.toString("base64");
     this.signingKid = createHash("sha1").update(der).digest("base64url");
+  }
+
+  /** The tenant id or one of its verified domains, as the authority path names it. */
+  private isThisTenant(tenantSegment: string): boolean {
+    const tenant = tenantSegment.toLowerCase();
+    return tenant === this.tenantId || this.verifiedDomains.has(tenant);
   }
 
   private now(): number {
@@ -366,7 +379,7 @@ export class IdentityProvider {
   openIdConfiguration(tenantSegment: string, v2: boolean): IdentityResponse {
     const tenant = tenantSegment.toLowerCase();
     const reserved = RESERVED_TENANTS.has(tenant);
-    if (!reserved && tenant !== this.tenantId) {
+    if (!reserved && !this.isThisTenant(tenant)) {
       return this.errorResponse(unknownTenant(tenantSegment), undefined);
     }
     const origin = this.options.origin();
@@ -536,7 +549,7 @@ export class IdentityProvider {
           "No tenant-identifying information found in either the request or implied by any provided credentials.",
         );
       }
-      if (tenant !== this.tenantId) throw unknownTenant(tenantSegment);
+      if (!this.isThisTenant(tenant)) throw unknownTenant(tenantSegment);
 
       // client_secret_basic: credentials in the Authorization header instead of the body.
       let secret = form.get("client_secret") ?? undefined;

@@ -139,6 +139,7 @@ export class EmulatorServer {
     this.throttle = new Throttler(options.throttling);
     this.identity = new IdentityProvider({
       tenantId: graphApi.tenantId,
+      verifiedDomains: graphApi.verifiedDomains ?? [],
       apps: graphApi.apps,
       signingKey,
       federationKey: async () => {

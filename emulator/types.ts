@@ -54,6 +54,8 @@ export interface AppRegistration {
 /** What the HTTP layer needs from the Graph resource handlers. */
 export interface GraphApi {
   readonly tenantId: string;
+  /** The tenant's verified domain names ("contoso.onmicrosoft.com"): a sign-in may name the tenant by them. */
+  readonly verifiedDomains?: readonly string[];
   readonly apps: AppRegistration[];
   /** Answers one Graph call (also each sub-request of a $batch). Throws GraphHttpError for errors. */
   handle(req: GraphRequest): Promise<GraphResponse>;

@@ -262,6 +262,8 @@ export function createGraphApi(
 
   return {
     tenantId: seed.tenant.tenantId,
+    // The initial domain is verified from the tenant's creation (the tenant file names no others).
+    verifiedDomains: [seed.tenant.domain],
     apps,
     async handle(req: GraphRequest): Promise<GraphResponse> {
       const { segments, functionParams } = normalizeSegments(req.segments);

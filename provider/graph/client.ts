@@ -12,6 +12,7 @@ import type {
 import type { TokenCredential } from "@azure/identity";
 import type { GraphSettings, ResolvedSettings } from "../config";
 import { GraphRequestError, httpError, malformedResponse, signInError } from "./errors";
+import { explainingAuthorityRefusals } from "./signIn";
 import {
   REPORTS_RATE_LIMIT,
   isReportPath,
@@ -122,7 +123,10 @@ export class GraphClient {
   }
 
   private tokenCredential(): TokenCredential {
-    this.credential ??= this.options.credential ?? this.resolved.createCredential();
+    this.credential ??= explainingAuthorityRefusals(
+      this.options.credential ?? this.resolved.createCredential(),
+      this.settings,
+    );
     return this.credential;
   }
 

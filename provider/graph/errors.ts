@@ -82,13 +82,13 @@ interface SignInErrorShape {
 // AADSTS codes seen when an app-only sign-in fails, and what to do about each.
 const SIGN_IN_HINTS: Record<string, string> = {
   "700016":
-    "No application with this client id exists in the tenant: check AZURE_CLIENT_ID (entra-nudge:clientId) and AZURE_TENANT_ID (entra-nudge:tenantId).",
+    "The tenant has no application with this client id: check AZURE_CLIENT_ID (entra-nudge:clientId), the app registration's Application (client) ID, and that AZURE_TENANT_ID (entra-nudge:tenantId) is the tenant the app is registered in.",
   "7000215":
-    "The client secret is wrong: create a new secret on the app registration (Certificates & secrets) and set it with `pulumi config set --secret entra-nudge:clientSecret` or AZURE_CLIENT_SECRET.",
+    "The client secret is wrong: create a new secret on the app registration (Certificates & secrets) and copy its Value, not its Secret ID; set it with `pulumi config set --secret entra-nudge:clientSecret` or AZURE_CLIENT_SECRET.",
   "7000222":
     "The client secret has expired: create a new secret on the app registration (Certificates & secrets) and update entra-nudge:clientSecret or AZURE_CLIENT_SECRET.",
   "90002":
-    "The tenant was not found: check AZURE_TENANT_ID (entra-nudge:tenantId) and the cloud (entra-nudge:cloud).",
+    "Microsoft Entra ID has no such tenant: check AZURE_TENANT_ID (entra-nudge:tenantId), which takes the directory (tenant) id or one of its verified domain names (contoso.onmicrosoft.com), and the cloud (entra-nudge:cloud).",
   "700027":
     "The client assertion was rejected: check that the certificate uploaded to the app registration matches AZURE_CLIENT_CERTIFICATE_PATH.",
   "70021":
@@ -99,17 +99,32 @@ const SIGN_IN_HINTS: Record<string, string> = {
     "The requested scope is not valid for this cloud: check entra-nudge:cloud (global, usgov, usgovdod).",
 };
 
+/**
+ * What Entra said, once and short: "AADSTS90002: Tenant 'x' not found." plus the trace and
+ * correlation ids support asks for, without MSAL's repeated timestamps and error-code lists.
+ */
+function entraSaid(description: string): { code?: string; text: string } {
+  const found = /AADSTS(\d+): (.*?\.)(?=\s|$)/.exec(description);
+  if (!found) return { text: description.split(/\r?\n/)[0].trim() };
+  const trace = /Trace ID: ([0-9a-f-]{36})/i.exec(description)?.[1];
+  const correlation = /Correlation ID: ([0-9a-f-]{36})/i.exec(description)?.[1];
+  const ids = [trace && `trace id ${trace}`, correlation && `correlation id ${correlation}`]
+    .filter(Boolean)
+    .join(", ");
+  return { code: found[1], text: `AADSTS${found[1]}: ${found[2]}${ids ? ` (${ids})` : ""}` };
+}
+
 /** Maps a failure to get a token into a GraphRequestError. */
 export function signInError(operation: string, err: unknown): GraphRequestError {
   const e = (typeof err === "object" && err !== null ? err : {}) as SignInErrorShape;
   const description = e.errorResponse?.errorDescription ?? e.message ?? String(err);
-  const aadsts = /AADSTS(\d+)/.exec(description)?.[1];
-  const firstLine = description.split(/\r?\n/)[0].trim();
+  const said = entraSaid(description);
+  const aadsts = said.code;
   const unavailable = e.name === "CredentialUnavailableError";
   return new GraphRequestError({
     kind: "signIn",
     operation,
-    graphMessage: `Sign-in to Microsoft Entra ID failed: ${firstLine}`,
+    graphMessage: `Sign-in to Microsoft Entra ID failed: ${said.text}`,
     hint:
       (aadsts && SIGN_IN_HINTS[aadsts]) ??
       // MSAL's word for an authority it could not fetch metadata from: unreachable, or a TLS
