@@ -8,8 +8,11 @@ import { resolveSettings, type ConfigLookup, type GraphSettings } from "./config
 import { GraphClient, parseReportRateLimit, type GraphClientOptions } from "./graph";
 import { isGuid } from "./model";
 
-/** Where a session's warnings go; `ephemeral` ones (a retry) need not outlive the run's display. */
-export type WarningSink = (message: string, ephemeral: boolean) => void;
+/**
+ * Where a session's warnings go; `ephemeral` ones (a retry) need not outlive the run's display;
+ * `urn`: the resource a provider call is about (the providers know it; commands pass none).
+ */
+export type WarningSink = (message: string, ephemeral: boolean, urn?: string) => void;
 
 export interface Session {
   /** The resolved settings (no secret: safe to show). */

@@ -113,7 +113,7 @@ describe("eligibility: the preview check through the real engine", function () {
     expect(outcome.error, String(outcome.error)).to.equal(undefined);
     const warnings = messages(outcome, "warning").join("\n");
     expect(warnings).to.include(
-      `The campaign includes group ${PILOT_GROUP}, but the AuthenticatorPolicy enables it only in Passwordless mode`,
+      `The campaign includes group ${PILOT_GROUP}, but the AuthenticatorPolicy enables this group only in Passwordless mode`,
     );
     expect(warnings).to.include(
       `The campaign includes group ${FINANCE}, but the AuthenticatorPolicy enables group ${SALES}`,

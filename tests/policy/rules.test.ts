@@ -300,7 +300,7 @@ const CASES: Case[] = [
       [
         `group ${SALES}`,
         "will not be nudged",
-        "Add it to the AuthenticatorPolicy's includeTargets",
+        "Add the group to the AuthenticatorPolicy's includeTargets",
       ],
     ],
   },

@@ -6,7 +6,8 @@ import type { ConfigLookup } from "../../config";
 import type { ResourceKind } from "../../model";
 import { authenticatorProvider } from "./authenticator";
 import { campaignProvider } from "./campaign";
-import { setConfig } from "./processSession";
+import { inProviderProcess, setConfig } from "./processSession";
+import { captureUrns, printErrorsOnce, thrownOnPurpose, urnOf, withUrn } from "./host";
 import { pilotGroupProvider } from "./pilotGroup";
 
 // The process session's switches and the session itself, for tests and embedders that drive the
@@ -19,10 +20,42 @@ const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   PilotGroup: pilotGroupProvider,
 };
 
+// Inside the engine's dynamic-provider process (host.ts says why).
+if (inProviderProcess()) {
+  captureUrns();
+  printErrorsOnce();
+}
+
+/**
+ * One call of a provider method: run with the resource's URN known to warnings, and an error the
+ * host would print to stderr (check, diff, read, delete) noted so that it is shown once.
+ */
+function call<T>(properties: unknown, printedByHost: boolean, run: () => Promise<T>): Promise<T> {
+  return withUrn(urnOf(properties), run).catch((error: unknown) => {
+    if (printedByHost) thrownOnPurpose(error);
+    throw error;
+  });
+}
+
+function wrap(found: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+  return {
+    check: (olds, news) => call(news, true, () => found.check!(olds, news)),
+    diff: (id, olds, news) => call(news, true, () => found.diff!(id, olds, news)),
+    create: (inputs) => call(inputs, false, () => found.create(inputs)),
+    read: (id, props) => call(props, true, () => found.read!(id, props)),
+    update: (id, olds, news) => call(news, false, () => found.update!(id, olds, news)),
+    delete: (id, props) => call(props, true, () => found.delete!(id, props)),
+  };
+}
+
+const WRAPPED = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
 export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const found = PROVIDERS[kind];
   if (!found) throw new Error(`pulumi-entra-nudge has no resource named "${kind}".`);
-  return found;
+  let wrapped = WRAPPED.get(kind);
+  if (!wrapped) WRAPPED.set(kind, (wrapped = wrap(found)));
+  return wrapped;
 }
 
 let configuredWith: string | undefined;

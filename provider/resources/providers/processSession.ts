@@ -6,6 +6,7 @@
 import type { ConfigLookup } from "../../config";
 import type { GraphClient } from "../../graph";
 import { createSession, type Session, type WarningSink } from "../../session";
+import { currentUrn } from "./host";
 
 let configLookup: ConfigLookup = () => undefined;
 let environment: NodeJS.ProcessEnv = process.env;
@@ -52,8 +53,9 @@ export function setWarningSink(next: WarningSink | undefined): void {
  * is how every provider reports diagnostics.
  */
 export function warn(message: string, ephemeral = false): void {
+  const urn = currentUrn();
   if (sink) {
-    sink(message, ephemeral);
+    sink(message, ephemeral, urn);
     return;
   }
   const address = engineAddress();
@@ -73,10 +75,17 @@ export function warn(message: string, ephemeral = false): void {
   request.setSeverity(engineProto.LogSeverity.WARNING);
   request.setMessage(message);
   request.setEphemeral(ephemeral);
+  // On the resource, not on the stack (host.ts: how the URN is known).
+  if (urn) request.setUrn(urn);
   client.log(request, (error) => {
     if (error) process.stderr.write(`warning: ${message}\n`);
     client.close();
   });
+}
+
+/** Whether this process is the engine's Node dynamic-provider host. */
+export function inProviderProcess(): boolean {
+  return engineAddress() !== undefined;
 }
 
 function engineAddress(): string | undefined {
