@@ -60,7 +60,32 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   );
 }
 
+/** The HTML file's path, checked before anything is read: its directory must exist. */
+function htmlTarget(values: Values, cwd: string): string | undefined {
+  if (values.html === undefined) return undefined;
+  const file = path.resolve(cwd, values.html);
+  const dir = path.dirname(file);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(
+      `--html ${values.html}: the directory ${dir} does not exist. Create it first, or give a file in an existing directory.`,
+    );
+  }
+  return file;
+}
+
+function writeHtml(file: string, html: string): void {
+  try {
+    fs.writeFileSync(file, html);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `--html: could not write ${file}${code === "EACCES" || code === "EPERM" ? " (permission denied)" : code === "EISDIR" ? " (it is a directory)" : code ? ` (${code})` : ""}. Choose a file you can write.`,
+    );
+  }
+}
+
 async function report(values: Values, { io, format, session }: Job): Promise<number> {
+  const htmlFile = htmlTarget(values, io.cwd);
   const config =
     values.stack === undefined
       ? undefined
@@ -71,10 +96,9 @@ async function report(values: Values, { io, format, session }: Job): Promise<num
       label: "Reading the registration report",
     }),
   });
-  if (values.html !== undefined) {
-    const file = path.resolve(io.cwd, values.html);
-    fs.writeFileSync(file, progressHtml(report));
-    io.stderr(`Wrote ${file}\n`);
+  if (htmlFile !== undefined) {
+    writeHtml(htmlFile, progressHtml(report));
+    io.stderr(`Wrote ${htmlFile}\n`);
   }
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(progressMarkdown(report));

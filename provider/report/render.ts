@@ -63,9 +63,16 @@ export function progressTable(report: ProgressReport): string {
       ]),
     ]),
     "",
-    "Not yet registered:",
-    ...report.notYetReasons.map((r) => `  ${formatCount(r.users).padStart(8)}  ${r.description}`),
-    "",
+    // Nobody left: no heading over nothing.
+    ...(report.notYetReasons.length === 0
+      ? []
+      : [
+          "Not yet registered:",
+          ...report.notYetReasons.map(
+            (r) => `  ${formatCount(r.users).padStart(8)}  ${r.description}`,
+          ),
+          "",
+        ]),
     "Day by day (cumulative registered):",
     ...report.timeline.map(
       (point) =>
@@ -94,14 +101,18 @@ export function progressMarkdown(report: ProgressReport): string {
         `| ${escapeMarkdown(targetLabel(t))} | ${formatCount(t.targeted)} | ${formatCount(t.registered)} | ${formatCount(t.registeredSinceStart)} | ${formatCount(t.notYet)} | ${pct(t.registered, t.targeted)} |`,
     ),
     "",
-    "### Not yet registered",
-    "",
-    "| Users | Why |",
-    "|---:|---|",
-    ...report.notYetReasons.map(
-      (r) => `| ${formatCount(r.users)} | ${escapeMarkdown(r.description)} |`,
-    ),
-    "",
+    ...(report.notYetReasons.length === 0
+      ? []
+      : [
+          "### Not yet registered",
+          "",
+          "| Users | Why |",
+          "|---:|---|",
+          ...report.notYetReasons.map(
+            (r) => `| ${formatCount(r.users)} | ${escapeMarkdown(r.description)} |`,
+          ),
+          "",
+        ]),
     "### Day by day",
     "",
     "| Day | Registered (cumulative) | New |",
@@ -211,14 +222,18 @@ ${progressChartSvg(
 ${rows}
 </tbody>
 </table>
-<h2>Not yet registered</h2>
+${
+  report.notYetReasons.length === 0
+    ? ""
+    : `<h2>Not yet registered</h2>
 <table id="reasons">
 <thead><tr><th class="n">Users</th><th>Why</th></tr></thead>
 <tbody>
 ${reasons}
 </tbody>
 </table>
-<h2>Day by day</h2>
+`
+}<h2>Day by day</h2>
 <table id="days">
 <thead><tr><th>Day</th><th class="n">Registered (cumulative)</th><th class="n">New</th></tr></thead>
 <tbody>
