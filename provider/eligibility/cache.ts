@@ -6,8 +6,9 @@
 // - One file per tenant and query: the key hashes the Graph endpoint, the tenant id, the app's
 //   client id (an app never sees data another app read) and the groups the scan resolves (another
 //   declaration's groups are another query). The file repeats the key, and a mismatch is a miss.
-// - What is cached is the scan's result: the campaign and Authenticator configuration, each user's
-//   registration row (id, UPN, display name, member/guest, methods) and the named groups' users.
+// - What is cached is the scan's result: the campaign, Authenticator and passkey configuration, each
+//   user's registration row (id, UPN, display name, member/guest, methods, default MFA method) and
+//   the named groups' users.
 //   Never a token or a secret. The files hold user names, so they are readable by their owner only.
 // - Location: `${ENTRA_NUDGE_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/pulumi-entra-nudge}/scans/<tenant>/`.
 import { createHash } from "node:crypto";
@@ -18,7 +19,7 @@ import type { GroupUsers } from "../graph";
 import { groupsByUser, type ScanStats, type ScannedUser, type TenantScan } from "./scan";
 
 /** Bumped when the file's shape changes: older files are then misses. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The default lifetime of a cached scan. */
 export const DEFAULT_SCAN_CACHE_TTL_SECONDS = 3600;

@@ -6,6 +6,7 @@
 import {
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
+  getMethodConfiguration,
   isMissingPremiumLicence,
   registrationReportUserCount,
   transitiveUsersOfGroups,
@@ -17,19 +18,22 @@ import {
   authenticatorFromGraph,
   campaignFromGraph,
   groupsNamedBy,
+  passkeyEligibilityFromGraph,
   type AuthenticatorSettings,
   type CampaignSettings,
   type GraphAuthenticationMethodsPolicy,
   type GraphAuthenticatorConfiguration,
   type NudgeConfiguration,
+  type PasskeyEligibilitySettings,
   type UserFacts,
 } from "../model";
 import { silentProgress, type ProgressSink } from "./progressBar";
 
-/** The full configuration of the two singletons (what `current` means). */
+/** The full configuration of the two singletons and the passkey method (what `current` means). */
 export interface FullConfiguration extends NudgeConfiguration {
   campaign: CampaignSettings;
   authenticator: AuthenticatorSettings;
+  passkey: PasskeyEligibilitySettings;
 }
 
 export interface ScannedUser extends UserFacts {
@@ -91,15 +95,17 @@ export class PremiumLicenceRequiredError extends Error {
   }
 }
 
-/** The campaign and Authenticator configuration the tenant holds now. */
+/** The campaign, Authenticator and passkey configuration the tenant holds now. */
 export async function readCurrentConfiguration(graph: GraphClient): Promise<FullConfiguration> {
-  const [policy, authenticator] = await Promise.all([
+  const [policy, authenticator, passkey] = await Promise.all([
     getAuthenticationMethodsPolicy(graph),
     getAuthenticatorConfiguration(graph),
+    getMethodConfiguration(graph, "Fido2"),
   ]);
   return {
     campaign: campaignFromGraph(policy as GraphAuthenticationMethodsPolicy),
     authenticator: authenticatorFromGraph(authenticator as GraphAuthenticatorConfiguration),
+    passkey: passkeyEligibilityFromGraph(passkey),
   };
 }
 
@@ -184,6 +190,9 @@ async function readRegistrationRows(
         groupIds: new Set(),
         methodsRegistered: row.methodsRegistered ?? [],
         isMfaRegistered: row.isMfaRegistered === true,
+        ...(row.userPreferredMethodForSecondaryAuthentication
+          ? { preferredMfaMethod: row.userPreferredMethodForSecondaryAuthentication }
+          : {}),
       });
     }
     // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal).

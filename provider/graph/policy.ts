@@ -110,3 +110,35 @@ export async function patchAuthenticatorConfiguration(
     target: "the Microsoft Authenticator method configuration",
   });
 }
+
+/** The method configurations read for eligibility and readiness (passkeys §4, §7). */
+export type MethodConfigurationId = "Fido2" | "Sms" | "Voice";
+
+const METHOD_CONFIGURATION_NAMES: Record<MethodConfigurationId, string> = {
+  Fido2: "the passkey (FIDO2) method configuration",
+  Sms: "the SMS method configuration",
+  Voice: "the Voice call method configuration",
+};
+
+/**
+ * GET one method configuration (`authenticationMethodConfigurations/{id}`, same on v1.0 and beta;
+ * passkeys §4, §7): read only, Policy.Read.AuthenticationMethod. The answer is returned as Graph
+ * gave it; the model's mappers read what they need.
+ */
+export async function getMethodConfiguration(
+  graph: GraphClient,
+  id: MethodConfigurationId,
+  version: GraphVersion = "v1.0",
+): Promise<Record<string, unknown>> {
+  const path = `${POLICY_PATH}/authenticationMethodConfigurations/${id}`;
+  const answer = await graph.request<Record<string, unknown>>({
+    operation: `read ${METHOD_CONFIGURATION_NAMES[id]}`,
+    method: "GET",
+    path,
+    version,
+    headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
+    permission: POLICY_READ,
+    target: METHOD_CONFIGURATION_NAMES[id],
+  });
+  return answer !== null && typeof answer === "object" ? answer : {};
+}

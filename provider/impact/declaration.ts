@@ -210,5 +210,7 @@ export function declaredConfiguration(
   return {
     campaign: declaration.campaign ?? current.campaign,
     authenticator: declaration.authenticator ?? current.authenticator,
+    // A stack does not declare the passkey method yet: the tenant's applies.
+    passkey: current.passkey,
   };
 }

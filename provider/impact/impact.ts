@@ -11,6 +11,7 @@ import {
   type Eligibility,
   type NotNudgedReason,
   type NudgeConfiguration,
+  type NudgeMethod,
   type UserKind,
 } from "../model";
 
@@ -50,6 +51,8 @@ export interface ImpactSide {
   notNudged: number;
   nudgedMembers: number;
   nudgedGuests: number;
+  /** The nudged users by the method they are nudged to set up (passkeys §2–§3). */
+  nudgedByMethod: Record<NudgeMethod, number>;
   configuration: NudgeConfiguration;
   byUserType: Record<UserKind, { users: number; nudged: number }>;
   /** Per campaign include target (targets overlap: a user may count under several). */
@@ -115,11 +118,13 @@ function side(
     guest: { users: 0, nudged: 0 },
   };
   let nudged = 0;
+  const nudgedByMethod: Record<NudgeMethod, number> = { microsoftAuthenticator: 0, fido2: 0 };
   scan.users.forEach((user, i) => {
     const outcome = outcomes[i];
     byUserType[user.userType].users++;
     if (outcome.nudged) {
       nudged++;
+      nudgedByMethod[outcome.method]++;
       byUserType[user.userType].nudged++;
     } else {
       reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
@@ -167,6 +172,7 @@ function side(
       notNudged: scan.users.length - nudged,
       nudgedMembers: byUserType.member.nudged,
       nudgedGuests: byUserType.guest.nudged,
+      nudgedByMethod,
       configuration: {
         campaign: {
           state: configuration.campaign.state,

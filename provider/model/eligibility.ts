@@ -1,18 +1,37 @@
-// Who the registration campaign nudges (graph-contract.md §2.7–2.8, §3.4, §5.5): one user's facts
-// and one configuration in, "nudged" or the first reason why not out. Everything that answers the
-// question (the `impact` command, the progress report, the emulator's campaign simulation, the
-// preview check) calls this one implementation, so they agree by construction.
+// Who the registration campaign nudges, and to what (graph-contract.md §2.7–2.8, §3.4, §5.5;
+// graph-contract-passkeys.md §2–§3, §7): one user's facts and one configuration in, "nudged to set
+// up Microsoft Authenticator / a passkey" or the first reason why not out. Everything that answers
+// the question (`impact`, `report`, `readiness`, the preview check) calls this one implementation,
+// so they agree by construction; the emulator's sign-in simulation is written independently and is
+// the witness this model is checked against (tests/eligibility/differential.test.ts).
 //
-// Decisions where the contract is silent or documents two versions:
-// - group membership counts transitively (§2.7 item 3, §10 item 7);
-// - several Authenticator targets: at least one must grant mode `any` or `push` (§3.4);
-// - `enabled` campaigns nudge after any MFA, so TOTP-only users see the nudge (DESIGN.md, the
-//   2024/2025 page); Microsoft-managed (`default`) campaigns nudge only users who do MFA by SMS or
-//   voice (§2.8), i.e. who have a phone method registered;
-// - an include target for another method (a `fido2` passkey campaign) does not include anyone in
-//   the Authenticator campaign;
-// - the legacy per-tenant MFA setting (§8) is not modelled: the authentication methods policy
-//   decides who may use Authenticator.
+// The rules as they are in 2026 (HOWTO of 2026-09-02; earlier rules are in docs/readiness.md, not
+// modelled):
+// - the campaign runs (`enabled`, or `default` = Microsoft managed), an include target covers the
+//   user and no exclude target does (group membership counts transitively, §2.7 item 3);
+// - the method: `enabled` campaigns nudge to the method the campaign targets (one per campaign,
+//   passkeys §1); Microsoft managed targets passkeys "when included users are enabled for passkeys",
+//   Authenticator otherwise (§2). Decided per user: a member enabled for passkeys (the passkey
+//   method on for them, self-service setup on, in a profile that is eligible when managed, §3's
+//   table) gets the passkey nudge, everyone else the Authenticator nudge;
+// - a passkey nudge shows after MFA with any method; never to guests; needs the passkey method to
+//   enable the user with self-service setup ("in any passkey profile" when enabled, an eligible one
+//   when managed); not to a user who already has a passkey (§3);
+// - an Authenticator nudge needs the Authenticator method for the user in mode `any` or `push`
+//   (§3.4); not to a user with Authenticator for push; `enabled` campaigns show it after any MFA
+//   (DESIGN.md), Microsoft-managed ones only after SMS or voice MFA (§2.8);
+// - snoozes: Microsoft managed fixes them (passkeys §2's table: passkeys 1 day and unlimited;
+//   Authenticator, the table's "before" column, 3 days and limited), enabled takes the campaign's.
+//
+// Approximations, stated in the output of `readiness`/`impact` and in docs/readiness.md:
+// - "already has a passkey" is judged per OS and browser by Microsoft (§3); the registration report
+//   shows methods per account, so any passKey* method, fido2SecurityKey or the legacy fido2 counts
+//   for every device (Windows Hello for Business or a macOS Secure Enclave key alone does not);
+// - "signs in with SMS or voice" is the report's default MFA method when the scan has it, else "has
+//   a phone method registered";
+// - the legacy per-tenant MFA setting (§8), Conditional Access, Linux and native Android apps are
+//   not modelled.
+import { canonicalMethod } from "./campaign";
 import { ALL_USERS, isGuid, isUnknown } from "./ids";
 import type {
   AuthenticatorIncludeTarget,
@@ -37,12 +56,52 @@ export interface UserFacts {
   methodsRegistered: readonly string[];
   /** The report's isMfaRegistered: a second-factor method is registered (§5.4). */
   isMfaRegistered: boolean;
+  /**
+   * The report's userPreferredMethodForSecondaryAuthentication (the method a sign-in uses), when
+   * read; absent = judged from methodsRegistered.
+   */
+  preferredMfaMethod?: string;
 }
 
-/** The parts of the two singletons that decide who is nudged. */
+/** A passkey profile, as far as eligibility needs it (passkeys §4). */
+export interface PasskeyProfileFacts {
+  /** Lower-case id. */
+  id: string;
+  /** "deviceBound", "synced" (the flags string split). */
+  passkeyTypes: readonly string[];
+  attestationEnforcement: string;
+  keyRestrictions?: {
+    isEnforced: boolean;
+    enforcementType: string;
+    aaGuids: readonly string[];
+  };
+}
+
+export interface PasskeyIncludeTargetFacts {
+  id: string;
+  targetType: string;
+  /** Lower-case profile ids. */
+  allowedPasskeyProfiles: readonly string[];
+}
+
+/** The passkey (FIDO2) method configuration, as far as eligibility needs it (passkeys §3–§4). */
+export interface PasskeyEligibilitySettings {
+  state: string;
+  isSelfServiceRegistrationAllowed: boolean;
+  includeTargets: readonly PasskeyIncludeTargetFacts[];
+  excludeTargets: readonly { id: string; targetType: string }[];
+  passkeyProfiles: readonly PasskeyProfileFacts[];
+}
+
+/** The parts of the singletons that decide who is nudged. */
 export interface NudgeConfiguration {
-  campaign: Pick<CampaignSettings, "state" | "includeTargets" | "excludeTargets">;
+  campaign: Pick<CampaignSettings, "state" | "includeTargets" | "excludeTargets"> &
+    Partial<
+      Pick<CampaignSettings, "snoozeDurationInDays" | "enforceRegistrationAfterAllowedSnoozes">
+    >;
   authenticator: Pick<AuthenticatorSettings, "state" | "includeTargets" | "excludeTargets">;
+  /** The passkey method configuration; absent = not read (treated as disabled: nobody enabled). */
+  passkey?: PasskeyEligibilitySettings;
 }
 
 /** Why a user is not nudged, in the order the rules are applied (the first that holds is given). */
@@ -50,6 +109,10 @@ export const NOT_NUDGED_REASONS = [
   "campaignDisabled",
   "notIncluded",
   "excluded",
+  "guestNoPasskeyNudge",
+  "notEnabledForPasskeys",
+  "selfServiceOff",
+  "alreadyHasPasskey",
   "notEnabledForAuthenticator",
   "passwordlessOnly",
   "alreadyRegistered",
@@ -59,35 +122,121 @@ export const NOT_NUDGED_REASONS = [
 
 export type NotNudgedReason = (typeof NOT_NUDGED_REASONS)[number];
 
-export type Eligibility = { nudged: true } | { nudged: false; reason: NotNudgedReason };
+/** The reasons only a passkey nudge gives. */
+export const PASSKEY_REASONS: readonly NotNudgedReason[] = [
+  "guestNoPasskeyNudge",
+  "notEnabledForPasskeys",
+  "selfServiceOff",
+  "alreadyHasPasskey",
+];
+
+/** The method a nudge asks the user to set up (the campaign's value, canonical spelling). */
+export type NudgeMethod = "microsoftAuthenticator" | "fido2";
+export const NUDGE_METHODS: readonly NudgeMethod[] = ["microsoftAuthenticator", "fido2"];
+
+export interface Nudge {
+  nudged: true;
+  method: NudgeMethod;
+  /** Days a snooze lasts. */
+  snoozeDays: number;
+  /** Snoozes before registration is required; null = unlimited. */
+  snoozeLimit: number | null;
+}
+
+export type Eligibility = Nudge | { nudged: false; reason: NotNudgedReason };
 
 /** One sentence per reason, for reports. */
 export const REASON_TEXT: Record<NotNudgedReason, string> = {
   campaignDisabled: "the registration campaign is disabled",
   notIncluded: "not included in the campaign's targets",
   excluded: "excluded from the campaign (exclusion wins over inclusion)",
+  guestNoPasskeyNudge: "guests are never nudged to set up a passkey",
+  notEnabledForPasskeys:
+    "not enabled for passkeys (the passkey method is off for them, or no passkey profile applies)",
+  selfServiceOff:
+    'the passkey method does not allow self-service setup ("Allow self-service setup" is off)',
+  alreadyHasPasskey:
+    "already has a passkey or security key (judged per account: Microsoft judges per device)",
   notEnabledForAuthenticator: "not enabled for Microsoft Authenticator in the methods policy",
   passwordlessOnly:
     'enabled for Microsoft Authenticator only in Passwordless mode ("deviceBasedPush"), which makes them ineligible',
   alreadyRegistered: "already registered Microsoft Authenticator for push",
   notMfaRegistered: "no MFA method registered, so no MFA sign-in can show the nudge",
   noPhoneMfa:
-    "the Microsoft-managed campaign nudges only users who do MFA by SMS or voice call, and they have no phone method",
+    "the Microsoft-managed campaign nudges to Authenticator only users who do MFA by SMS or voice call, and they do not",
 };
+
+/** The approximation every per-user passkey answer carries (docs/readiness.md). */
+export const PASSKEY_APPROXIMATION =
+  'Microsoft decides "already has a passkey" per operating system and browser; the registration report lists methods per account, so a user with any passkey or security key counts as having one everywhere.';
 
 /** The report's method that means "Authenticator for push": the campaign's conversion (§5.5). */
 export const AUTHENTICATOR_PUSH = "microsoftAuthenticatorPush";
-/** Phone methods: SMS or voice MFA, which Microsoft-managed campaigns require (§2.8). */
+/** Phone methods: SMS or voice MFA, which Microsoft-managed Authenticator nudges require (§2.8). */
 export const PHONE_METHODS: readonly string[] = [
   "mobilePhone",
   "alternateMobilePhone",
   "officePhone",
 ];
-/** The campaign's method value for Authenticator, compared case-insensitively (§2.3). */
-const AUTHENTICATOR_METHOD = "microsoftauthenticator";
+/** Default (preferred) MFA methods that are SMS or voice (userDefaultAuthenticationMethod, §5.4). */
+const PHONE_DEFAULT_METHODS = new Set([
+  "sms",
+  "voicemobile",
+  "voicealternatemobile",
+  "voiceoffice",
+]);
+/** Registered methods that are only for self-service password reset, never a second factor (§5.5). */
+const SSPR_ONLY_METHODS = new Set(["email", "securityquestion"]);
+/** Snoozes allowed before registration is required when limited (HOWTO: 3, fixed). */
+export const ALLOWED_SNOOZES = 3;
+/**
+ * AAGUIDs of the passkey providers whose presence in an allow-list keeps a profile eligible for a
+ * Microsoft-managed campaign (passkeys §3: iCloud Keychain, Google Password Manager, Microsoft
+ * Authenticator). From the community list github.com/passkeydeveloper/passkey-authenticator-aaguids;
+ * Microsoft Entra passkey on Windows has no published AAGUID, so a list naming only it counts as
+ * not eligible.
+ */
+export const QUALIFYING_PASSKEY_PROVIDER_AAGUIDS: ReadonlyMap<string, string> = new Map([
+  ["fbfc3007-154e-4ecc-8c0b-6e020557d7bd", "iCloud Keychain"],
+  ["dd4ec289-e01d-41c9-bb89-70fa845d4bf2", "iCloud Keychain (managed)"],
+  ["ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4", "Google Password Manager"],
+  ["90a3ccdf-635c-4729-a248-9b709135078f", "Microsoft Authenticator (iOS)"],
+  ["de1e552d-db1d-4423-a619-566b625cdc84", "Microsoft Authenticator (Android)"],
+]);
 
 export function hasAuthenticatorPush(methods: readonly string[]): boolean {
   return methods.includes(AUTHENTICATOR_PUSH);
+}
+
+/** A passkey in the report's methods: any passKey* value, fido2SecurityKey, legacy fido2 (§5). */
+export function isPasskeyRegistration(method: string): boolean {
+  const m = method.toLowerCase();
+  return m.startsWith("passkey") || m === "fido2securitykey" || m === "fido2";
+}
+
+export function hasPasskey(methods: readonly string[]): boolean {
+  return methods.some(isPasskeyRegistration);
+}
+
+/**
+ * Whose only MFA methods are SMS or voice (passkeys §7, [inferred]): a phone method registered and
+ * every other registered method SSPR-only (email, security questions).
+ */
+export function isPhoneOnly(methods: readonly string[]): boolean {
+  let phone = false;
+  for (const method of methods) {
+    if (PHONE_METHODS.includes(method)) phone = true;
+    else if (!SSPR_ONLY_METHODS.has(method.toLowerCase())) return false;
+  }
+  return phone;
+}
+
+/** Whether this user's MFA sign-in is by SMS or voice (their default method, else a phone method). */
+function mfaByPhone(user: UserFacts): boolean {
+  if (user.preferredMfaMethod !== undefined && user.preferredMfaMethod !== "") {
+    return PHONE_DEFAULT_METHODS.has(user.preferredMfaMethod.toLowerCase());
+  }
+  return user.methodsRegistered.some((method) => PHONE_METHODS.includes(method));
 }
 
 interface Target {
@@ -97,47 +246,134 @@ interface Target {
 
 /** Whether a user/group target names this user: `all_users`, the user, or a group they are in. */
 export function targetCovers(target: Target, user: Pick<UserFacts, "id" | "groupIds">): boolean {
-  if (target.id === ALL_USERS) return true;
-  if (target.targetType === "user") return target.id === user.id;
-  if (target.targetType === "group") return user.groupIds.has(target.id);
+  const id = target.id.toLowerCase();
+  if (id === ALL_USERS) return true;
+  if (target.targetType === "user") return id === user.id;
+  if (target.targetType === "group") return user.groupIds.has(id);
   return false;
 }
 
 /**
- * A target without a method is a Microsoft-managed declaration's (Microsoft decides): evaluated as
- * Authenticator, the method this model knows how to evaluate.
+ * The canonical method a target (or campaign) names; absent = Authenticator (the default; a
+ * Microsoft-managed declaration leaves it to Microsoft, which evaluateUser decides per user).
  */
-function targetsAuthenticator(target: CampaignIncludeTarget): boolean {
-  return (
-    (target.targetedAuthenticationMethod ?? AUTHENTICATOR_METHOD).toLowerCase() ===
-    AUTHENTICATOR_METHOD
+export function nudgeMethodOf(value: string | undefined): NudgeMethod | undefined {
+  const method = canonicalMethod(value ?? "microsoftAuthenticator");
+  return NUDGE_METHODS.find((known) => known === method);
+}
+
+/**
+ * Whether a passkey profile makes its users eligible when the campaign is Microsoft managed
+ * (passkeys §3's table): attestation enforced always; otherwise no enforced allow-list, or one that
+ * names a qualifying passkey provider. Block lists are ignored.
+ */
+export function profileEligibleWhenManaged(profile: PasskeyProfileFacts): boolean {
+  if (profile.attestationEnforcement === "registrationOnly") return true;
+  const restrictions = profile.keyRestrictions;
+  if (!restrictions?.isEnforced || restrictions.enforcementType !== "allow") return true;
+  return restrictions.aaGuids.some((aaGuid) =>
+    QUALIFYING_PASSKEY_PROVIDER_AAGUIDS.has(aaGuid.toLowerCase()),
   );
 }
 
-/** Whether the campaign would nudge this user at their next MFA sign-in, or the first reason not. */
+/** The passkey profiles that apply to the user ([] when the method is off for them or excludes them). */
+export function passkeyProfilesFor(
+  user: UserFacts,
+  passkey: PasskeyEligibilitySettings | undefined,
+): PasskeyProfileFacts[] {
+  if (!passkey || passkey.state !== "enabled") return [];
+  if (passkey.excludeTargets.some((target) => targetCovers(target, user))) return [];
+  const ids = new Set(
+    passkey.includeTargets
+      .filter((target) => targetCovers(target, user))
+      .flatMap((target) => target.allowedPasskeyProfiles.map((id) => id.toLowerCase())),
+  );
+  return passkey.passkeyProfiles.filter((profile) => ids.has(profile.id.toLowerCase()));
+}
+
+/** Enabled for passkeys as a Microsoft-managed campaign means it (the September 2026 rules). */
+function enabledForPasskeysWhenManaged(user: UserFacts, config: NudgeConfiguration): boolean {
+  return (
+    user.userType !== "guest" &&
+    config.passkey?.isSelfServiceRegistrationAllowed === true &&
+    passkeyProfilesFor(user, config.passkey).some(profileEligibleWhenManaged)
+  );
+}
+
+/** Whether the campaign would nudge this user at their next MFA sign-in, and to what, or the first reason not. */
 export function evaluateUser(user: UserFacts, config: NudgeConfiguration): Eligibility {
-  const { campaign, authenticator } = config;
+  const { campaign } = config;
   const no = (reason: NotNudgedReason): Eligibility => ({ nudged: false, reason });
   if (campaign.state !== "enabled" && campaign.state !== "default") return no("campaignDisabled");
-  const included = campaign.includeTargets.some(
-    (target) => targetsAuthenticator(target) && targetCovers(target, user),
+  const including = campaign.includeTargets.filter(
+    (target) =>
+      nudgeMethodOf(target.targetedAuthenticationMethod) !== undefined &&
+      targetCovers(target, user),
   );
-  if (!included) return no("notIncluded");
+  if (including.length === 0) return no("notIncluded");
   if (campaign.excludeTargets.some((target) => targetCovers(target, user))) return no("excluded");
-  const granting = authenticatorTargetsFor(user, authenticator);
+  const managed = campaign.state === "default";
+  const method: NudgeMethod = managed
+    ? enabledForPasskeysWhenManaged(user, config)
+      ? "fido2"
+      : "microsoftAuthenticator"
+    : (nudgeMethodOf(including[0].targetedAuthenticationMethod) as NudgeMethod);
+  const outcome =
+    method === "fido2"
+      ? passkeyOutcome(user, config, managed)
+      : authenticatorOutcome(user, config, managed);
+  if (!outcome.nudged) return outcome;
+  return { nudged: true, method, ...snoozeRules(campaign, managed, method) };
+}
+
+function passkeyOutcome(
+  user: UserFacts,
+  config: NudgeConfiguration,
+  managed: boolean,
+): Eligibility | { nudged: true } {
+  const no = (reason: NotNudgedReason): Eligibility => ({ nudged: false, reason });
+  if (user.userType === "guest") return no("guestNoPasskeyNudge");
+  const profiles = passkeyProfilesFor(user, config.passkey);
+  if ((managed ? profiles.filter(profileEligibleWhenManaged) : profiles).length === 0)
+    return no("notEnabledForPasskeys");
+  if (config.passkey?.isSelfServiceRegistrationAllowed !== true) return no("selfServiceOff");
+  if (hasPasskey(user.methodsRegistered)) return no("alreadyHasPasskey");
+  if (!user.isMfaRegistered) return no("notMfaRegistered");
+  return { nudged: true };
+}
+
+function authenticatorOutcome(
+  user: UserFacts,
+  config: NudgeConfiguration,
+  managed: boolean,
+): Eligibility | { nudged: true } {
+  const no = (reason: NotNudgedReason): Eligibility => ({ nudged: false, reason });
+  const granting = authenticatorTargetsFor(user, config.authenticator);
   if (granting.length === 0) return no("notEnabledForAuthenticator");
   if (granting.every((target) => target.authenticationMode === "deviceBasedPush")) {
     return no("passwordlessOnly");
   }
   if (hasAuthenticatorPush(user.methodsRegistered)) return no("alreadyRegistered");
   if (!user.isMfaRegistered) return no("notMfaRegistered");
-  if (
-    campaign.state === "default" &&
-    !user.methodsRegistered.some((method) => PHONE_METHODS.includes(method))
-  ) {
-    return no("noPhoneMfa");
-  }
+  if (managed && !mfaByPhone(user)) return no("noPhoneMfa");
   return { nudged: true };
+}
+
+/** Microsoft managed fixes the snoozes (passkeys §2); enabled takes the campaign's (§2.2). */
+function snoozeRules(
+  campaign: NudgeConfiguration["campaign"],
+  managed: boolean,
+  method: NudgeMethod,
+): { snoozeDays: number; snoozeLimit: number | null } {
+  if (managed) {
+    return method === "fido2"
+      ? { snoozeDays: 1, snoozeLimit: null }
+      : { snoozeDays: 3, snoozeLimit: ALLOWED_SNOOZES };
+  }
+  return {
+    snoozeDays: campaign.snoozeDurationInDays ?? 1,
+    snoozeLimit: campaign.enforceRegistrationAfterAllowedSnoozes === false ? null : ALLOWED_SNOOZES,
+  };
 }
 
 /** The Authenticator include targets that apply to the user ([] when disabled or excluded). */
@@ -150,24 +386,30 @@ function authenticatorTargetsFor(
   return authenticator.includeTargets.filter((target) => targetCovers(target, user));
 }
 
-/** Every campaign include target that nudges someone (Authenticator targets only). */
+function targetsAuthenticator(target: CampaignIncludeTarget): boolean {
+  return nudgeMethodOf(target.targetedAuthenticationMethod) === "microsoftAuthenticator";
+}
+
+/** Every campaign include target that can nudge someone (a method this model knows). */
 export function campaignIncludeTargets(
   campaign: NudgeConfiguration["campaign"],
 ): CampaignIncludeTarget[] {
-  return campaign.includeTargets.filter(targetsAuthenticator);
+  return campaign.includeTargets.filter(
+    (target) => nudgeMethodOf(target.targetedAuthenticationMethod) !== undefined,
+  );
 }
 
-/** The group ids configurations name (either part may be absent): the memberships an evaluation needs, lower-case. */
+/** The group ids configurations name (any part may be absent): the memberships an evaluation needs, lower-case. */
 export function groupsNamedBy(...configs: Partial<NudgeConfiguration>[]): string[] {
   const ids = new Set<string>();
   const add = (targets: readonly Target[]) => {
     for (const target of targets) {
-      if (target.targetType === "group" && target.id !== ALL_USERS)
+      if (target.targetType === "group" && target.id.toLowerCase() !== ALL_USERS)
         ids.add(target.id.toLowerCase());
     }
   };
-  for (const { campaign, authenticator } of configs) {
-    for (const part of [campaign, authenticator]) {
+  for (const { campaign, authenticator, passkey } of configs) {
+    for (const part of [campaign, authenticator, passkey]) {
       if (!part) continue;
       add(part.includeTargets);
       add(part.excludeTargets);

@@ -13,3 +13,4 @@ export * from "./changes";
 export * from "./externalChange";
 export * from "./cloud";
 export * from "./eligibility";
+export * from "./methodConfigurations";

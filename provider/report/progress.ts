@@ -75,13 +75,8 @@ export interface ProgressReport {
 }
 
 const NOT_YET_TEXT: Record<NotYetReason, string> = {
+  ...REASON_TEXT,
   beingNudged: "eligible: nudged at their next MFA sign-in (unless snoozed)",
-  campaignDisabled: REASON_TEXT.campaignDisabled,
-  notEnabledForAuthenticator: REASON_TEXT.notEnabledForAuthenticator,
-  passwordlessOnly: REASON_TEXT.passwordlessOnly,
-  alreadyRegistered: REASON_TEXT.alreadyRegistered,
-  notMfaRegistered: REASON_TEXT.notMfaRegistered,
-  noPhoneMfa: REASON_TEXT.noPhoneMfa,
 };
 
 function day(ms: number): string {

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import {
   ALL_USERS,
   NOT_NUDGED_REASONS,
+  PASSKEY_REASONS,
   UNKNOWN,
   checkArgs,
   checkTargetCoverage,
@@ -59,7 +60,18 @@ interface Case {
   expected: Eligibility;
 }
 
-const nudged: Eligibility = { nudged: true };
+const nudged: Eligibility = {
+  nudged: true,
+  method: "microsoftAuthenticator",
+  snoozeDays: 1,
+  snoozeLimit: 3,
+};
+const managedAuthenticator: Eligibility = {
+  nudged: true,
+  method: "microsoftAuthenticator",
+  snoozeDays: 3,
+  snoozeLimit: 3,
+};
 const not = (reason: (typeof NOT_NUDGED_REASONS)[number]): Eligibility => ({
   nudged: false,
   reason,
@@ -212,10 +224,10 @@ const CASES: Case[] = [
     expected: nudged,
   },
   {
-    name: "Microsoft managed nudges SMS/voice users (§2.8)",
+    name: "Microsoft managed nudges SMS/voice users to Authenticator when passkeys are off (§2.8; 3 days, 3 snoozes)",
     user: user({ methodsRegistered: ["alternateMobilePhone"] }),
     config: config({ state: "default" }),
-    expected: nudged,
+    expected: managedAuthenticator,
   },
   {
     name: "Microsoft managed does not nudge a TOTP-only user (only after SMS/voice MFA)",
@@ -257,15 +269,17 @@ describe("eligibility: who the campaign nudges", () => {
     });
   }
 
-  it("has a case for every reason", () => {
+  it("has a case for every Authenticator reason (passkey reasons: passkeyModel.test.ts)", () => {
     const covered = new Set(CASES.flatMap((c) => (c.expected.nudged ? [] : [c.expected.reason])));
-    expect([...covered].sort()).to.deep.equal([...NOT_NUDGED_REASONS].sort());
+    expect([...covered].sort()).to.deep.equal(
+      NOT_NUDGED_REASONS.filter((reason) => !PASSKEY_REASONS.includes(reason)).sort(),
+    );
   });
 
-  it("a campaign target for another method (passkeys) includes nobody in the Authenticator campaign", () => {
+  it("a passkey campaign with no passkey configuration read nudges nobody (not enabled for passkeys)", () => {
     const configuration = config({ state: "enabled" });
-    configuration.campaign.includeTargets[0].targetedAuthenticationMethod = "fido2";
-    expect(evaluateUser(user(), configuration)).to.deep.equal(not("notIncluded"));
+    configuration.campaign.includeTargets[0].targetedAuthenticationMethod = "Fido2";
+    expect(evaluateUser(user(), configuration)).to.deep.equal(not("notEnabledForPasskeys"));
   });
 
   it("names the groups whose memberships an evaluation needs, lower-case, all_users left out", () => {
