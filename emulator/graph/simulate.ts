@@ -27,7 +27,13 @@ import { randomUUID } from "node:crypto";
 import { seededRandom } from "../random.js";
 import type { JsonObject, JsonValue, TenantUser } from "../tenants/format";
 import type { EffectiveOptions } from "./context";
-import { SignInRules, type NoNudge, type Nudge, type NudgeMethod } from "./signin";
+import {
+  SignInRules,
+  type NoNudge,
+  type Nudge,
+  type NudgeMethod,
+  type SignInOutcome,
+} from "./signin";
 import type { DirectoryState } from "./state";
 import { graphTimestamp } from "./time";
 
@@ -263,6 +269,8 @@ export function simulateCampaign(
   const rules = new SignInRules(state, start, options);
   const users = population(state);
   const random = seededRandom(parameters.seed);
+  // The configuration holds for the whole run, so a user's outcome changes only when they register.
+  const outcomes = new Map<string, SignInOutcome>();
   const result: SimulationResult = {
     startDateTime: new Date(start).toISOString(),
     endDateTime: new Date(start + parameters.days * DAY_MS).toISOString(),
@@ -283,7 +291,8 @@ export function simulateCampaign(
       const at = start + day * DAY_MS + Math.floor(random() * (DAY_MS - WIZARD_MS));
       const choice = random();
       const user = state.users.get(listed.id) as TenantUser;
-      const outcome = rules.outcome(user);
+      let outcome = outcomes.get(user.id);
+      if (!outcome) outcomes.set(user.id, (outcome = rules.outcome(user)));
       if (
         !outcome.nudged &&
         (outcome.reason === "noMfaMethod" || outcome.reason === "accountDisabled")
@@ -323,6 +332,7 @@ export function simulateCampaign(
           registrationUpdatedDateTime: graphTimestamp(finished),
         };
       });
+      outcomes.delete(user.id);
       const passkey = outcome.method === "fido2";
       records.push({
         at: at + 30_000,
