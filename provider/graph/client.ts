@@ -12,6 +12,7 @@ import type {
 import type { TokenCredential } from "@azure/identity";
 import type { GraphSettings, ResolvedSettings } from "../config";
 import { GraphRequestError, httpError, malformedResponse, signInError } from "./errors";
+import { backoffSeconds } from "./backoff";
 import { explainingAuthorityRefusals } from "./signIn";
 import {
   REPORTS_RATE_LIMIT,
@@ -266,7 +267,7 @@ export class GraphClient {
           ) {
             retry.push(callIndex);
             const after = Number(answer.headers["retry-after"] ?? answer.headers["Retry-After"]);
-            const backoff = this.middlewareSettings.retryDelaySeconds * 2 ** round;
+            const backoff = backoffSeconds(this.middlewareSettings.retryDelaySeconds, round + 1);
             waitSeconds = Math.max(waitSeconds, Number.isFinite(after) ? after : backoff);
             this.middlewareSettings.onRetry?.({
               attempt: attempts[callIndex],

@@ -5,6 +5,7 @@
 //  - a per-attempt timeout, and timeouts or connection resets of idempotent calls become a
 //    retryable response, so the SDK's RetryHandler (with its Retry-After and backoff logic) also
 //    handles them instead of a second, hand-made retry loop.
+import { backoffSeconds, MAX_DELAY_SECONDS } from "./backoff";
 import {
   AuthenticationHandler,
   HTTPMessageHandler,
@@ -60,12 +61,22 @@ function methodOf(request: string | Request, options: { method?: string } | unde
   return (typeof request === "string" ? options?.method : request.method) ?? "GET";
 }
 
-/** The SDK's RetryHandler, retrying 500 and 502 too. */
+/** The SDK's RetryHandler, retrying 500 and 502 too, with a backoff that scales with the base. */
 class GraphRetryHandler extends RetryHandler {}
-// isRetry is private in the SDK's type declarations, so it is replaced on the prototype; the SDK
-// calls it once per response to decide whether a status is retryable at all.
+// isRetry and getDelay are private in the SDK's type declarations, so they are replaced on the
+// prototype; the SDK calls isRetry once per response to decide whether a status is retryable at
+// all, and getDelay(response, retryAttempts, delay) for the seconds to wait before each retry.
 Object.defineProperty(GraphRetryHandler.prototype, "isRetry", {
   value: (response: Response) => RETRIED_STATUSES.has(response.status),
+});
+Object.defineProperty(GraphRetryHandler.prototype, "getDelay", {
+  value: (response: Response, retryAttempts: number, delay: number) => {
+    const seconds = retryDelaySeconds(response, retryAttempts, delay);
+    // Jitter (so that parallel calls do not retry in step) within a tenth of the wait.
+    return response.headers.get("Retry-After") === null
+      ? seconds * (1 + Math.random() * 0.1)
+      : seconds;
+  },
 });
 
 /** A fetch failure (timeout, reset, refused) of a call that must not be retried blindly. */
@@ -200,7 +211,7 @@ function retryOptions(settings: MiddlewareSettings, retryPost: boolean): RetryHa
         attempt: attempt + 1,
         status: response.status,
         transportFailure: response.headers.get(TRANSPORT_FAILURE_HEADER) ?? undefined,
-        delaySeconds: sdkRetryDelaySeconds(response, attempt + 1, delay),
+        delaySeconds: retryDelaySeconds(response, attempt + 1, delay),
         method,
         url: typeof request === "string" ? request : request.url,
       });
@@ -209,23 +220,19 @@ function retryOptions(settings: MiddlewareSettings, retryPost: boolean): RetryHa
   );
 }
 
-/** RetryHandlerOptions' maximum delay (its MAX_DELAY), which caps every wait. */
-const SDK_MAX_DELAY_SECONDS = 180;
-
 /**
- * How long the SDK's RetryHandler waits before retry number `retry` (1 for the first): its
- * getDelay() without the jitter of under a second. `delay` is only the base: from the second retry
- * on, an exponential backoff is added, which the retry warning must not leave out.
+ * How long the retry handler waits before retry number `retry` (1 for the first), without its
+ * jitter: Graph's Retry-After when sent, else backoffSeconds.
  */
-function sdkRetryDelaySeconds(response: Response, retry: number, delay: number): number {
+function retryDelaySeconds(response: Response, retry: number, delay: number): number {
   const retryAfter = response.headers.get("Retry-After");
   const seconds =
     retryAfter === null
-      ? (retry >= 2 ? Math.round((2 ** retry - 1) / 2) : 0) + delay
+      ? backoffSeconds(delay, retry)
       : Number.isNaN(Number(retryAfter))
         ? Math.round((new Date(retryAfter).getTime() - Date.now()) / 1000)
         : Number(retryAfter);
-  return Math.max(0, Math.min(seconds, SDK_MAX_DELAY_SECONDS));
+  return Math.max(0, Math.min(seconds, MAX_DELAY_SECONDS));
 }
 
 /** Retry options for calls that are not POSTs, or POSTs that create things (repeated only after a 429). */

@@ -170,6 +170,26 @@ describe("Graph access layer against the emulator", function () {
     expect(gets.map((r) => r.status)).to.deep.equal([503, 503, 200]);
   });
 
+  it("a small retry delay (ENTRA_NUDGE_RETRY_DELAY_SECONDS=0.2) bounds the waits: the base doubled per retry", async () => {
+    await emulator.injectFault({
+      status: 503,
+      count: 5,
+      method: "GET",
+      pathPrefix: "/v1.0/policies",
+    });
+    const waits: number[] = [];
+    const started = Date.now();
+    const graph = client("writer", {
+      retryDelaySeconds: 0.2,
+      maxRetries: 5,
+      onRetry: (e) => waits.push(e.delaySeconds),
+    });
+    await getAuthenticationMethodsPolicy(graph);
+    // The SDK's own backoff waited 0.2, 2.2, 4.2, 8.2, 16.2 s (+ jitter): about 33 s in all.
+    expect(waits).to.deep.equal([0.2, 0.4, 0.8, 1.6, 3.2]);
+    expect(Date.now() - started).to.be.below(20_000);
+  });
+
   it("honours Retry-After on 429 and succeeds", async () => {
     await emulator.injectFault({
       status: 429,

@@ -173,14 +173,14 @@ describe("resource providers against the emulator", function () {
         pathPrefix: "/v1.0/policies",
       });
       await campaign().create(await checked("RegistrationCampaign", declared));
-      // The SDK's backoff adds round((2^n - 1) / 2) s from the second retry on, even with a base
-      // delay of 0 (ENTRA_NUDGE_RETRY_DELAY_SECONDS above).
+      // The waits double the base delay, which is 0 here (ENTRA_NUDGE_RETRY_DELAY_SECONDS above):
+      // the SDK's own backoff added whole seconds from the second retry on.
       const policy = "/v1.0/policies/authenticationMethodsPolicy";
       // (The adoption's own old → new warning is covered in failOnExternalChange.test.ts.)
       expect(warnings.filter((w) => !w.includes(": adopting "))).to.deep.equal([
         `Microsoft Graph did not answer GET ${policy} (the connection was reset); retrying in 0 s (attempt 2).`,
         `Microsoft Graph answered 503 to PATCH ${policy}; retrying in 0 s (attempt 2).`,
-        `Microsoft Graph answered 503 to PATCH ${policy}; retrying in 2 s (attempt 3).`,
+        `Microsoft Graph answered 503 to PATCH ${policy}; retrying in 0 s (attempt 3).`,
       ]);
     });
 
