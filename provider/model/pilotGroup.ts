@@ -385,3 +385,89 @@ export function diffPilotGroup(declared: PilotGroupLike, actual: PilotGroupLike)
     arguments: PILOT_GROUP_ARGUMENTS,
   });
 }
+
+/** A member or owner reference as looked up in the tenant (graph/users.ts lookUpPrincipals). */
+export interface PrincipalFound {
+  id: string;
+  /** "user", "group", "servicePrincipal"...; "member" for an object the group already holds. */
+  type: string;
+  displayName?: string;
+}
+
+// What each list may hold: a group's members are users (a nested group widens the campaign to
+// everyone in it); Graph also lets a service principal own a group (graph-contract.md §4.5).
+const ALLOWED_TYPES: Record<"members" | "owners", readonly string[]> = {
+  members: ["user", "member"],
+  owners: ["user", "servicePrincipal", "member"],
+};
+
+/**
+ * The problems with member or owner references once looked up, before any write: a name or id that
+ * names nothing, an object that is not a user (a group given as a member), and one object named
+ * twice (its UPN and its object id). `found` maps each canonical reference to what it names.
+ */
+export function principalProblems(
+  list: "members" | "owners",
+  refs: readonly string[],
+  found: ReadonlyMap<string, PrincipalFound>,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (message: string) =>
+    problems.push({ property: list, message: `${list}: ${message}` });
+  const byId = new Map<string, string>();
+  for (const ref of refs.map(canonicalMemberRef)) {
+    const object = found.get(ref);
+    if (!object) {
+      add(
+        isGuid(ref)
+          ? `no object with id "${ref}" exists in the tenant. Check the id (the user's Object ID in the Microsoft Entra admin center), or use the user principal name.`
+          : `no user "${ref}" exists in the tenant. Check the user principal name, or use the user's object id.`,
+      );
+      continue;
+    }
+    const named = object.displayName ? ` "${object.displayName}"` : "";
+    if (!ALLOWED_TYPES[list].includes(object.type)) {
+      add(
+        object.type === "group"
+          ? `"${ref}" is the group${named}, not a user. Nesting a group in the pilot group puts everyone in it in the campaign's scope, now and whenever that group grows. List the users one by one, or target the group itself in the campaign's and the Authenticator policy's includeTargets.`
+          : `"${ref}" is a ${object.type}${named}, not a user. A pilot group's ${list} are users${list === "owners" ? " or service principals" : ""}.`,
+      );
+      continue;
+    }
+    const earlier = byId.get(object.id);
+    if (earlier !== undefined) {
+      add(
+        `"${earlier}" and "${ref}" name the same object (${object.id}${named}). List it once, by its user principal name or by its object id.`,
+      );
+      continue;
+    }
+    byId.set(object.id, ref);
+  }
+  return problems;
+}
+
+/**
+ * The declared member or owner references, each spelled the way the recorded state spells the
+ * same object (`recorded` refs, `principalIds` UPN → id as resolved when they were applied):
+ * switching a member from its UPN to its object id (or back) is then no change, and diff still
+ * makes no Graph call. References the state does not know stay as they are (a change).
+ */
+export function asRecordedRefs(
+  declared: Previewable<string[]> | undefined,
+  recorded: unknown,
+  principalIds: unknown,
+): Previewable<string[]> | undefined {
+  if (!Array.isArray(declared) || !Array.isArray(recorded) || !isRecord(principalIds)) {
+    return declared;
+  }
+  const idOf = (ref: string) => {
+    const canonical = canonicalMemberRef(ref);
+    const id = principalIds[canonical];
+    return typeof id === "string" ? id.toLowerCase() : canonical;
+  };
+  const recordedById = new Map<string, string>();
+  for (const ref of recorded) if (typeof ref === "string") recordedById.set(idOf(ref), ref);
+  return declared.map((ref) =>
+    isUnknown(ref) || typeof ref !== "string" ? ref : (recordedById.get(idOf(ref)) ?? ref),
+  );
+}

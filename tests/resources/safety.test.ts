@@ -197,4 +197,79 @@ describe("resource safety (providers against the emulator)", function () {
       );
     });
   });
+
+  describe("PilotGroup members and owners compare by the object they name", () => {
+    const group = () => provider("PilotGroup");
+    const UPN = "pilot.user@contoso.onmicrosoft.com";
+    const ID = "bb1d6c17-7043-5689-a17d-aa610e2a4115";
+    const ALL_STAFF = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c"; // a group (Emergency Access Accounts)
+
+    it("the same user by UPN and by object id is an error naming both entries, before any write", async () => {
+      const inputs = await checked("PilotGroup", { displayName: "Twice", members: [UPN, ID] });
+      const error = await failure(group().create(inputs));
+      expect(error.message).to.include(`members: "${ID}" and "${UPN}" name the same object (${ID}`);
+      expect(graphWrites()).to.deep.equal([]);
+    });
+
+    it("switching a member from its UPN to its object id is no diff, and diff makes no Graph call", async () => {
+      const created = await group().create(
+        await checked("PilotGroup", { displayName: "Respelled", members: [UPN] }),
+      );
+      const requestsBefore = emulator.requests().length;
+      const byId = await checked("PilotGroup", { displayName: "Respelled", members: [ID] });
+      const diff = await group().diff!(created.id, created.outs, byId);
+      expect(diff.changes).to.equal(false);
+      // And back, from a state that recorded the id.
+      const back = await group().diff!(
+        created.id,
+        { ...created.outs, members: [ID] },
+        created.outs,
+      );
+      expect(back.changes).to.equal(false);
+      expect(emulator.requests().length, "no Graph call").to.equal(requestsBefore);
+      // Another user is still a change.
+      const other = await checked("PilotGroup", {
+        displayName: "Respelled",
+        members: ["2a5c4b8e-0000-4000-8000-000000000000"],
+      });
+      expect((await group().diff!(created.id, created.outs, other)).changes).to.equal(true);
+    });
+
+    it("an object id that names nothing is refused before any write, like an unknown UPN", async () => {
+      const missing = "0b0b0b0b-0000-4000-8000-000000000000";
+      const inputs = await checked("PilotGroup", { displayName: "Missing", members: [missing] });
+      const error = await failure(group().create(inputs));
+      expect(error.message).to.include(
+        `members: no object with id "${missing}" exists in the tenant`,
+      );
+      expect(graphWrites()).to.deep.equal([]);
+    });
+
+    it("a group id as a member is refused with an explanation (nesting widens the campaign)", async () => {
+      const inputs = await checked("PilotGroup", { displayName: "Nested", members: [ALL_STAFF] });
+      const error = await failure(group().create(inputs));
+      expect(error.message).to.match(
+        new RegExp(
+          `members: "${ALL_STAFF}" is the group "[^"]+", not a user\\. Nesting a group in the pilot group puts everyone in it in the campaign's scope`,
+        ),
+      );
+      expect(graphWrites()).to.deep.equal([]);
+    });
+
+    it("an update adding a group id as a member is refused before any write", async () => {
+      const created = await group().create(
+        await checked("PilotGroup", { displayName: "Grows", members: [UPN] }),
+      );
+      const writesBefore = graphWrites().length;
+      const error = await failure(
+        group().update!(
+          created.id,
+          created.outs,
+          await checked("PilotGroup", { displayName: "Grows", members: [UPN, ALL_STAFF] }),
+        ),
+      );
+      expect(error.message).to.include(`is the group`);
+      expect(graphWrites().slice(writesBefore)).to.deep.equal([]);
+    });
+  });
 });

@@ -11,7 +11,7 @@ import {
   deleteGroup,
   findGroupsByMailNickname,
   getGroup,
-  getUsers,
+  lookUpPrincipals,
   GraphRequestError,
   listRelationship,
   updateGroup,
@@ -33,7 +33,12 @@ import {
   parseArgs,
   pilotGroupFromGraph,
   pilotGroupToGraphPatch,
+  asRecordedRefs,
+  canonicalMemberRef,
+  isGuid,
   principalNamesToResolve,
+  principalProblems,
+  type PrincipalFound,
   resolveRefs,
   toCheckFailures,
   type PilotGroupInputs,
@@ -46,7 +51,11 @@ import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
 import { tenantMove, warnNotDeleted, warnNotRead } from "./tenant";
 
 /** Outputs: the canonical inputs as Graph holds them, plus ids and the tenant. */
-type Outputs = Omit<PilotGroupObserved, "id"> & { tenantId: string };
+type Outputs = Omit<PilotGroupObserved, "id"> & {
+  tenantId: string;
+  /** UPN → object id of the UPNs the program names, as last applied: diff compares by object. */
+  principalIds?: Record<string, string>;
+};
 
 /**
  * Thrown after the group exists (a create) or changed (an update) in part: the engine records `id`
@@ -156,37 +165,51 @@ interface Resolved {
   ownerIds?: string[];
   /** Object id → the reference the program used for it. */
   names: Map<string, string>;
+  /** UPN → object id, for every UPN the program names (kept in the state for diff). */
+  principalIds: Record<string, string>;
 }
 
-/** Resolves member and owner references; throws, before any write, for UPNs that do not exist. */
-async function resolvePrincipals(graph: GraphClient, inputs: PilotGroupInputs): Promise<Resolved> {
-  const refs = [...(inputs.members ?? []), ...(inputs.owners ?? [])];
+/**
+ * Resolves member and owner references in one batched lookup and throws, before any write, for a
+ * name or id that names nothing, an object that is not a user (a group given as a member), or one
+ * object named twice. Object ids the group already holds (`held`) are not looked up again.
+ */
+async function resolvePrincipals(
+  graph: GraphClient,
+  inputs: PilotGroupInputs,
+  held: ReadonlySet<string> = new Set(),
+): Promise<Resolved> {
+  const refs = [...(inputs.members ?? []), ...(inputs.owners ?? [])].map(canonicalMemberRef);
   const upns = principalNamesToResolve(refs);
-  const users = upns.length > 0 ? await getUsers(graph, upns) : new Map();
+  const objectIds = [...new Set(refs.filter((ref) => isGuid(ref) && !held.has(ref)))];
+  const principals = await lookUpPrincipals(graph, { objectIds, userPrincipalNames: upns });
+  const found = new Map<string, PrincipalFound>(principals);
+  for (const ref of refs) if (held.has(ref)) found.set(ref, { id: ref, type: "member" });
+  const problems = [
+    ...(inputs.members ? principalProblems("members", inputs.members, found) : []),
+    ...(inputs.owners ? principalProblems("owners", inputs.owners, found) : []),
+  ];
+  if (problems.length > 0) throw new InputValidationError("PilotGroup", problems);
   const idsByName = new Map<string, string>();
-  for (const [upn, user] of users) idsByName.set(upn, String(user.id).toLowerCase());
+  for (const upn of upns) idsByName.set(upn, (found.get(upn) as PrincipalFound).id);
   const names = new Map<string, string>();
   for (const ref of refs) names.set(idsByName.get(ref) ?? ref, ref);
-  const members = inputs.members ? resolveRefs(inputs.members, idsByName) : undefined;
-  const owners = inputs.owners ? resolveRefs(inputs.owners, idsByName) : undefined;
-  const problems = [
-    ...(members?.unresolved ?? []).map((upn) => ({ property: "members", upn })),
-    ...(owners?.unresolved ?? []).map((upn) => ({ property: "owners", upn })),
-  ].map(({ property, upn }) => ({
-    property,
-    message: `${property}: no user "${upn}" exists in the tenant. Check the user principal name, or use the user's object id.`,
-  }));
-  if (problems.length > 0) throw new InputValidationError("PilotGroup", problems);
-  return { memberIds: members?.ids, ownerIds: owners?.ids, names };
+  return {
+    memberIds: inputs.members ? resolveRefs(inputs.members, idsByName).ids : undefined,
+    ownerIds: inputs.owners ? resolveRefs(inputs.owners, idsByName).ids : undefined,
+    names,
+    principalIds: Object.fromEntries([...idsByName].sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 
 function outputsOf(
   inputs: PilotGroupInputs,
   memberIds: string[],
   ownerIds: string[],
-  names: Map<string, string>,
+  resolved: Pick<Resolved, "names" | "principalIds">,
   tenantId: string,
 ): Outputs {
+  const { names, principalIds } = resolved;
   const sorted = (ids: string[]) => [...new Set(ids)].sort();
   const asDeclared = (ids: string[]) => sorted(ids.map((id) => names.get(id) ?? id));
   return {
@@ -197,6 +220,7 @@ function outputsOf(
     ...(inputs.owners ? { owners: asDeclared(ownerIds) } : {}),
     memberIds: sorted(memberIds),
     ownerIds: sorted(ownerIds),
+    principalIds,
     tenantId,
   };
 }
@@ -284,10 +308,18 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     // Bound to its tenant like the singletons: another tenant is a replacement (the new group is
     // created there first, then the old one's delete refuses and says where it stays).
     const current = await context.tenantId();
+    // Members and owners compare by the object they name: the declared references are spelled the
+    // way the state spells the same objects (principalIds), so a UPN switched to its object id is
+    // no change, without a Graph call.
+    const respelled = { ...news };
+    for (const list of ["members", "owners"] as const) {
+      if (news[list] === undefined) continue;
+      respelled[list] = asRecordedRefs(news[list] as string[], olds[list], olds.principalIds);
+    }
     const { changes, replaces, deleteBeforeReplace, stables } = diffResult(
       "PilotGroup",
       olds,
-      news,
+      respelled,
       { prior: olds.tenantId as string | undefined, current },
     );
     return { changes, replaces, deleteBeforeReplace, stables };
@@ -326,10 +358,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     } catch (err) {
       const outs =
         (await observedAfterFailure(graph, id, inputs, { memberIds, ownerIds }, tenantId)) ??
-        withoutUncertain(
-          outputsOf(inputs, addedMembers, addedOwners, resolved.names, tenantId),
-          inputs,
-        );
+        withoutUncertain(outputsOf(inputs, addedMembers, addedOwners, resolved, tenantId), inputs);
       throw new PartiallyCreatedError(
         `PilotGroup: the group "${inputs.displayName}" (${id}) was created, but not all of its members and owners could be added: ${(err as Error).message} Run the update again: it adds the rest.`,
         id,
@@ -337,7 +366,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
         [(err as Error).message],
       );
     }
-    return { id, outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, tenantId) };
+    return { id, outs: outputsOf(inputs, memberIds, ownerIds, resolved, tenantId) };
   },
 
   async read(id, props) {
@@ -364,6 +393,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
         ...inputs,
         memberIds,
         ownerIds,
+        ...(recorded.principalIds ? { principalIds: recorded.principalIds } : {}),
         tenantId: recorded.tenantId ?? (await context.tenantId()),
       },
       inputs,
@@ -374,12 +404,13 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     const recorded = olds as unknown as Outputs;
     const inputs = parseArgs("PilotGroup", argumentsOf("PilotGroup", news));
     const graph = context.graph();
-    const resolved = await resolvePrincipals(graph, inputs);
     const group = await getGroup(graph, id);
     const [members, owners] = await Promise.all([
       inputs.members ? listRelationship(graph, id, "members") : Promise.resolve(undefined),
       inputs.owners ? listRelationship(graph, id, "owners") : Promise.resolve(undefined),
     ]);
+    const held = new Set([...(members ?? []), ...(owners ?? [])].map((o) => o.id));
+    const resolved = await resolvePrincipals(graph, inputs, held);
     const actual = pilotGroupFromGraph(group, members ?? [], owners ?? [], inputs);
     const warning = formatOverwriteWarning(
       "PilotGroup",
@@ -411,7 +442,7 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
       );
       // A state from before tenants were recorded gets its tenant here (docs/resources.md).
       const tenantId = recorded.tenantId ?? (await context.tenantId());
-      return { outs: outputsOf(inputs, memberIds, ownerIds, resolved.names, tenantId) };
+      return { outs: outputsOf(inputs, memberIds, ownerIds, resolved, tenantId) };
     } catch (err) {
       // Some changes may have been made (or made with their answer lost): the state must record
       // what the group holds now, not what it held before (the engine keeps the old outputs of a
