@@ -598,7 +598,7 @@ function removeStaleTemps(binDir: string, name: string): void {
 }
 
 /** One build per version at a time; a lock left by a dead process is taken over. */
-async function lock(file: string, log: (line: string) => void): Promise<() => void> {
+export async function lock(file: string, log: (line: string) => void): Promise<() => void> {
   let announced = false;
   for (;;) {
     try {
@@ -628,15 +628,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
-interface RunOptions {
+export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Capture stdout and stderr instead of forwarding both to stderr (stdout holds the result). */
   capture?: boolean;
   timeoutMs?: number;
+  /** Written to the command's stdin (otherwise stdin is closed). */
+  input?: string;
 }
 
-function run(
+export function run(
   command: string,
   args: string[],
   options: RunOptions,
@@ -645,11 +647,14 @@ function run(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: options.capture
-        ? ["ignore", "pipe", "pipe"]
-        : ["ignore", process.stderr, process.stderr],
+      stdio: [
+        options.input === undefined ? "ignore" : "pipe",
+        options.capture ? "pipe" : process.stderr,
+        options.capture ? "pipe" : process.stderr,
+      ],
       timeout: options.timeoutMs,
     });
+    child.stdin?.end(options.input);
     let stdout = "";
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

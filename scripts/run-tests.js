@@ -7,6 +7,7 @@
 // ENTRA_NUDGE_PULUMI. Without an engine the run fails: engine tests are never skipped.
 "use strict";
 const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
 const path = require("node:path");
 const { ensureCertificateAuthority } = require("../dist/emulator/tls.js");
 const { provideEngine } = require("../dist/scripts/engine.js");
@@ -35,6 +36,7 @@ async function main() {
     return 1;
   }
   const ca = ensureCertificateAuthority();
+  const trusted = withExtraCertificates(ca.caCertPath, process.env.NODE_EXTRA_CA_CERTS);
   const mocha = require.resolve("mocha/bin/mocha.js");
   const specs = process.argv.length > 2 ? process.argv.slice(2) : ["dist/tests/**/*.test.js"];
   const result = spawnSync(process.execPath, [mocha, ...specs], {
@@ -42,11 +44,30 @@ async function main() {
     stdio: "inherit",
     env: {
       ...process.env,
-      NODE_EXTRA_CA_CERTS: ca.caCertPath,
+      NODE_EXTRA_CA_CERTS: trusted,
       ENTRA_NUDGE_PULUMI: engine.pulumiPath,
     },
   });
   return result.status ?? 1;
+}
+
+/**
+ * The emulator's CA plus the certificates NODE_EXTRA_CA_CERTS named before (a machine whose package
+ * registry is reached through a TLS proxy trusts that proxy this way): the tests' own `npm install`
+ * calls (consumer projects, Node.js downloads) must still reach the registry. Rewritten each run.
+ */
+function withExtraCertificates(caCertPath, extra) {
+  if (!extra || path.resolve(extra) === path.resolve(caCertPath) || !fs.existsSync(extra)) {
+    return caCertPath;
+  }
+  const combined = path.join(path.dirname(caCertPath), "ca-and-extra.pem");
+  const temp = `${combined}.${process.pid}.tmp`;
+  fs.writeFileSync(
+    temp,
+    `${fs.readFileSync(caCertPath, "utf8")}\n${fs.readFileSync(extra, "utf8")}`,
+  );
+  fs.renameSync(temp, combined);
+  return combined;
 }
 
 main().then((code) => process.exit(code));

@@ -1,0 +1,103 @@
+// Every runnable example and the root Pulumi.yaml through the `pulumi` CLI and its Node.js
+// language host, as their READMEs say to run them (the repository built, `pulumi` in the
+// project's directory), against the emulator: a preview for each, up and destroy for the seed
+// scenario (root) and the staged rollout (pilot, then everyone), and a preview of each fleet
+// stack from its own Pulumi.<tenant>.yaml. Credentials come from the AZURE_* environment, as
+// the examples' READMEs allow. examples/azuread-interop is not run: its @pulumi/azuread provider
+// plugin cannot be obtained here (the Go module proxy refuses the pulumi-azuread modules).
+import * as path from "node:path";
+import { expect } from "chai";
+import { useEmulator } from "../support/emulator";
+import { Tenant } from "../e2e/harness";
+import { commandLines, ConsumerProject, markdownBlockAfter } from "../support/consumer";
+import { projectRoot } from "../support/engine";
+
+const BREAK_GLASS_GROUP = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
+const PILOT_USER = "pilot.user@contoso.onmicrosoft.com";
+const PILOT_USER_ID = "bb1d6c17-7043-5689-a17d-aa610e2a4115";
+
+describe("the examples and the root Pulumi.yaml through the pulumi CLI", function () {
+  this.timeout(600_000);
+  const emulator = useEmulator({ resetEachTest: true });
+  let tenant: Tenant;
+  const projects: ConsumerProject[] = [];
+
+  before(() => {
+    tenant = new Tenant(emulator);
+  });
+  after(async () => Promise.all(projects.map((project) => project.cleanup())));
+
+  async function project(relativeDir: string): Promise<ConsumerProject> {
+    // The emulator's sign-in, except its CA: the test run trusts it along with the machine's own.
+    const env = emulator.env("writer");
+    delete env.NODE_EXTRA_CA_CERTS;
+    const created = await ConsumerProject.fromRepository(relativeDir, { env });
+    projects.push(created);
+    return created;
+  }
+
+  /**
+   * The `pulumi` lines of an example README's "Run it" block, run in the example's directory with
+   * the emulator's objects for the placeholders (its `npm install` and `cd` are this test's setup).
+   */
+  async function runReadmeBlock(example: ConsumerProject, relativeDir: string): Promise<void> {
+    const block = markdownBlockAfter(path.join(projectRoot, relativeDir, "README.md"), "## Run it");
+    const lines = commandLines(block).filter((line) => line.startsWith("pulumi "));
+    expect(lines[0]).to.equal("pulumi stack init dev");
+    expect(lines.at(-1)).to.match(/^pulumi preview\b/);
+    for (const line of lines) {
+      await example.run(
+        line
+          .replace("<object id of the break-glass group>", BREAK_GLASS_GROUP)
+          .replace("<object id of a user never to nudge>", PILOT_USER_ID)
+          .replace("adele.vance@contoso.com", PILOT_USER),
+      );
+    }
+  }
+
+  it("the root Pulumi.yaml (the seed scenario): preview, up, no drift, destroy", async () => {
+    const root = await project(".");
+    await root.run("pulumi stack init pilot");
+    const preview = await root.run("pulumi preview");
+    expect(preview.stdout).to.match(/\+ 4 to create/);
+    await root.run("pulumi up");
+    const campaign = await tenant.campaign();
+    expect(campaign).to.include({ state: "enabled", snoozeDurationInDays: 0 });
+    expect(campaign.excludeTargets.map((t) => t.id)).to.deep.equal([BREAK_GLASS_GROUP]);
+    await root.run("pulumi refresh --preview-only --expect-no-changes --run-program");
+    await root.run("pulumi destroy");
+    expect(await tenant.groupsNamed("Authenticator pilot")).to.deep.equal([]);
+  });
+
+  it("examples/staged-rollout: its README's commands, up for the pilot, then for everyone, destroy", async () => {
+    const rollout = await project("examples/staged-rollout");
+    await runReadmeBlock(rollout, "examples/staged-rollout");
+    await rollout.run("pulumi up");
+    const [pilot] = await tenant.groupsNamed("Authenticator pilot");
+    expect((await tenant.campaign()).includeTargets.map((t) => t.id)).to.deep.equal([pilot.id]);
+
+    await rollout.run("pulumi config set stage all");
+    const next = await rollout.run("pulumi preview");
+    expect(next.stdout).to.match(/~ 2 to update/);
+    await rollout.run("pulumi up");
+    expect((await tenant.campaign()).includeTargets.map((t) => t.id)).to.deep.equal(["all_users"]);
+    await rollout.run("pulumi destroy");
+    expect(await tenant.groupsNamed("Authenticator pilot")).to.deep.equal([]);
+  });
+
+  it("examples/microsoft-managed-pinned-exclusions: its README's commands", async () => {
+    const pinned = await project("examples/microsoft-managed-pinned-exclusions");
+    await runReadmeBlock(pinned, "examples/microsoft-managed-pinned-exclusions");
+  });
+
+  it("examples/fleet: a preview of each tenant's stack from its own stack file", async () => {
+    const fleet = await project("examples/fleet");
+    for (const stack of ["contoso", "fabrikam", "northwind"]) {
+      await fleet.run(`pulumi stack init ${stack}`);
+      // A preview makes no Graph call, so each tenant's own (unreachable) identity is never used.
+      const preview = await fleet.run(`pulumi preview --stack ${stack}`);
+      expect(preview.stdout, stack).to.match(/\+ 4 to create/);
+    }
+    expect(emulator.requests().filter((r) => /^\/(v1\.0|beta)\//.test(r.path))).to.deep.equal([]);
+  });
+});
