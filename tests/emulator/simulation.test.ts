@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { call, get, getAll, groupId, testApi, type TestApi } from "./graph-harness";
 import { DEFAULT_PASSKEY_PROFILE_ID } from "../../emulator/graph/passkeys";
 import { rawRequest, useEmulator } from "../support/emulator";
+import { generateTenant } from "../../emulator/generate";
 
 const POLICY = "/policies/authenticationMethodsPolicy";
 const FIDO2 = `${POLICY}/authenticationMethodConfigurations/fido2`;
@@ -364,5 +365,57 @@ describe("emulator: POST /_emulator/prompts over HTTPS", () => {
       body: { honorSnoozes: true },
     });
     expect(bad.status).to.equal(400);
+  });
+});
+
+describe("emulator: whom the campaign prompts on the 10,000-user generated tenant, walked from the fixture", () => {
+  const tenant = generateTenant({ users: 10_000, seed: 1 });
+  type User = (typeof tenant.users)[number];
+  const methodsOf = (u: User) => u.methods ?? [];
+  const secondFactor = (u: User) =>
+    methodsOf(u).some((m) => !["email", "securityQuestion"].includes(m));
+  const hasPasskey = (u: User) =>
+    methodsOf(u).some((m) => /^passKey/.test(m) || m === "fido2SecurityKey");
+  const hasPush = (u: User) => methodsOf(u).includes("microsoftAuthenticatorPush");
+  /** The default method: the tenant's preferred one, else push > TOTP > SMS > voice (§5.4). */
+  const defaultsToPhone = (u: User) => {
+    if (u.preferredMethod) return /^(sms|voice)/.test(u.preferredMethod);
+    const m = methodsOf(u);
+    if (m.includes("microsoftAuthenticatorPush") || m.includes("softwareOneTimePasscode"))
+      return false;
+    return ["mobilePhone", "alternateMobilePhone", "officePhone"].some((p) => m.includes(p));
+  };
+  const upns = (users: User[]) => users.map((u) => u.userPrincipalName).sort();
+  let api: TestApi;
+  before(() => {
+    api = testApi({}, tenant);
+  });
+
+  it("as generated (Microsoft managed, passkeys only for break-glass): Authenticator for SMS/voice users without push", () => {
+    const expected = tenant.users.filter(
+      // A passkey does not matter here: these users are not enabled for passkeys, so Microsoft
+      // targets Authenticator, and a phone + passkey user still does MFA by SMS.
+      (u) => u.accountEnabled && secondFactor(u) && !hasPush(u) && defaultsToPhone(u),
+    );
+    expect(prompted(api, "microsoftAuthenticator")).to.deep.equal(upns(expected));
+    expect(prompted(api, "fido2")).to.deep.equal([]);
+    expect(expected.length).to.be.greaterThan(2500);
+  });
+
+  it("after Microsoft's migration: a passkey for members without one, Authenticator for SMS/voice guests", () => {
+    api.microsoftMigration({});
+    const members = tenant.users.filter(
+      (u) => u.accountEnabled && u.userType === "Member" && secondFactor(u) && !hasPasskey(u),
+    );
+    const guests = tenant.users.filter(
+      (u) =>
+        u.accountEnabled &&
+        u.userType === "Guest" &&
+        secondFactor(u) &&
+        !hasPush(u) &&
+        defaultsToPhone(u),
+    );
+    expect(prompted(api, "fido2")).to.deep.equal(upns(members));
+    expect(prompted(api, "microsoftAuthenticator")).to.deep.equal(upns(guests));
   });
 });
