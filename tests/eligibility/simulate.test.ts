@@ -1,6 +1,7 @@
 // The emulator's campaign simulation (emulator/graph/simulate.ts) on the seed tenant: who is
-// prompted (the eligibility model), what a registration changes in the report and the audit log,
-// how snoozes honour the campaign's settings, and the control endpoint.
+// prompted (hand-listed below; the emulator decides with its own rules, emulator/graph/signin.ts),
+// what a registration changes in the report and the audit log, how snoozes honour the campaign's
+// settings, and the control endpoint.
 import { expect } from "chai";
 import type { UserRegistrationDetails, DirectoryAudit } from "@microsoft/microsoft-graph-types";
 import { directoryAuditPages, userRegistrationDetailsPages } from "../../provider/graph";
