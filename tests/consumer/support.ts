@@ -19,12 +19,19 @@ export async function expectCleanInstall(
   project: ConsumerProject,
   install: CommandResult,
 ): Promise<void> {
+  expectOneCopyEach(project);
+  expectOnlyForeignWarnings(project, install.stderr);
+}
+
+/** One copy of each shared package, the project's own (a nested second copy names its path). */
+export function expectOneCopyEach(project: ConsumerProject): void {
   for (const name of SHARED_PACKAGES) {
     const copies = project.installedCopies(name);
-    expect(copies, `copies of ${name} in the consumer project`).to.have.length(1);
-    expect(copies[0].path).to.equal(path.join("node_modules", name));
+    const found = copies.map((copy) => `${copy.path} (${copy.version})`).join(", ");
+    expect(copies, `copies of ${name} in the consumer project: ${found}`).to.deep.equal([
+      { path: path.join("node_modules", name), version: copies[0]?.version },
+    ]);
   }
-  expectOnlyForeignWarnings(project, install.stderr);
 }
 
 /**
