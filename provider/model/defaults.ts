@@ -87,7 +87,8 @@ export const PROVIDER_ONLY_ARGUMENTS = ["onDelete", "strictEligibility"] as cons
 
 /**
  * Arguments that only steer how the provider's update runs: never sent to Graph, never compared
- * (so a change of one alone is no diff and causes no write), never an output. `update` reads them
+ * (so a change of one alone is no diff and causes no write); kept in the outputs only so that a
+ * refresh hands them back with the inputs unchanged. `update` reads them
  * from its new inputs. `failOnExternalChange` (both singletons): an update that would overwrite
  * settings changed outside the stack fails instead of warning.
  */

@@ -98,7 +98,8 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
         await checked("RegistrationCampaign", { ...declared, failOnExternalChange: true }),
       );
       expect(outs.originalSettings).to.include({ snoozeDurationInDays: 7 });
-      expect(outs).to.not.have.property("failOnExternalChange");
+      // Kept beside the settings (never compared, never sent) so that a refresh hands it back.
+      expect(outs).to.have.property("failOnExternalChange", true);
       expect(warnings.join("\n")).to.contain("snoozeDurationInDays: 7 → 0");
       expect(await liveCampaign()).to.include({ snoozeDurationInDays: 0 });
     });

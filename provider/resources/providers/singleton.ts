@@ -70,14 +70,16 @@ function settingsOf<K extends SingletonKind>(inputs: InputsByKind[K]): SettingsB
   return settings as unknown as SettingsByKind[K];
 }
 
-/** The provider-only arguments the inputs hold (onDelete always; strictEligibility when declared). */
+/** The arguments the provider keeps beside the settings (onDelete always; strictEligibility and failOnExternalChange when declared). */
 function providerOnlyOf(inputs: object): Record<string, unknown> {
   const values = inputs as Record<string, unknown>;
+  // failOnExternalChange too: it is kept in the outputs (never compared, never sent) only so that a
+  // refresh can hand it back with the inputs. Left out, the engine showed a refresh as
+  // `[diff: -failOnExternalChange~snoozeDurationInDays]`, as if the declaration had dropped it.
   return Object.fromEntries(
-    PROVIDER_ONLY_ARGUMENTS.filter((name) => values[name] !== undefined).map((name) => [
-      name,
-      values[name],
-    ]),
+    [...PROVIDER_ONLY_ARGUMENTS, ...UPDATE_SETTING_ARGUMENTS]
+      .filter((name) => values[name] !== undefined)
+      .map((name) => [name, values[name]]),
   );
 }
 
