@@ -8,4 +8,9 @@ export {
   type AuthenticatorPolicyArgs,
   type FeatureSettingInput,
 } from "./resources/authenticatorPolicy";
+export {
+  PasskeyPolicy,
+  type PasskeyPolicyArgs,
+  type PasskeyProfileInput,
+} from "./resources/passkeyPolicy";
 export { PilotGroup, type PilotGroupArgs } from "./resources/pilotGroup";

@@ -50,7 +50,8 @@ export function describeNeededPermission(permission: string): string {
   return `${permission} (or ${broader.join(" or ")}, which include${broader.length === 1 ? "s" : ""} it)`;
 }
 
-export type ResourceName = "RegistrationCampaign" | "AuthenticatorPolicy" | "PilotGroup";
+export type ResourceName =
+  "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy" | "PilotGroup";
 export type EngineOperation = "preview" | "refresh" | "up" | "destroy";
 export type CommandName = "drift" | "preview-summary" | "impact" | "report" | "export";
 
@@ -84,6 +85,9 @@ export const RESOURCE_PERMISSIONS: Readonly<
 > = {
   RegistrationCampaign: SINGLETON_OPERATIONS("RegistrationCampaign"),
   AuthenticatorPolicy: SINGLETON_OPERATIONS("AuthenticatorPolicy"),
+  // The FIDO2 configuration is read and written with the same permissions as the other method
+  // configurations (graph-contract-passkeys.md §4: Policy.Read/ReadWrite.AuthenticationMethod).
+  PasskeyPolicy: SINGLETON_OPERATIONS("PasskeyPolicy"),
   PilotGroup: {
     preview: { feature: "PilotGroup preview", required: [] },
     // GET /groups/{id}, its members and owners (§4.2, §4.6).

@@ -9,6 +9,7 @@ const TYPE_PREFIX = "pulumi-nodejs:dynamic/entra-nudge:";
 const KINDS: readonly ResourceKind[] = [
   "RegistrationCampaign",
   "AuthenticatorPolicy",
+  "PasskeyPolicy",
   "PilotGroup",
 ];
 

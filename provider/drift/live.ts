@@ -3,7 +3,7 @@
 // `pulumi refresh` never disagree about what the tenant holds.
 import type { GraphClient } from "../graph";
 import type { InputsByKind, PilotGroupObserved, ResourceKind, SettingsByKind } from "../model";
-import { liveAuthenticator, liveCampaign, readPilotGroup } from "../live";
+import { liveAuthenticator, liveCampaign, livePasskey, readPilotGroup } from "../live";
 
 export type LiveState =
   { exists: true; actual: SettingsByKind[ResourceKind]; displayName?: string } | { exists: false };
@@ -31,6 +31,12 @@ export async function readLive(
       const actual = await spec.read(graph, spec.version(inputs));
       return { exists: true, actual: spec.managed(actual, inputs) };
     }
+    case "PasskeyPolicy": {
+      const inputs = declared as InputsByKind["PasskeyPolicy"];
+      const spec = livePasskey;
+      const actual = await spec.read(graph, spec.version(inputs));
+      return { exists: true, actual: spec.managed(actual, inputs) };
+    }
     case "PilotGroup": {
       const inputs = declared as InputsByKind["PilotGroup"];
       const observed: PilotGroupObserved | undefined = await readPilotGroup(graph, id, inputs);
@@ -45,10 +51,16 @@ export async function readLive(
  * the part of `originalSettings` that a delete restores over the declared properties.
  */
 export function managedPart(
-  kind: "RegistrationCampaign" | "AuthenticatorPolicy",
+  kind: "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy",
   settings: SettingsByKind[ResourceKind],
   declared: InputsByKind[ResourceKind],
 ): SettingsByKind[ResourceKind] {
+  if (kind === "PasskeyPolicy") {
+    return livePasskey.managed(
+      settings as SettingsByKind["PasskeyPolicy"],
+      declared as InputsByKind["PasskeyPolicy"],
+    );
+  }
   return kind === "RegistrationCampaign"
     ? liveCampaign.managed(
         settings as SettingsByKind["RegistrationCampaign"],

@@ -12,6 +12,7 @@ const TYPE_PREFIX = "pulumi-nodejs:dynamic/entra-nudge:";
 const KINDS: readonly ResourceKind[] = [
   "PilotGroup",
   "AuthenticatorPolicy",
+  "PasskeyPolicy",
   "RegistrationCampaign",
 ];
 

@@ -20,6 +20,7 @@ export type Names = ReadonlyMap<string, string>;
 export const KIND_WORDS: Record<ResourceKind, string> = {
   RegistrationCampaign: "registration campaign",
   AuthenticatorPolicy: "Microsoft Authenticator policy",
+  PasskeyPolicy: "passkey (FIDO2) policy",
   PilotGroup: "pilot group",
 };
 
@@ -32,6 +33,14 @@ const TOP_LABELS: Record<ResourceKind, Record<string, string>> = {
     includeTargets: "Included",
     excludeTargets: "Excluded",
     passkeyMigrationOptOut: "Opted out of Microsoft's move to passkeys (until 2027-02-01)",
+    onDelete: "On removal from the program",
+  },
+  PasskeyPolicy: {
+    state: "State",
+    isSelfServiceRegistrationAllowed: "Users can set up passkeys themselves",
+    passkeyProfiles: "Passkey profiles",
+    includeTargets: "Included",
+    excludeTargets: "Excluded",
     onDelete: "On removal from the program",
   },
   AuthenticatorPolicy: {
@@ -52,6 +61,10 @@ const TOP_LABELS: Record<ResourceKind, Record<string, string>> = {
 };
 
 const TARGET_FIELD_LABELS: Record<string, string> = {
+  allowedPasskeyProfiles: "Passkey profiles",
+  passkeyTypes: "Passkey types",
+  attestationEnforcement: "Attestation",
+  keyRestrictions: "Key restrictions",
   authenticationMode: "Authentication mode",
   isRegistrationRequired: "Registration required",
   targetedAuthenticationMethod: "Method nudged to",
@@ -76,7 +89,7 @@ const MODE_WORDS: Record<string, string> = {
   deviceBasedPush: "Passwordless",
 };
 
-const KEYED_LISTS = new Set(["includeTargets", "excludeTargets"]);
+const KEYED_LISTS = new Set(["includeTargets", "excludeTargets", "passkeyProfiles"]);
 const NAME_LISTS = new Set(["members", "owners"]);
 
 /** A property path split into names and bracketed keys: `a[k].b` → a, [k], b. */

@@ -177,3 +177,27 @@ export function checkDirectoryObjectAnswer(
   }
   p.throwIfAny(operation, request);
 }
+
+/** GET .../authenticationMethodConfigurations/fido2 (graph-contract-passkeys.md §4). */
+export function checkFido2Answer(answer: unknown, operation: string, request: string): void {
+  const p = new AnswerProblems();
+  if (p.expect(answer, "the configuration", "object", false)) {
+    const c = answer as Record<string, unknown>;
+    p.expect(c.state, "state", "string");
+    p.expect(c.isSelfServiceRegistrationAllowed, "isSelfServiceRegistrationAllowed", "boolean");
+    p.expect(c.defaultPasskeyProfile, "defaultPasskeyProfile", "string");
+    p.list(c.passkeyProfiles, "passkeyProfiles", (profile, at) => {
+      p.expect(profile.id, `${at}.id`, "string", false);
+      p.expect(profile.name, `${at}.name`, "string");
+      p.expect(profile.passkeyTypes, `${at}.passkeyTypes`, "string");
+      p.expect(profile.attestationEnforcement, `${at}.attestationEnforcement`, "string");
+    });
+    p.list(c.includeTargets, "includeTargets", (target, at) => {
+      checkTarget(p, target, at);
+      p.expect(target.isRegistrationRequired, `${at}.isRegistrationRequired`, "boolean");
+      p.expect(target.allowedPasskeyProfiles, `${at}.allowedPasskeyProfiles`, "list");
+    });
+    p.list(c.excludeTargets, "excludeTargets", (target, at) => checkTarget(p, target, at));
+  }
+  p.throwIfAny(operation, request);
+}

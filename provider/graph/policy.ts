@@ -5,7 +5,7 @@ import type {
   MicrosoftAuthenticatorAuthenticationMethodConfiguration,
   RegistrationEnforcement,
 } from "@microsoft/microsoft-graph-types";
-import { checkAuthenticatorAnswer, checkPolicyAnswer } from "./answers";
+import { checkAuthenticatorAnswer, checkFido2Answer, checkPolicyAnswer } from "./answers";
 import type { GraphClient, GraphVersion } from "./client";
 
 export const POLICY_PATH = "/policies/authenticationMethodsPolicy";
@@ -141,4 +141,39 @@ export async function getMethodConfiguration(
     target: METHOD_CONFIGURATION_NAMES[id],
   });
   return answer !== null && typeof answer === "object" ? answer : {};
+}
+
+export const FIDO2_PATH = `${POLICY_PATH}/authenticationMethodConfigurations/Fido2`;
+const FIDO2_ODATA_TYPE = "#microsoft.graph.fido2AuthenticationMethodConfiguration";
+
+/** GET the passkey (FIDO2) configuration (graph-contract-passkeys.md §4; same on v1.0 and beta). */
+export async function getFido2Configuration(
+  graph: GraphClient,
+  version: GraphVersion = "v1.0",
+): Promise<Record<string, unknown>> {
+  const configuration = await getMethodConfiguration(graph, "Fido2", version);
+  checkFido2Answer(
+    configuration,
+    `read ${METHOD_CONFIGURATION_NAMES.Fido2}`,
+    `GET /${version}${FIDO2_PATH}`,
+  );
+  return configuration;
+}
+
+/** PATCH the passkey configuration; like every method configuration it needs @odata.type and answers 204. */
+export async function patchFido2Configuration(
+  graph: GraphClient,
+  body: Record<string, unknown>,
+  version: GraphVersion = "v1.0",
+): Promise<void> {
+  await graph.request<void>({
+    operation: "update the passkey (FIDO2) method configuration",
+    method: "PATCH",
+    path: FIDO2_PATH,
+    version,
+    body: { ...body, "@odata.type": FIDO2_ODATA_TYPE },
+    headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
+    permission: POLICY_WRITE,
+    target: "the passkey (FIDO2) method configuration",
+  });
 }

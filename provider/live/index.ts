@@ -3,5 +3,6 @@
 // client, holds no state.
 export { liveAuthenticator, readAuthenticator } from "./authenticator";
 export { liveCampaign, readCampaign } from "./campaign";
+export { livePasskey, readPasskey } from "./passkey";
 export { readPilotGroup } from "./pilotGroup";
 export type { LiveSingleton, SingletonKind } from "./singleton";

@@ -5,7 +5,7 @@
 import type { GraphClient } from "../graph";
 import type { GraphVersion, InputsByKind, SettingsByKind } from "../model";
 
-export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy";
+export type SingletonKind = "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy";
 
 export interface LiveSingleton<K extends SingletonKind> {
   kind: K;

@@ -9,6 +9,7 @@ import { UPDATE_SETTING_ARGUMENTS } from "./defaults";
 import { containsUnknown, isUnknown } from "./ids";
 import { AUTHENTICATOR_ARGUMENTS } from "./authenticator";
 import { CAMPAIGN_ARGUMENTS } from "./campaign";
+import { PASSKEY_ARGUMENTS, diffPasskey } from "./passkey";
 import { PILOT_GROUP_ARGUMENTS, diffPilotGroup } from "./pilotGroup";
 import type { ResourceKind } from "./types";
 
@@ -17,12 +18,14 @@ const DIFFS: {
 } = {
   RegistrationCampaign: diffCampaign,
   AuthenticatorPolicy: diffAuthenticator,
+  PasskeyPolicy: diffPasskey,
   PilotGroup: diffPilotGroup,
 };
 
 export const ARGUMENTS: { [K in ResourceKind]: readonly string[] } = {
   RegistrationCampaign: CAMPAIGN_ARGUMENTS,
   AuthenticatorPolicy: AUTHENTICATOR_ARGUMENTS,
+  PasskeyPolicy: PASSKEY_ARGUMENTS,
   PilotGroup: PILOT_GROUP_ARGUMENTS,
 };
 

@@ -7,6 +7,7 @@ import {
 } from "./authenticator";
 import { normalizeCampaignArgs, validateCampaignArgs, type CampaignLike } from "./campaign";
 import { containsUnknown } from "./ids";
+import { normalizePasskeyArgs, validatePasskeyArgs, type PasskeyLike } from "./passkey";
 import { normalizePilotGroupArgs, validatePilotGroupArgs, type PilotGroupLike } from "./pilotGroup";
 import type { InputsByKind, PreviewInputs, ResourceKind } from "./types";
 import { InputValidationError, type ValidationProblem } from "./validation";
@@ -15,12 +16,14 @@ import { InputValidationError, type ValidationProblem } from "./validation";
 export interface LikeByKind {
   RegistrationCampaign: CampaignLike;
   AuthenticatorPolicy: AuthenticatorLike;
+  PasskeyPolicy: PasskeyLike;
   PilotGroup: PilotGroupLike;
 }
 
 const VALIDATORS: { [K in ResourceKind]: (raw: unknown) => ValidationProblem[] } = {
   RegistrationCampaign: validateCampaignArgs,
   AuthenticatorPolicy: validateAuthenticatorArgs,
+  PasskeyPolicy: validatePasskeyArgs,
   PilotGroup: validatePilotGroupArgs,
 };
 
@@ -29,6 +32,7 @@ const NORMALIZERS: {
 } = {
   RegistrationCampaign: normalizeCampaignArgs,
   AuthenticatorPolicy: normalizeAuthenticatorArgs,
+  PasskeyPolicy: normalizePasskeyArgs,
   PilotGroup: normalizePilotGroupArgs,
 };
 

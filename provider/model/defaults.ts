@@ -74,8 +74,9 @@ export function graphDefaultFeatureSetting(): FeatureSettingCanonical {
  * Each feature setting inside `featureSettings` is likewise managed only when declared.
  */
 export const UNMANAGED_WHEN_OMITTED = {
-  RegistrationCampaign: ["enforceRegistrationAfterAllowedSnoozes"],
+  RegistrationCampaign: ["enforceRegistrationAfterAllowedSnoozes", "passkeyMigrationOptOut"],
   AuthenticatorPolicy: ["isSoftwareOathEnabled"],
+  PasskeyPolicy: ["passkeyProfiles"],
   PilotGroup: ["members", "owners"],
 } as const;
 

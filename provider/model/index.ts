@@ -7,6 +7,7 @@ export * from "./validation";
 export * from "./compare";
 export * from "./campaign";
 export * from "./authenticator";
+export * from "./passkey";
 export * from "./pilotGroup";
 export * from "./check";
 export * from "./changes";

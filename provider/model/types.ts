@@ -7,8 +7,10 @@
 //   properties listed in graph-schema/beta-properties.json (that package only describes v1.0).
 import type * as Graph from "@microsoft/microsoft-graph-types";
 import type { UnknownValue } from "./ids";
+import type { PasskeyInputs, PasskeyPolicyArgs, PasskeySettings } from "./passkey";
 
-export type ResourceKind = "RegistrationCampaign" | "AuthenticatorPolicy" | "PilotGroup";
+export type ResourceKind =
+  "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy" | "PilotGroup";
 export type GraphVersion = "v1.0" | "beta";
 
 // ---- Declared arguments (DESIGN.md "Public names") ----
@@ -213,16 +215,19 @@ export interface PilotGroupObserved extends PilotGroupInputs {
 export interface InputsByKind {
   RegistrationCampaign: CampaignInputs;
   AuthenticatorPolicy: AuthenticatorInputs;
+  PasskeyPolicy: PasskeyInputs;
   PilotGroup: PilotGroupInputs;
 }
 export interface SettingsByKind {
   RegistrationCampaign: CampaignSettings;
   AuthenticatorPolicy: AuthenticatorSettings;
+  PasskeyPolicy: PasskeySettings;
   PilotGroup: PilotGroupInputs;
 }
 export interface ArgsByKind {
   RegistrationCampaign: RegistrationCampaignArgs;
   AuthenticatorPolicy: AuthenticatorPolicyArgs;
+  PasskeyPolicy: PasskeyPolicyArgs;
   PilotGroup: PilotGroupArgs;
 }
 

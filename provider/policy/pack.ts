@@ -37,6 +37,7 @@ export const POLICY_PACK_NAME = "entra-nudge-guardrails";
 export const RESOURCE_TYPES: Record<Exclude<ResourceKind, "PilotGroup">, string> = {
   RegistrationCampaign: "pulumi-nodejs:dynamic/entra-nudge:RegistrationCampaign",
   AuthenticatorPolicy: "pulumi-nodejs:dynamic/entra-nudge:AuthenticatorPolicy",
+  PasskeyPolicy: "pulumi-nodejs:dynamic/entra-nudge:PasskeyPolicy",
 };
 
 /**

@@ -300,10 +300,15 @@ describe("model: omitted means not managed for the documented arguments", () => 
   const minimal: Record<ResourceKind, Record<string, unknown>> = {
     RegistrationCampaign: { state: "enabled" },
     AuthenticatorPolicy: { state: "enabled" },
+    PasskeyPolicy: { state: "enabled" },
     PilotGroup: { displayName: "Pilot" },
   };
   const declaredValue: Record<string, unknown> = {
     enforceRegistrationAfterAllowedSnoozes: false,
+    passkeyMigrationOptOut: true,
+    passkeyProfiles: [
+      { name: "Pilot", passkeyTypes: ["deviceBound"], attestationEnforcement: "disabled" },
+    ],
     isSoftwareOathEnabled: true,
     members: [G1],
     owners: [G2],

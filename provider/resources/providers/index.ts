@@ -8,6 +8,7 @@ import { authenticatorProvider } from "./authenticator";
 import { campaignProvider } from "./campaign";
 import { inProviderProcess, setConfig } from "./processSession";
 import { captureUrns, printErrorsOnce, thrownOnPurpose, urnOf, withUrn } from "./host";
+import { passkeyProvider } from "./passkey";
 import { pilotGroupProvider } from "./pilotGroup";
 
 // The process session's switches and the session itself, for tests and embedders that drive the
@@ -17,6 +18,7 @@ export { current as processSession, setConfig, setWarningSink } from "./processS
 const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   RegistrationCampaign: campaignProvider,
   AuthenticatorPolicy: authenticatorProvider,
+  PasskeyPolicy: passkeyProvider,
   PilotGroup: pilotGroupProvider,
 };
 
