@@ -24,7 +24,7 @@ describe("PasskeyPolicy provider against the emulator", function () {
       .requests()
       .filter((r) => /^\/(v1\.0|beta)\//.test(r.path))
       .map((r) => `${r.method} ${r.path.replace(/^\/(v1\.0|beta)/, "")}`);
-  const FIDO2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
+  const FIDO2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
 
   const pilotDeclaration = {
     state: "enabled",
