@@ -24,6 +24,11 @@ command(
   "campaign progress: registered Authenticator or not yet",
   () => import("./cli/report.js"),
 );
+command(
+  "readiness",
+  "SMS/voice retirement: who is phone-only, who the campaign moves by 2027-02-01",
+  () => import("./cli/readiness.js"),
+);
 command("export", "the tenant's settings as a Pulumi program", () => import("./cli/export.js"));
 
 function usage(): string {

@@ -53,7 +53,8 @@ export function describeNeededPermission(permission: string): string {
 export type ResourceName =
   "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy" | "PilotGroup";
 export type EngineOperation = "preview" | "refresh" | "up" | "destroy";
-export type CommandName = "drift" | "preview-summary" | "impact" | "report" | "export";
+export type CommandName =
+  "drift" | "preview-summary" | "impact" | "report" | "readiness" | "export";
 
 export interface PermissionEntry {
   /** What the entry is about, as the permission table of docs/real-tenant.md names it. */
@@ -136,6 +137,13 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, PermissionEntry>>
   },
   report: {
     feature: "entra-nudge report",
+    required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
+  },
+  // The policy, Authenticator, Fido2, Sms and Voice configurations (passkeys §7: reading them needs
+  // Policy.Read.AuthenticationMethod), the named groups' members, the registration report and the
+  // audit log.
+  readiness: {
+    feature: "entra-nudge readiness",
     required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
   },
   export: {

@@ -2,11 +2,6 @@
 // current one, by target and by member/guest, with the main reasons the others will not be.
 // Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission, bad declaration).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import {
-  DEFAULT_SCAN_CACHE_TTL_SECONDS,
-  defaultCacheRoot,
-  parseCacheTtl,
-} from "../eligibility/cache";
 import { progressBar } from "../eligibility/progressBar";
 import {
   analyzeImpact,
@@ -17,6 +12,7 @@ import {
   type Declaration,
 } from "../impact";
 import { jsonError, runCommand, type Job } from "./command";
+import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
 
 const OPTIONS = {
@@ -114,54 +110,15 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
   }
   const session = openSession(declaration.config);
   const graph = session.graph;
-  const ttlSeconds = cacheTtl(values, io.env, graph.settings.customHosts.length > 0);
   const report = await analyzeImpact(graph, declaration, {
     progress: progressBar(io.stderr, {
       tty: process.stderr.isTTY === true,
       label: "Reading the registration report",
     }),
-    ...(ttlSeconds > 0
-      ? {
-          cache: {
-            settings: { ttlSeconds, root: defaultCacheRoot(io.env) },
-            tenantId: await session.tenantId(),
-            onCached: (scannedAt) =>
-              io.stderr(
-                `Using the tenant scan cached at ${scannedAt} (${minutesAgo(scannedAt)}); the registration report lags hours anyway. --no-cache reads the tenant again.\n`,
-              ),
-            onSaveError: (error) =>
-              io.stderr(
-                `warning: the scan could not be saved to the cache (${error.message}); the next run reads the tenant again. --no-cache turns the cache off.\n`,
-              ),
-          },
-        }
-      : {}),
+    cache: await scanCacheUse(values, io, session),
   });
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(impactMarkdown(report));
   else io.stdout(impactTable(report));
   return 0;
-}
-
-/**
- * The scan cache's lifetime in seconds (0: off): --no-cache, --cache-ttl, then
- * ENTRA_NUDGE_SCAN_CACHE_TTL, then 1 hour, except for a Graph endpoint that is not Microsoft's
- * (the emulator, whose tenant changes between runs by design) where it is off unless asked for.
- */
-function cacheTtl(
-  values: { "cache-ttl"?: string; "no-cache"?: boolean },
-  env: NodeJS.ProcessEnv,
-  customEndpoint: boolean,
-): number {
-  if (values["no-cache"]) return 0;
-  if (values["cache-ttl"] !== undefined) return parseCacheTtl(values["cache-ttl"], "--cache-ttl");
-  const fromEnv = env.ENTRA_NUDGE_SCAN_CACHE_TTL;
-  if (fromEnv !== undefined && fromEnv.trim() !== "")
-    return parseCacheTtl(fromEnv, "ENTRA_NUDGE_SCAN_CACHE_TTL");
-  return customEndpoint ? 0 : DEFAULT_SCAN_CACHE_TTL_SECONDS;
-}
-
-function minutesAgo(iso: string): string {
-  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60_000));
-  return minutes === 0 ? "less than a minute ago" : `${minutes} min ago`;
 }

@@ -1,13 +1,12 @@
 // `entra-nudge report`: the registration campaign's progress for the targeted users, registered
 // for Microsoft Authenticator push or not yet, per target group and day by day since the campaign
 // was enabled. Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission).
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
 import { readStack } from "../stack";
 import { jsonError, runCommand, type Job } from "./command";
+import { htmlTarget, writeHtml } from "./htmlFile";
 import type { CommandIO } from "./types";
 
 const OPTIONS = {
@@ -60,32 +59,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   );
 }
 
-/** The HTML file's path, checked before anything is read: its directory must exist. */
-function htmlTarget(values: Values, cwd: string): string | undefined {
-  if (values.html === undefined) return undefined;
-  const file = path.resolve(cwd, values.html);
-  const dir = path.dirname(file);
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(
-      `--html ${values.html}: the directory ${dir} does not exist. Create it first, or give a file in an existing directory.`,
-    );
-  }
-  return file;
-}
-
-function writeHtml(file: string, html: string): void {
-  try {
-    fs.writeFileSync(file, html);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(
-      `--html: could not write ${file}${code === "EACCES" || code === "EPERM" ? " (permission denied)" : code === "EISDIR" ? " (it is a directory)" : code ? ` (${code})` : ""}. Choose a file you can write.`,
-    );
-  }
-}
-
 async function report(values: Values, { io, format, session }: Job): Promise<number> {
-  const htmlFile = htmlTarget(values, io.cwd);
+  const htmlFile = htmlTarget(values.html, io.cwd);
   const config =
     values.stack === undefined
       ? undefined

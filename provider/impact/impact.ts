@@ -200,7 +200,12 @@ function side(
   };
 }
 
-function displayNameOf(scan: TenantScan, id: string, targetType: string): { displayName?: string } {
+/** A target's display name: "All users", the user's or the group's name, or none. */
+export function displayNameOf(
+  scan: TenantScan,
+  id: string,
+  targetType: string,
+): { displayName?: string } {
   if (id === "all_users") return { displayName: "All users" };
   if (targetType !== "group") {
     const user = scan.users.find((candidate) => candidate.id === id);

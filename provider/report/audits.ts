@@ -85,9 +85,38 @@ function userOf(record: DirectoryAudit): string | undefined {
 }
 
 /** Authenticator push registrations from `since` on, the first per user. */
-export async function readPushRegistrations(
+export function readPushRegistrations(
   graph: GraphClient,
   since: string | undefined,
+): Promise<PushRegistration[]> {
+  return readSecurityInfoRegistrations(graph, since, (reason) => PUSH_REGISTRATION.test(reason));
+}
+
+/**
+ * Registrations of a second factor that is not SMS, voice or an SSPR-only method (the moves the
+ * readiness trend counts: Authenticator, a passkey, an OATH token), from `since` on, the first per
+ * user. Judged on the result reason ("User registered Passkey", "User registered Authenticator App
+ * with Notification and Code"; passkeys §5, graph-contract.md §6.3).
+ */
+export function readNonPhoneRegistrations(
+  graph: GraphClient,
+  since: string | undefined,
+): Promise<PushRegistration[]> {
+  return readSecurityInfoRegistrations(
+    graph,
+    since,
+    (reason) => /^user registered /i.test(reason) && !PHONE_OR_SSPR_REGISTRATION.test(reason),
+  );
+}
+
+/** Result reasons of registrations that do not move a user off SMS and voice. */
+const PHONE_OR_SSPR_REGISTRATION = /phone|sms|voice|email|security question|all required/i;
+
+/** Successful "User registered security info" records from `since` on whose reason matches, the first per user. */
+async function readSecurityInfoRegistrations(
+  graph: GraphClient,
+  since: string | undefined,
+  matches: (resultReason: string) => boolean,
 ): Promise<PushRegistration[]> {
   const filters = [
     `loggedByService eq ${stringLiteral(SERVICE)}`,
@@ -100,8 +129,7 @@ export async function readPushRegistrations(
     top: AUDIT_PAGE_SIZE,
   })) {
     for (const record of page) {
-      if (record.result !== "success" || !PUSH_REGISTRATION.test(record.resultReason ?? ""))
-        continue;
+      if (record.result !== "success" || !matches(record.resultReason ?? "")) continue;
       const userId = userOf(record);
       const at = record.activityDateTime;
       if (!userId || !at) continue;

@@ -82,8 +82,24 @@ export function progressTable(report: ProgressReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+}
+
+/** A "why" table under a heading (nothing when there is nobody to explain). */
+export function reasonsMarkdown(
+  heading: string,
+  reasons: readonly { users: number; description: string }[],
+): string[] {
+  if (reasons.length === 0) return [];
+  return [
+    `### ${heading}`,
+    "",
+    "| Users | Why |",
+    "|---:|---|",
+    ...reasons.map((r) => `| ${formatCount(r.users)} | ${escapeMarkdown(r.description)} |`),
+    "",
+  ];
 }
 
 export function progressMarkdown(report: ProgressReport): string {
@@ -101,18 +117,7 @@ export function progressMarkdown(report: ProgressReport): string {
         `| ${escapeMarkdown(targetLabel(t))} | ${formatCount(t.targeted)} | ${formatCount(t.registered)} | ${formatCount(t.registeredSinceStart)} | ${formatCount(t.notYet)} | ${pct(t.registered, t.targeted)} |`,
     ),
     "",
-    ...(report.notYetReasons.length === 0
-      ? []
-      : [
-          "### Not yet registered",
-          "",
-          "| Users | Why |",
-          "|---:|---|",
-          ...report.notYetReasons.map(
-            (r) => `| ${formatCount(r.users)} | ${escapeMarkdown(r.description)} |`,
-          ),
-          "",
-        ]),
+    ...reasonsMarkdown("Not yet registered", report.notYetReasons),
     "### Day by day",
     "",
     "| Day | Registered (cumulative) | New |",
@@ -145,7 +150,7 @@ function chartSeries(report: ProgressReport): ChartSeries[] {
   ];
 }
 
-const STYLE = `
+export const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 820px; color: #1f2328; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 .muted { color: #57606a; }

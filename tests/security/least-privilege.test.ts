@@ -363,6 +363,18 @@ describe("least privilege: each command and resource operation with exactly its 
     outputs: () => [htmlFile].filter((file) => fs.existsSync(file)),
   });
 
+  const readinessHtmlFile = path.join(workDir, "readiness.html");
+  cases.push({
+    name: "readiness",
+    entry: COMMAND_PERMISSIONS.readiness,
+    prepare: async () => {
+      fs.rmSync(readinessHtmlFile, { force: true });
+      await created("RegistrationCampaign", singletonArgs.RegistrationCampaign.declared);
+    },
+    run: (app) => command(app, ["readiness", "--json", "--html", readinessHtmlFile], [0]),
+    outputs: () => [readinessHtmlFile].filter((file) => fs.existsSync(file)),
+  });
+
   const exportDir = path.join(workDir, "exported");
   cases.push({
     name: "export",

@@ -1,0 +1,75 @@
+// `entra-nudge readiness` as a library: one scan of the tenant (cached like `impact`), the SMS and
+// Voice method configurations, and, once a campaign runs, the audit records that date each move
+// off SMS and voice.
+import { isMissingPremiumLicence, getMethodConfiguration, type GraphClient } from "../graph";
+import { scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
+import type { ProgressSink } from "../eligibility/progressBar";
+import { PremiumLicenceRequiredError } from "../eligibility/scan";
+import { declaredConfiguration, type Declaration } from "../impact/declaration";
+import { phoneMethodFromGraph } from "../model";
+import {
+  enabledSince,
+  readCampaignStateChanges,
+  readNonPhoneRegistrations,
+} from "../report/audits";
+import { computeReadiness, type ReadinessReport } from "./readiness";
+
+export * from "./readiness";
+export * from "./render";
+
+export interface ReadinessOptions {
+  /** The stack's declaration (--stack): its campaign counts instead of the tenant's. */
+  declaration?: Declaration;
+  progress?: ProgressSink;
+  cache?: ScanCacheUse;
+  now?: () => number;
+}
+
+export async function analyzeReadiness(
+  graph: GraphClient,
+  options: ReadinessOptions = {},
+): Promise<ReadinessReport> {
+  const { declaration } = options;
+  const [scan, sms, voice] = await Promise.all([
+    scanTenantCached(
+      graph,
+      {
+        configurations: declaration
+          ? [{ campaign: declaration.campaign, authenticator: declaration.authenticator }]
+          : [],
+        progress: options.progress,
+      },
+      options.cache,
+    ),
+    getMethodConfiguration(graph, "Sms"),
+    getMethodConfiguration(graph, "Voice"),
+  ]);
+  const configuration = declaration
+    ? declaredConfiguration(declaration, scan.current)
+    : scan.current;
+  const running =
+    configuration.campaign.state === "enabled" || configuration.campaign.state === "default";
+  let campaignSince: string | undefined;
+  let registrations;
+  if (running) {
+    try {
+      const changes = await readCampaignStateChanges(graph);
+      campaignSince = scan.current.campaign.state === "enabled" ? enabledSince(changes) : undefined;
+      registrations = await readNonPhoneRegistrations(
+        graph,
+        campaignSince ?? new Date((options.now ?? Date.now)() - 30 * 86_400_000).toISOString(),
+      );
+    } catch (err) {
+      if (isMissingPremiumLicence(err)) throw new PremiumLicenceRequiredError(err);
+      throw err;
+    }
+  }
+  return computeReadiness(scan, {
+    configuration,
+    source: declaration?.source ?? "tenant",
+    methodPolicies: { sms: phoneMethodFromGraph(sms), voice: phoneMethodFromGraph(voice) },
+    ...(campaignSince ? { campaignSince } : {}),
+    ...(registrations ? { registrations } : {}),
+    now: (options.now ?? Date.now)(),
+  });
+}
