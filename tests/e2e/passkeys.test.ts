@@ -1,0 +1,151 @@
+// Issue 13's "done when", through the real engine against the emulator: a program declaring a
+// PasskeyPolicy (a pilot profile, the pilot group enabled with it) and a passkey ("fido2") campaign
+// previews, applies, refreshes with no changes, detects a portal edit (refresh exit 7, `entra-nudge
+// drift` exit 2 naming the property in words), and destroys back to the exact original settings.
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
+import { getFido2Configuration } from "../../provider/graph";
+import { useEmulator } from "../support/emulator";
+import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import {
+  BREAK_GLASS_GROUP_ID,
+  Portal,
+  RETRY_ENV,
+  SALES_GROUP_ID,
+  entraNudge,
+  exitCode,
+} from "../drift/support";
+
+type Json = Record<string, unknown>;
+
+function passkeyProgram(): void {
+  const passkeys = new PasskeyPolicy("passkeys", {
+    state: "enabled",
+    isSelfServiceRegistrationAllowed: true,
+    passkeyProfiles: [
+      { name: "Default passkey profile", passkeyTypes: ["deviceBound"] },
+      { name: "Pilot", passkeyTypes: ["deviceBound", "synced"] },
+    ],
+    includeTargets: [
+      { id: SALES_GROUP_ID, targetType: "group", allowedPasskeyProfiles: ["Pilot"] },
+    ],
+    excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+  });
+  // The orchestration order the contract gives (passkeys §6): the users are enabled for passkeys
+  // before the campaign nudges them to set one up.
+  new RegistrationCampaign(
+    "campaign",
+    {
+      state: "enabled",
+      targetedAuthenticationMethod: "fido2",
+      snoozeDurationInDays: 1,
+      includeTargets: [{ id: SALES_GROUP_ID, targetType: "group" }],
+      excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+    },
+    { dependsOn: [passkeys] as pulumi.Resource[] },
+  );
+}
+
+describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", function () {
+  this.timeout(300_000);
+  const emulator = useEmulator();
+  let workspace: IsolatedWorkspace;
+  let stack: Stack;
+  let portal: Portal;
+
+  before(async () => {
+    workspace = await isolatedWorkspace();
+    portal = new Portal(emulator);
+    const projectName = "entra-nudge-passkey-tests";
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "passkeys", projectName, program: async () => passkeyProgram() },
+      {
+        pulumiCommand: workspace.pulumiCommand,
+        pulumiHome: workspace.pulumiHome,
+        envVars: { ...workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
+        workDir: workspace.workDir,
+        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
+      },
+    );
+  });
+  after(async () => workspace?.cleanup());
+
+  const methodConfiguration = async () => {
+    const config = (await getFido2Configuration(portal.graph)) as Json;
+    return {
+      state: config.state,
+      isSelfServiceRegistrationAllowed: config.isSelfServiceRegistrationAllowed,
+      passkeyProfiles: config.passkeyProfiles,
+      includeTargets: config.includeTargets,
+      excludeTargets: config.excludeTargets,
+    };
+  };
+
+  it("previews, applies, refreshes with no changes, detects a portal edit, and destroys back to the original", async () => {
+    const original = { campaign: await portal.campaign(), passkeys: await methodConfiguration() };
+
+    const preview = await stack.preview();
+    expect(preview.changeSummary.create).to.equal(3); // the stack, the policy, the campaign
+    await stack.up();
+    const campaign = await portal.campaign();
+    expect(
+      (campaign.includeTargets as Json[]).map((t) =>
+        String(t.targetedAuthenticationMethod).toLowerCase(),
+      ),
+    ).to.deep.equal(["fido2"]);
+    const passkeys = await methodConfiguration();
+    expect(passkeys.isSelfServiceRegistrationAllowed).to.equal(true);
+    expect((passkeys.passkeyProfiles as Json[]).map((p) => p.name).sort()).to.deep.equal([
+      "Default passkey profile",
+      "Pilot",
+    ]);
+    await stack.previewRefresh({ expectNoChanges: true });
+    await stack.preview({ expectNoChanges: true });
+
+    // Someone switches the campaign back to Authenticator in the portal.
+    await portal.editCampaign((c) => {
+      for (const target of c.includeTargets as Json[]) {
+        target.targetedAuthenticationMethod = "microsoftAuthenticator";
+      }
+    });
+    const refresh = await stack.previewRefresh({ expectNoChanges: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(exitCode(refresh), String(refresh)).to.equal(7);
+    const env = {
+      ...process.env,
+      ...workspace.envVars,
+      ...emulator.env("reader"),
+      ...RETRY_ENV,
+    };
+    const drift = await entraNudge(
+      ["drift", "--stack", "passkeys", "--cwd", workspace.workDir, "--json"],
+      env,
+    );
+    expect(drift.code, drift.stderr).to.equal(2);
+    const differences = (JSON.parse(drift.stdout) as Json).differences as Json[];
+    expect(differences[0]).to.deep.include({
+      resource: "campaign",
+      property: "targetedAuthenticationMethod",
+      declared: "fido2",
+      actual: "microsoftAuthenticator",
+      significant: "Nudged to set up: a passkey → Microsoft Authenticator",
+    });
+    const words = await entraNudge(
+      ["drift", "--stack", "passkeys", "--cwd", workspace.workDir],
+      env,
+    );
+    expect(words.stdout).to.contain(
+      "Significant change: Nudged to set up: a passkey → Microsoft Authenticator (campaign)",
+    );
+
+    await stack.up({ refresh: true });
+    await stack.previewRefresh({ expectNoChanges: true });
+    await stack.destroy();
+    expect(await portal.campaign()).to.deep.equal(original.campaign);
+    expect(await methodConfiguration()).to.deep.equal(original.passkeys);
+  });
+});
