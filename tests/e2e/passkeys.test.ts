@@ -149,3 +149,61 @@ describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", func
     expect(await methodConfiguration()).to.deep.equal(original.passkeys);
   });
 });
+
+describe("passkeys through the engine: Microsoft's 2026-09-01 migration seen by drift", function () {
+  this.timeout(300_000);
+  const emulator = useEmulator();
+  let workspace: IsolatedWorkspace;
+
+  after(async () => workspace?.cleanup());
+
+  it("a pinned Authenticator campaign moved to Microsoft managed passkeys: drift names the method change in words, first", async () => {
+    workspace = await isolatedWorkspace();
+    const projectName = "entra-nudge-migration-tests";
+    const stack = await LocalWorkspace.createOrSelectStack(
+      {
+        stackName: "pinned",
+        projectName,
+        program: async () => {
+          new RegistrationCampaign("campaign", {
+            state: "enabled",
+            targetedAuthenticationMethod: "microsoftAuthenticator",
+            includeTargets: [{ id: SALES_GROUP_ID, targetType: "group" }],
+            excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+          });
+        },
+      },
+      {
+        pulumiCommand: workspace.pulumiCommand,
+        pulumiHome: workspace.pulumiHome,
+        envVars: { ...workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
+        workDir: workspace.workDir,
+        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
+      },
+    );
+    await stack.up();
+    expect(emulator.microsoftMigration().migrated).to.equal(true);
+
+    const env = { ...process.env, ...workspace.envVars, ...emulator.env("reader"), ...RETRY_ENV };
+    const json = await entraNudge(
+      ["drift", "--stack", "pinned", "--cwd", workspace.workDir, "--json"],
+      env,
+    );
+    expect(json.code, json.stderr).to.equal(2);
+    const differences = (JSON.parse(json.stdout) as Json).differences as Json[];
+    expect(differences[0]).to.deep.include({
+      property: "targetedAuthenticationMethod",
+      declared: "microsoftAuthenticator",
+      actual: "fido2",
+      significant: "Nudged to set up: Microsoft Authenticator → a passkey",
+    });
+    expect(differences.map((d) => d.property)).to.include("state");
+    const markdown = await entraNudge(
+      ["drift", "--stack", "pinned", "--cwd", workspace.workDir, "--markdown"],
+      env,
+    );
+    expect(markdown.stdout).to.contain(
+      "> **Significant change:** Nudged to set up: Microsoft Authenticator → a passkey",
+    );
+  });
+});
