@@ -8,13 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { provideNode, runNpm, type NodeRuntime } from "../../scripts/node-runtime";
-import { projectRoot } from "../support/engine";
 import { useEmulator } from "../support/emulator";
 import { CAMPAIGN_PATH, Tenant } from "../e2e/harness";
-import { ConsumerProject, markdownBlock } from "../support/consumer";
+import { ConsumerProject } from "../support/consumer";
+import { docBlock } from "../support/docBlocks";
 import { expectCleanInstall, expectOneCopyEach } from "./support";
-
-const README = path.join(projectRoot, "README.md");
 
 /** The version npm's `latest` tag names (npm installs it when its `engines` accept the Node.js). */
 async function latestVersion(project: ConsumerProject, name: string): Promise<string> {
@@ -71,7 +69,7 @@ for (const major of [24, 22]) {
           AZURE_AUTHORITY_HOST: info.authorityHost,
         },
       });
-      project.writeFile("index.ts", markdownBlock(README, "first-program"));
+      project.writeFile("index.ts", docBlock("README.md", "first-program").text);
     });
     after(async () => project?.cleanup());
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
 import { Tenant } from "../e2e/harness";
-import { commandLines, ConsumerProject, markdownBlockAfter } from "../support/consumer";
+import { ConsumerProject, markdownBlockAfter } from "../support/consumer";
 import { projectRoot } from "../support/engine";
 
 const BREAK_GLASS_GROUP = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
@@ -42,7 +42,10 @@ describe("the examples and the root Pulumi.yaml through the pulumi CLI", functio
    */
   async function runReadmeBlock(example: ConsumerProject, relativeDir: string): Promise<void> {
     const block = markdownBlockAfter(path.join(projectRoot, relativeDir, "README.md"), "## Run it");
-    const lines = commandLines(block).filter((line) => line.startsWith("pulumi "));
+    const lines = block
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("pulumi "));
     expect(lines[0]).to.equal("pulumi stack init dev");
     expect(lines.at(-1)).to.match(/^pulumi preview\b/);
     for (const line of lines) {

@@ -6,13 +6,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { projectRoot } from "../support/engine";
 import { useEmulator } from "../support/emulator";
 import { CAMPAIGN_PATH, Tenant, type GraphCampaign } from "../e2e/harness";
-import { commandLines, ConsumerProject, markdownBlock } from "../support/consumer";
+import { ConsumerProject } from "../support/consumer";
+import { commandLines, docBlock } from "../support/docBlocks";
 import { expectCleanInstall, runTemplates } from "./support";
 
-const README = path.join(projectRoot, "README.md");
 const BREAK_GLASS_GROUP = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
 
 describe("the README's first program in a consumer project, through the pulumi CLI", function () {
@@ -39,12 +38,12 @@ describe("the README's first program in a consumer project, through the pulumi C
       },
     });
     // The README's placeholders become the emulator's tenant and app.
-    commands = commandLines(markdownBlock(README, "first-program-commands")).map((line) =>
+    commands = commandLines(docBlock("README.md", "first-program-commands")).map((line) =>
       line
         .replace(/(entra-nudge:tenantId )\S+/, `$1${info.tenantId}`)
         .replace(/(entra-nudge:clientId )\S+/, `$1${info.apps.writer.clientId}`),
     );
-    project.writeFile("index.ts", markdownBlock(README, "first-program"));
+    project.writeFile("index.ts", docBlock("README.md", "first-program").text);
   });
   after(async () => project?.cleanup());
 

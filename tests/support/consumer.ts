@@ -2,7 +2,8 @@
 // outside the repository (so nothing can resolve through the repository's node_modules or its
 // self-link), the tarball installed with npm, and command lines run literally through /bin/sh
 // with the real `pulumi` CLI, its Node.js language host and `npx entra-nudge` on PATH. Reusable
-// for any README or docs command block: `project.run("pulumi preview")`.
+// for any README or docs command block (docBlock, tests/support/docBlocks.ts):
+// `project.run("pulumi preview")`.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -246,22 +247,9 @@ function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
 }
 
 /**
- * The fenced code block after `<!-- block NAME: ... -->` in a Markdown file (the README's and the
- * docs' markers), without its fences.
+ * The first fenced code block after the first line that starts with `start` (a heading), for the
+ * examples' READMEs; the README's and docs/ blocks have markers (tests/support/docBlocks.ts).
  */
-export function markdownBlock(file: string, name: string): string {
-  return markdownBlockAfter(file, `<!-- block ${name}:`);
-}
-
-/** The command lines of a shell block: one per line, blank and comment-only lines dropped. */
-export function commandLines(block: string): string[] {
-  return block
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
-}
-
-/** The first fenced code block after the first line that starts with `start` (a heading, a marker). */
 export function markdownBlockAfter(file: string, start: string): string {
   const text = fs.readFileSync(file, "utf8");
   const at = text.indexOf(`\n${start}`);
