@@ -265,6 +265,7 @@ export function renderResults(results: BenchResults): string {
     `Measured ${m.date} on ${m.cpuModel} (${m.cores} cores, ${m.memoryGb} GB), ${m.platform}, ` +
       `Node.js ${m.node}, Pulumi engine ${m.engineVersion}; load average ${number(m.loadAverage, 2)} at the start; ` +
       `${results.quick ? "**quick run (`--quick`): fewer repetitions, no 100,000-user scan**; " : ""}` +
+      `${m.loadAverage >= m.cores ? `**the machine was busy (load ${number(m.loadAverage, 1)} on ${m.cores} cores): the times and the engine overhead are inflated; re-run on a quiet machine before quoting them** (request counts do not depend on load); ` : ""}` +
       `the whole run took ${seconds(results.durationMs)}. R = reads, W = writes: Graph requests as ` +
       `Graph counts them (each request of a \`$batch\` counts; the \`$batch\` itself is a round trip). ` +
       `Sign-ins (token requests) are not Graph calls and are shown apart.`,

@@ -199,11 +199,29 @@ class TenantReader {
     return { status: response.status, json: response.json as T };
   }
 
+  /**
+   * The campaign as Graph holds it, with the two settings the resource declares outside it: the
+   * campaign's one method (Graph holds it on each include target; the targets' common method, the
+   * default when there are none) and the passkey migration opt-out (the policy's optOutSettings).
+   */
   async campaign(): Promise<Props> {
     const policy = await this.get<{
       registrationEnforcement: { authenticationMethodsRegistrationCampaign: Props };
+      optOutSettings?: { passkeyDynamicMigration?: boolean };
     }>(CAMPAIGN_PATH.replace("/v1.0", "/beta"));
-    return policy.json.registrationEnforcement.authenticationMethodsRegistrationCampaign;
+    const campaign = policy.json.registrationEnforcement.authenticationMethodsRegistrationCampaign;
+    const targets = (campaign.includeTargets ?? []) as { targetedAuthenticationMethod?: string }[];
+    const methods = new Set(
+      targets.map((t) => t.targetedAuthenticationMethod ?? "microsoftAuthenticator"),
+    );
+    const optOut = policy.json.optOutSettings?.passkeyDynamicMigration;
+    return {
+      ...campaign,
+      ...(methods.size <= 1
+        ? { targetedAuthenticationMethod: [...methods][0] ?? "microsoftAuthenticator" }
+        : {}),
+      ...(typeof optOut === "boolean" ? { passkeyMigrationOptOut: optOut } : {}),
+    };
   }
 
   async authenticator(): Promise<Props> {
