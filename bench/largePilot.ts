@@ -79,7 +79,24 @@ export function pilotFloor(step: PilotStep): CallFigure {
   }
 }
 
-/** Peak RSS (MB) of processes running Pulumi's dynamic-provider host, sampled every 100 ms. */
+/** Whether `pid` descends from this process (other programs on the machine run providers too). */
+function descendsFromUs(pid: string): boolean {
+  let current = pid;
+  for (let depth = 0; depth < 16; depth++) {
+    const stat = fs.readFileSync(`/proc/${current}/stat`, "utf8");
+    // "pid (comm) state ppid …": comm may hold spaces, so split after its closing parenthesis.
+    const parent = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1];
+    if (Number(parent) === process.pid) return true;
+    if (!parent || parent === "0" || parent === "1") return false;
+    current = parent;
+  }
+  return false;
+}
+
+/**
+ * Peak RSS (MB) of this run's own processes running Pulumi's dynamic-provider host (descendants
+ * of this process: the engine's children), sampled every 100 ms.
+ */
 function sampleProviderMemory(): { stop(): number | null } {
   if (!fs.existsSync("/proc/self/status")) return { stop: () => null };
   let peakKb = 0;
@@ -88,7 +105,7 @@ function sampleProviderMemory(): { stop(): number | null } {
       if (!/^\d+$/.test(pid)) continue;
       try {
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (!cmdline.includes("dynamic-provider")) continue;
+        if (!cmdline.includes("dynamic-provider") || !descendsFromUs(pid)) continue;
         const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
         if (rss) peakKb = Math.max(peakKb, Number(rss[1]));
       } catch {

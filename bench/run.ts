@@ -55,20 +55,27 @@ async function main(argv: string[]): Promise<number> {
   };
   linker.linkSelf();
   const engine = await provideEngine();
-  const results: BenchResults = {
-    machine: {
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      cores: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.versions.node,
-      engineVersion: PULUMI_VERSION,
-      loadAverage: os.loadavg()[0],
-      date: new Date().toISOString(),
-    },
-    quick,
-    durationMs: 0,
+  const machine = {
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.versions.node,
+    engineVersion: PULUMI_VERSION,
+    loadAverage: os.loadavg()[0],
+    date: new Date().toISOString(),
   };
+  // `--only` re-measures the parts it names and keeps the others from the last full run, saying so.
+  const previous =
+    values.only && fs.existsSync(RESULTS_FILE)
+      ? (JSON.parse(fs.readFileSync(RESULTS_FILE, "utf8")) as BenchResults)
+      : undefined;
+  const results: BenchResults = previous
+    ? {
+        ...previous,
+        remeasured: [...(previous.remeasured ?? []), { parts: [...parts], machine }],
+      }
+    : { machine, quick, durationMs: 0 };
   if (parts.has("throughput")) {
     log("emulator throughput");
     results.throughput = await measureThroughput(quick ? [1, 8] : [1, 8, 32], quick ? 1 : 3);
@@ -98,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     );
     results.largePilot = await measureLargePilot(engine.root);
   }
-  results.durationMs = Date.now() - started;
+  if (!previous) results.durationMs = Date.now() - started;
 
   fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFormatted(RESULTS_FILE, JSON.stringify(results, null, 2));
