@@ -13,6 +13,7 @@ import {
   REASON_TEXT,
   campaignIncludeTargets,
   evaluateUser,
+  isPasskeyRegistration,
   isPhoneOnly,
   targetCovers,
   type NotNudgedReason,
@@ -194,10 +195,33 @@ export function computeReadiness(scan: TenantScan, input: ReadinessInput): Readi
   };
 }
 
+/** What one registration of the Authenticator app adds (push and its codes). */
+const AUTHENTICATOR_APP_METHODS = new Set([
+  "microsoftAuthenticatorPush",
+  "softwareOneTimePasscode",
+  "microsoftAuthenticatorPasswordless",
+]);
+
 /**
- * Phone-only users per day, walked back from now: a user who has a phone method and another MFA
- * method now, and whose first registration of that other method the audit log shows in the
- * period, was phone-only until then. (A user who removed a method meanwhile is not seen: the audit
+ * Whether the user has a phone method and other MFA methods that one registration explains (a
+ * passkey, or the Authenticator app): such a user was phone-only before that registration. A user
+ * with methods of both kinds, or other ones, had another MFA method before it.
+ */
+function wasPhoneOnlyBeforeOneRegistration(methods: readonly string[]): boolean {
+  if (isPhoneOnly(methods) || !methods.some((m) => PHONE_METHODS.includes(m))) return false;
+  const mfa = methods.filter(
+    (m) => !PHONE_METHODS.includes(m) && !["email", "securityQuestion"].includes(m),
+  );
+  return (
+    mfa.length > 0 &&
+    (mfa.every(isPasskeyRegistration) || mfa.every((m) => AUTHENTICATOR_APP_METHODS.has(m)))
+  );
+}
+
+/**
+ * Phone-only users per day, walked back from now: a user who has a phone method and MFA methods
+ * one registration explains (a passkey, or the Authenticator app), and whose first such
+ * registration the audit log shows in the period, was phone-only until then. (A user who removed a method meanwhile is not seen: the audit
  * log's deletions are not walked.)
  */
 export function computeTrend(
@@ -205,18 +229,17 @@ export function computeTrend(
   phoneOnlyNow: number,
   registrations: readonly PushRegistration[],
   campaignSince: string | undefined,
-  now: number,
+  clock: number,
 ): ReadinessTrend {
+  // The newest audit record wins when later (a service clock ahead of this one), as in `report`.
+  const now = registrations.reduce((latest, r) => Math.max(latest, Date.parse(r.at)), clock);
   const start = campaignSince ? Date.parse(campaignSince) : now - 30 * DAY_MS;
   const hadPhone = new Set(
     scan.users
-      .filter(
-        (user) =>
-          !isPhoneOnly(user.methodsRegistered) &&
-          user.methodsRegistered.some((method) => PHONE_METHODS.includes(method)),
-      )
+      .filter((user) => wasPhoneOnlyBeforeOneRegistration(user.methodsRegistered))
       .map((user) => user.id),
   );
+
   const moves = registrations
     .filter((r) => hadPhone.has(r.userId) && Date.parse(r.at) >= start && Date.parse(r.at) <= now)
     .map((r) => Date.parse(r.at))
@@ -230,7 +253,8 @@ export function computeTrend(
   const points: ReadinessTrend["points"] = [];
   let moved = 0;
   for (let d = 0; d < days; d++) {
-    const end = Math.min(now, firstDay + (d + 1) * DAY_MS);
+    // The last day ends now, the newest record included.
+    const end = d === days - 1 ? now + 1 : firstDay + (d + 1) * DAY_MS;
     while (moved < moves.length && moves[moved] < end) moved++;
     points.push({ date: day(firstDay + d * DAY_MS), phoneOnly: atStart - moved });
   }

@@ -1,11 +1,9 @@
 // The HTML progress report in a real headless browser (Debian's chromium, installed by
 // scripts/ensure-chromium.js before the suites run): the page renders offline, with the chart,
 // and shows the report's numbers. Never skipped: without a browser the suite fails.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { expect } from "chai";
 import { main } from "../../provider/cli";
 import {
@@ -15,64 +13,11 @@ import {
   type ProgressReport,
 } from "../../provider/report";
 import { applyConfiguration, captureIo, graphClient } from "../eligibility/support";
+import { chromium, textOf } from "../support/chromium";
 import { useEmulator } from "../support/emulator";
 
-const run = promisify(execFile);
-// dist/tests/report → the repository's scripts/ (plain CommonJS, not compiled).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureChromium } = require(
-  path.resolve(__dirname, "../../../scripts/ensure-chromium.js"),
-) as {
-  ensureChromium(): string;
-};
-
-const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
-
-/** Headless chromium with no profile, network side-channels or first-run work. */
-async function chromium(args: string[], workDir: string): Promise<string> {
-  const binary = ensureChromium();
-  const { stdout } = await run(
-    binary,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      `--user-data-dir=${path.join(workDir, "profile")}`,
-      ...args,
-    ],
-    { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-  );
-  return stdout;
-}
-
-/** The text of the element with this id in the rendered DOM (nested elements of its kind balanced). */
-function textOf(dom: string, id: string): string {
-  const open = new RegExp(`<(\\w+)[^>]*\\sid="${id}"[^>]*>`).exec(dom);
-  if (!open) return "";
-  const name = open[1];
-  const tags = new RegExp(`<(/?)${name}\\b[^>]*>`, "g");
-  tags.lastIndex = open.index + open[0].length;
-  let depth = 1;
-  let end = dom.length;
-  for (let tag = tags.exec(dom); tag; tag = tags.exec(dom)) {
-    depth += tag[1] === "/" ? -1 : 1;
-    if (depth === 0) {
-      end = tag.index;
-      break;
-    }
-  }
-  return dom
-    .slice(open.index + open[0].length, end)
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
+const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 describe("report: the HTML page in a headless browser", function () {
   this.timeout(120_000);
   const emulator = useEmulator();
