@@ -16,6 +16,7 @@ import {
   END_MARKER,
   callVerdict,
   graphCallRows,
+  overheadRows,
   markdownTable,
   replaceGenerated,
 } from "../../bench/report";
@@ -126,6 +127,23 @@ describe("bench: the table", () => {
     expect(callVerdict("up", { ...floor, reads: 3 }, floor)).to.equal(
       "✘ below the floor (-1 R): the floor is wrong",
     );
+  });
+
+  it("engine overhead: judged against 1.10 × the do-nothing floor, never on a busy machine", () => {
+    const overhead = {
+      runs: 7,
+      seedPreviewMedianMs: 1100,
+      emptyPreviewMedianMs: 400,
+      oneResourcePreviewMedianMs: 1000,
+      trivialDynamicPreviewMedianMs: 1000,
+      ratio: 2.75,
+      minimumRatio: 2.5,
+      provider: { hostReadyMs: 500, implementationRequireMs: 30, startToReadyMs: 530 },
+      serializedProvider: [],
+    } as unknown as Parameters<typeof overheadRows>[0];
+    expect(overheadRows(overhead)[0].verdict).to.equal("✔ 1.10 × the floor");
+    expect(overheadRows({ ...overhead, ratio: 2.8 })[0].verdict).to.match(/^✘ 1\.12 × the floor/);
+    expect(overheadRows(overhead, true)[0].verdict).to.match(/^not judged: busy machine/);
   });
 
   it("renders each operation beside its minimum, escaping the cells", () => {
