@@ -65,7 +65,13 @@ export interface PermissionEntry {
    * Permissions needed only in some cases, each with the case; without them the command fails
    * in that case (or, where `degrades` says so, works with less detail and warns).
    */
-  conditional?: readonly { permission: Permission; when: string; degrades?: boolean }[];
+  conditional?: readonly {
+    permission: Permission;
+    when: string;
+    degrades?: boolean;
+    /** What happens without it, when it degrades (default: bare ids and a warning). */
+    without?: string;
+  }[];
   /** Said after the permissions in the table of docs/real-tenant.md. */
   note?: string;
 }
@@ -75,7 +81,25 @@ const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, Permi
   preview: { feature: `${name} preview`, required: [] },
   refresh: { feature: `${name} refresh`, required: [POLICY_READ] },
   // create and update read the settings first (adoption, the overwrite warning), then PATCH.
-  up: { feature: `${name} up`, required: [POLICY_WRITE] },
+  // Before the PATCH, the targets' ids are looked up to check each is the user or group declared.
+  up: {
+    feature: `${name} up`,
+    required: [POLICY_WRITE],
+    conditional: [
+      {
+        permission: USER_READ,
+        when: "a target is a user: its kind is checked before the write",
+        degrades: true,
+        without: "a warning, unchecked",
+      },
+      {
+        permission: GROUP_MEMBER_READ,
+        when: "a target is a group: its kind is checked before the write",
+        degrades: true,
+        without: "a warning, unchecked",
+      },
+    ],
+  },
   // destroy PATCHes the original settings back.
   destroy: { feature: `${name} destroy`, required: [POLICY_WRITE] },
 });
@@ -99,7 +123,10 @@ export const RESOURCE_PERMISSIONS: Readonly<
       feature: "PilotGroup up",
       required: [GROUP_WRITE],
       conditional: [
-        { permission: USER_READ, when: "members or owners are named by user principal name" },
+        {
+          permission: USER_READ,
+          when: "members or owners are named: each name, and each object id not yet in the group, is looked up",
+        },
       ],
     },
     // DELETE /groups/{id} accepts Group.ReadWrite.All only (§4.3).
@@ -166,7 +193,7 @@ export function permissionTableRows(): { feature: string; permissions: string }[
   const describe = (entry: PermissionEntry): string => {
     const parts = entry.required.map((p) => `\`${p}\``);
     for (const c of entry.conditional ?? []) {
-      const without = c.degrades ? "; without it, bare ids and a warning" : "";
+      const without = c.degrades ? `; without it, ${c.without ?? "bare ids and a warning"}` : "";
       parts.push(`\`${c.permission}\` (when ${c.when}${without})`);
     }
     if (entry.note) parts.push(entry.note);

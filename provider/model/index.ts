@@ -9,6 +9,7 @@ export * from "./campaign";
 export * from "./authenticator";
 export * from "./passkey";
 export * from "./pilotGroup";
+export { targetTypeProblems, type TargetObject } from "./targets";
 export * from "./check";
 export * from "./changes";
 export * from "./externalChange";

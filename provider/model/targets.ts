@@ -9,6 +9,7 @@ import {
   isRecord,
   propertyPath,
   type ProblemCollector,
+  type ValidationProblem,
 } from "./validation";
 
 const EXAMPLE_GUID = "3ee3a9de-0a86-4e12-a287-9769accf1ba2";
@@ -300,4 +301,44 @@ export function normalizeList<In, Out>(
   if (list === undefined || list === null) return fallback() as Previewable<Out>[];
   if (isUnknown(list)) return list;
   return sortTargets(list.map(normalize));
+}
+
+/** What a target id names in the tenant (graph/users.ts lookUpPrincipals): its kind and name. */
+export interface TargetObject {
+  /** "user", "group", ... */
+  type: string;
+  displayName?: string;
+  userPrincipalName?: string;
+}
+
+/**
+ * Targets whose declared targetType is not what their id is (a group declared as a user, or the
+ * reverse), checked before the first write: Graph stores such a target without applying it to the
+ * group's members, so an exclusion leaves them nudged. Ids not found are left alone (a group
+ * created moments ago may not have replicated yet, §4.8).
+ */
+export function targetTypeProblems(
+  lists: Partial<Record<"includeTargets" | "excludeTargets", readonly Sortable[]>>,
+  found: ReadonlyMap<string, TargetObject>,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const list of ["includeTargets", "excludeTargets"] as const) {
+    for (const target of lists[list] ?? []) {
+      const object = found.get(target.id);
+      if (!object || (object.type !== "user" && object.type !== "group")) continue;
+      if (object.type === target.targetType) continue;
+      const name = object.userPrincipalName ?? object.displayName;
+      const effect =
+        list === "excludeTargets"
+          ? `its ${object.type === "group" ? "members are" : "user is"} not excluded and would be nudged (a break-glass group declared this way leaves its accounts nudged)`
+          : `its ${object.type === "group" ? "members are" : "user is"} not included`;
+      problems.push({
+        property: list,
+        message:
+          `${list}: "${target.id}" is declared with targetType "${target.targetType}", but it is the ${object.type}${name ? ` "${name}"` : ""}: ${effect}. ` +
+          `Write { id: "${target.id}", targetType: "${object.type}" }.`,
+      });
+    }
+  }
+  return problems;
 }

@@ -272,4 +272,52 @@ describe("resource safety (providers against the emulator)", function () {
       expect(graphWrites().slice(writesBefore)).to.deep.equal([]);
     });
   });
+
+  describe("targets are checked against what their ids are before the first write", () => {
+    const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c"; // a group
+    const PILOT_USER = "bb1d6c17-7043-5689-a17d-aa610e2a4115"; // a user
+
+    it("RegistrationCampaign: a break-glass group declared as a user in excludeTargets is an error naming it and the fix; nothing is written", async () => {
+      const inputs = await checked("RegistrationCampaign", {
+        state: "enabled",
+        excludeTargets: [{ id: BREAK_GLASS, targetType: "user" }],
+      });
+      const error = await failure(provider("RegistrationCampaign").create(inputs));
+      expect(error.message).to.include(
+        `excludeTargets: "${BREAK_GLASS}" is declared with targetType "user", but it is the group`,
+      );
+      expect(error.message).to.include("would be nudged");
+      expect(error.message).to.include(`Write { id: "${BREAK_GLASS}", targetType: "group" }.`);
+      expect(graphWrites()).to.deep.equal([]);
+    });
+
+    it("AuthenticatorPolicy: an update naming a user as a group is refused before the PATCH", async () => {
+      const policy = provider("AuthenticatorPolicy");
+      const created = await policy.create(
+        await checked("AuthenticatorPolicy", { state: "enabled" }),
+      );
+      const writesBefore = graphWrites().length;
+      const news = await checked("AuthenticatorPolicy", {
+        state: "enabled",
+        includeTargets: [{ id: PILOT_USER, targetType: "group" }],
+      });
+      const error = await failure(policy.update!(created.id, created.outs, news));
+      expect(error.message).to.include(
+        `includeTargets: "${PILOT_USER}" is declared with targetType "group", but it is the user`,
+      );
+      expect(error.message).to.include(`Write { id: "${PILOT_USER}", targetType: "user" }.`);
+      expect(graphWrites().slice(writesBefore)).to.deep.equal([]);
+    });
+
+    it("targets declared as what they are pass, with one batched lookup", async () => {
+      const inputs = await checked("RegistrationCampaign", {
+        state: "enabled",
+        includeTargets: [{ id: PILOT_USER, targetType: "user" }],
+        excludeTargets: [{ id: BREAK_GLASS, targetType: "group" }],
+      });
+      await provider("RegistrationCampaign").create(inputs);
+      const batches = emulator.requests().filter((r) => r.path.endsWith("/$batch"));
+      expect(batches).to.have.length(1);
+    });
+  });
 });

@@ -192,29 +192,44 @@ describe("least privilege: each command and resource operation with exactly its 
 
   // ---- the resources' engine operations, through the provider methods ----
 
+  // The singletons name a user and a group: their kinds are checked before the write. (A user the
+  // other cases' portal edits leave alone: emulator/tenants/default.json's break-glass account.)
+  const BREAK_GLASS_USER_ID = "6ec85dbc-3f90-5c4f-9276-d103b845bee8";
   const singletonArgs: Record<string, { declared: Props; changed: Props }> = {
     RegistrationCampaign: {
       declared: {
         state: "enabled",
         snoozeDurationInDays: 0,
-        includeTargets: [{ id: PILOT_GROUP_ID, targetType: "group" }],
+        includeTargets: [
+          { id: PILOT_GROUP_ID, targetType: "group" },
+          { id: BREAK_GLASS_USER_ID, targetType: "user" },
+        ],
         excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
       },
       changed: {
         state: "enabled",
         snoozeDurationInDays: 3,
-        includeTargets: [{ id: PILOT_GROUP_ID, targetType: "group" }],
+        includeTargets: [
+          { id: PILOT_GROUP_ID, targetType: "group" },
+          { id: BREAK_GLASS_USER_ID, targetType: "user" },
+        ],
         excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
       },
     },
     AuthenticatorPolicy: {
       declared: {
         state: "enabled",
-        includeTargets: [{ id: PILOT_GROUP_ID, targetType: "group", authenticationMode: "any" }],
+        includeTargets: [
+          { id: PILOT_GROUP_ID, targetType: "group", authenticationMode: "any" },
+          { id: BREAK_GLASS_USER_ID, targetType: "user", authenticationMode: "any" },
+        ],
       },
       changed: {
         state: "enabled",
-        includeTargets: [{ id: PILOT_GROUP_ID, targetType: "group", authenticationMode: "push" }],
+        includeTargets: [
+          { id: PILOT_GROUP_ID, targetType: "group", authenticationMode: "push" },
+          { id: BREAK_GLASS_USER_ID, targetType: "user", authenticationMode: "push" },
+        ],
       },
     },
     PilotGroup: {

@@ -12,6 +12,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   checkArgs,
   describeChanges,
+  InputValidationError,
+  isGuid,
+  targetTypeProblems,
   describeOverwrites,
   diffResult,
   ExternalChangeError,
@@ -25,7 +28,15 @@ import {
   type InputsByKind,
   type SettingsByKind,
 } from "../../model";
-import { nothingChanged, writeMayHaveHappened, type GraphClient } from "../../graph";
+import {
+  GROUP_READ as GROUP_MEMBER_READ,
+  GraphRequestError,
+  lookUpPrincipals,
+  USER_READ,
+  nothingChanged,
+  writeMayHaveHappened,
+  type GraphClient,
+} from "../../graph";
 import type { LiveSingleton, SingletonKind } from "../../live";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
@@ -91,6 +102,40 @@ function fillMissing<T>(snapshot: T, before: T): T {
     merged[key] = key in merged ? fillMissing(merged[key], value) : value;
   }
   return merged as T;
+}
+
+/**
+ * Refuses, before the first write of a create or update, a target whose targetType is not what its
+ * id is (a group declared as a user, above all in excludeTargets): one batched lookup of the
+ * targets' ids, made only when a write follows anyway. Without the permission to read users and
+ * groups the check is skipped with a warning.
+ */
+async function refuseMistypedTargets(
+  graph: GraphClient,
+  kind: SingletonKind,
+  inputs: {
+    includeTargets?: { id: string; targetType: string }[];
+    excludeTargets?: { id: string; targetType: string }[];
+  },
+): Promise<void> {
+  const lists = { includeTargets: inputs.includeTargets, excludeTargets: inputs.excludeTargets };
+  const ids = [...(lists.includeTargets ?? []), ...(lists.excludeTargets ?? [])]
+    .map((target) => target.id)
+    .filter(isGuid);
+  if (ids.length === 0) return;
+  let found;
+  try {
+    found = await lookUpPrincipals(graph, { objectIds: [...new Set(ids)], userPrincipalNames: [] });
+  } catch (err) {
+    if (!(err instanceof GraphRequestError) || err.kind !== "forbidden") throw err;
+    context.warn(
+      `${kind}: whether each target is the user or group it is declared as was not checked before the write: ` +
+        `reading them needs the application permissions ${USER_READ} (users) and ${GROUP_MEMBER_READ} (groups). ${err.message}`,
+    );
+    return;
+  }
+  const problems = targetTypeProblems(lists, found);
+  if (problems.length > 0) throw new InputValidationError(kind, problems);
 }
 
 export function singletonProvider<K extends SingletonKind>(
@@ -215,6 +260,7 @@ export function singletonProvider<K extends SingletonKind>(
               : `The settings found are kept as originalSettings and restored on destroy.`),
         );
       }
+      if (changes.length > 0) await refuseMistypedTargets(graph, spec.kind, inputs);
       const stored =
         changes.length > 0
           ? await writeOrRecord(graph, inputs, version, original, {
@@ -275,15 +321,16 @@ export function singletonProvider<K extends SingletonKind>(
       }
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
-      const stored =
-        describeChanges(spec.kind, inputs, actual).length > 0
-          ? await writeOrRecord(graph, inputs, version, actual, {
-              id,
-              tenantId: recorded.tenantId,
-              originalSettings: fillMissing(recorded.originalSettings, actual),
-              provider: news[PROVIDER_KEY],
-            })
-          : actual;
+      const writes = describeChanges(spec.kind, inputs, actual).length > 0;
+      if (writes) await refuseMistypedTargets(graph, spec.kind, inputs);
+      const stored = writes
+        ? await writeOrRecord(graph, inputs, version, actual, {
+            id,
+            tenantId: recorded.tenantId,
+            originalSettings: fillMissing(recorded.originalSettings, actual),
+            provider: news[PROVIDER_KEY],
+          })
+        : actual;
       return {
         outs: outputs(
           stored,
