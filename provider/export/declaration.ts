@@ -4,12 +4,17 @@
 // something a program cannot declare.
 import {
   MIXED_METHODS_SEPARATOR,
+  profileIndex,
   validateAuthenticatorArgs,
   validateCampaignArgs,
+  validatePasskeyArgs,
   type AuthenticatorPolicyArgs,
   type AuthenticatorSettings,
   type CampaignSettings,
   type OnDelete,
+  type PasskeyPolicyArgs,
+  type PasskeyProfileArgs,
+  type PasskeySettings,
   type RegistrationCampaignArgs,
   type TargetedAuthenticationMethod,
   type ValidationProblem,
@@ -25,13 +30,14 @@ export const EXPORTED_ON_DELETE: OnDelete = "retain";
 export interface ExportedDeclaration {
   campaign: RegistrationCampaignArgs;
   authenticator: AuthenticatorPolicyArgs;
+  passkey: PasskeyPolicyArgs;
 }
 
 /** Thrown when the tenant holds settings no program can declare (a value this package refuses). */
 export class UndeclarableSettingsError extends Error {
   constructor(readonly problems: { resource: string; problem: ValidationProblem }[]) {
     super(
-      `The tenant holds settings that a RegistrationCampaign or AuthenticatorPolicy cannot declare, so no exact program can be written:\n` +
+      `The tenant holds settings that a RegistrationCampaign, AuthenticatorPolicy or PasskeyPolicy cannot declare, so no exact program can be written:\n` +
         problems.map(({ resource, problem }) => `  - ${resource}: ${problem.message}`).join("\n") +
         `\nChange them in the Microsoft Entra admin center (or through Graph), then export again.`,
     );
@@ -119,17 +125,68 @@ export function authenticatorDeclaration(settings: AuthenticatorSettings): Authe
 }
 
 /**
- * Both declarations, checked by the resources' own validators: Graph can hold values a program
+ * The passkey (FIDO2) configuration's arguments: the whole profile set (the default profile
+ * included, so the program manages it too), and the targets' profiles by name, resolved through
+ * the tenant's profiles (an id no profile has stays an id, which the provider then refuses). A
+ * profile's key restrictions are declared only when enforced: restrictions that are not enforced
+ * restrict nothing, and the resource compares them so (model/passkey.ts `comparable`). The
+ * deprecated top-level `isAttestationEnforced` and `keyRestrictions` only mirror the default
+ * profile (graph-contract-passkeys.md §4) and are never declared.
+ */
+export function passkeyDeclaration(settings: PasskeySettings): PasskeyPolicyArgs {
+  const index = profileIndex(settings);
+  const nameOf = (ref: string): string => index.nameById.get(ref.toLowerCase()) ?? ref;
+  const profiles: PasskeyProfileArgs[] = (settings.passkeyProfiles ?? []).map((profile) => ({
+    name: profile.name,
+    passkeyTypes: profile.passkeyTypes as PasskeyProfileArgs["passkeyTypes"],
+    attestationEnforcement:
+      profile.attestationEnforcement as PasskeyProfileArgs["attestationEnforcement"],
+    ...(profile.keyRestrictions?.isEnforced
+      ? {
+          keyRestrictions: {
+            enforcementType: profile.keyRestrictions.enforcementType as "allow" | "block",
+            aaGuids: profile.keyRestrictions.aaGuids,
+          },
+        }
+      : {}),
+  }));
+  return {
+    state: settings.state as PasskeyPolicyArgs["state"],
+    isSelfServiceRegistrationAllowed: settings.isSelfServiceRegistrationAllowed,
+    // A tenant read without profiles (not yet moved to them) leaves the set unmanaged.
+    ...(profiles.length === 0 ? {} : { passkeyProfiles: profiles }),
+    includeTargets: settings.includeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+      isRegistrationRequired: target.isRegistrationRequired,
+      ...(target.allowedPasskeyProfiles === undefined || target.allowedPasskeyProfiles.length === 0
+        ? {}
+        : {
+            allowedPasskeyProfiles: [...new Set(target.allowedPasskeyProfiles.map(nameOf))].sort(),
+          }),
+    })),
+    excludeTargets: settings.excludeTargets.map((target) => ({
+      id: target.id,
+      targetType: target.targetType as "user" | "group",
+    })),
+    onDelete: EXPORTED_ON_DELETE,
+  };
+}
+
+/**
+ * The three declarations, checked by the resources' own validators: Graph can hold values a program
  * cannot declare (e.g. "unknownFutureValue", a passkey campaign target), and a program that fails
  * its own check would be no export at all.
  */
 export function declarationOf(
   campaign: CampaignSettings,
   authenticator: AuthenticatorSettings,
+  passkey: PasskeySettings,
 ): ExportedDeclaration {
   const declaration = {
     campaign: campaignDeclaration(campaign),
     authenticator: authenticatorDeclaration(authenticator),
+    passkey: passkeyDeclaration(passkey),
   };
   const problems = [
     ...validateCampaignArgs(declaration.campaign).map((problem) => ({
@@ -138,6 +195,10 @@ export function declarationOf(
     })),
     ...validateAuthenticatorArgs(declaration.authenticator).map((problem) => ({
       resource: "AuthenticatorPolicy",
+      problem,
+    })),
+    ...validatePasskeyArgs(declaration.passkey).map((problem) => ({
+      resource: "PasskeyPolicy",
       problem,
     })),
   ];

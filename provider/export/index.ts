@@ -1,18 +1,24 @@
-// `entra-nudge export`: reads the tenant's campaign and Microsoft Authenticator configuration the
-// way the resources read them (provider/live, the providers' own reads) and writes a ready-to-run Pulumi
-// TypeScript project that declares them. Only reads Graph: Policy.Read.AuthenticationMethod, plus
+// `entra-nudge export`: reads the tenant's campaign, Microsoft Authenticator and passkey (FIDO2)
+// configurations the way the resources read them (provider/live, the providers' own reads) and
+// writes a ready-to-run Pulumi TypeScript project that declares them. Only reads Graph: Policy.Read.AuthenticationMethod, plus
 // GroupMember.Read.All and User.Read.All for the names in comments.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveCloud } from "../model/cloud";
 import type { GraphSettings } from "../config";
-import { readAuthenticator, readCampaign } from "../live";
+import { readAuthenticator, readCampaign, readPasskey } from "../live";
+import { passkeyGraphVersion } from "../model";
 import type { Session } from "../session";
 import { declarationOf, type ExportedDeclaration } from "./declaration";
 import { lookUpLabels, type ObjectLabels } from "./names";
 import { renderProject, type ExportProject } from "./render";
 
-export { declarationOf, EXPORTED_ON_DELETE, UndeclarableSettingsError } from "./declaration";
+export {
+  declarationOf,
+  EXPORTED_ON_DELETE,
+  passkeyDeclaration,
+  UndeclarableSettingsError,
+} from "./declaration";
 export { describeTargetId, lookUpLabels, type ObjectLabel, type ObjectLabels } from "./names";
 export { PROGRAM_FUNCTION, renderProject, type ExportProject } from "./render";
 
@@ -114,11 +120,12 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
   const graph = session.graph;
   const tenantId = await session.tenantId();
   const version = beta ? "beta" : "v1.0";
-  const [campaign, authenticator] = await Promise.all([
+  const [campaign, authenticator, passkey] = await Promise.all([
     readCampaign(graph, version),
     readAuthenticator(graph, version),
+    readPasskey(graph, passkeyGraphVersion()),
   ]);
-  const declaration = declarationOf(campaign, authenticator);
+  const declaration = declarationOf(campaign, authenticator, passkey);
   const labels = await lookUpLabels(graph, declaration, (message) => session.warn(message));
   const files = renderProject(declaration, labels, {
     project,

@@ -22,7 +22,7 @@ interface TargetRef {
 
 /** Every target the declaration names (feature-setting targets included). */
 export function targetsOf(declaration: ExportedDeclaration): TargetRef[] {
-  const { campaign, authenticator } = declaration;
+  const { campaign, authenticator, passkey } = declaration;
   const features = Object.values(authenticator.featureSettings ?? {}).flatMap((setting) =>
     setting ? [setting.includeTarget, setting.excludeTarget] : [],
   );
@@ -31,6 +31,8 @@ export function targetsOf(declaration: ExportedDeclaration): TargetRef[] {
     ...(campaign.excludeTargets ?? []),
     ...(authenticator.includeTargets ?? []),
     ...(authenticator.excludeTargets ?? []),
+    ...(passkey.includeTargets ?? []),
+    ...(passkey.excludeTargets ?? []),
     ...features,
   ].filter((target): target is TargetRef => target !== undefined);
 }

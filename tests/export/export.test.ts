@@ -6,6 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import {
+  passkeyDeclaration,
+  UndeclarableSettingsError,
+  declarationOf,
+} from "../../provider/export";
+import { passkeyFromGraph } from "../../provider/model";
 import { useEmulator } from "../support/emulator";
 import { appEnv, compileProject, readFixture, runExport, tenantWith } from "./support";
 
@@ -235,5 +241,138 @@ describe("entra-nudge export of settings no program can declare", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("entra-nudge export after Microsoft's move to passkeys (POST /_emulator/microsoft-migration)", function () {
+  this.timeout(60_000);
+  const emulator = useEmulator({
+    tenant: tenantWith({ description: "the default tenant", campaign: null, authenticator: null }),
+  });
+
+  it("declares the PasskeyPolicy: its profiles by name, the targets' profiles by name, and the Microsoft managed campaign", async () => {
+    expect(emulator.microsoftMigration().migrated).to.equal(true);
+    const dir = tempDir();
+    const out = path.join(dir, "out");
+    try {
+      const run = await runExport(["--out", out], appEnv(emulator, "reader"));
+      expect(run.code, run.stderr).to.equal(0);
+      const program = read(out, "program.ts");
+      expect(program).to.include('new nudge.PasskeyPolicy("passkey", {');
+      // The profile the migration added, and the default one made from the legacy settings.
+      expect(program).to.include(
+        '{ name: "Passkeys by default", passkeyTypes: ["deviceBound", "synced"], attestationEnforcement: "disabled" },',
+      );
+      expect(program).to.include(
+        '{ name: "Default passkey profile", passkeyTypes: ["deviceBound"], attestationEnforcement: "registrationOnly" },',
+      );
+      // The SMS users' target (all users) may register passkeys of the migration's profile, named.
+      expect(program).to.include(
+        '{ id: "all_users", targetType: "group", isRegistrationRequired: false, allowedPasskeyProfiles: ["Passkeys by default"] },',
+      );
+      // No profile id: the program names profiles, the provider resolves them.
+      expect(program).not.to.match(/allowedPasskeyProfiles: \[[^\]]*"[0-9a-f]{8}-/);
+      expect(program).to.match(/const campaign = [^]*state: "default",/);
+      compileProject(out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("export: the passkey declaration (pure)", () => {
+  const PROFILE = "6a0bd7e2-38b8-4ab5-8c8f-7ae5a8f3d0a1";
+  const AAGUID = "DE1E552D-DB1D-4423-A619-566B625CDC84";
+  const settings = passkeyFromGraph({
+    state: "enabled",
+    isSelfServiceRegistrationAllowed: false,
+    isAttestationEnforced: true,
+    defaultPasskeyProfile: "00000000-0000-0000-0000-000000000001",
+    passkeyProfiles: [
+      {
+        id: "00000000-0000-0000-0000-000000000001",
+        name: "Default passkey profile",
+        passkeyTypes: "deviceBound,synced",
+        attestationEnforcement: "disabled",
+        keyRestrictions: { isEnforced: false, enforcementType: "block", aaGuids: [] },
+      },
+      {
+        id: PROFILE.toUpperCase(),
+        name: "Admins",
+        passkeyTypes: "deviceBound",
+        attestationEnforcement: "registrationOnly",
+        keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: [AAGUID] },
+      },
+    ],
+    includeTargets: [
+      {
+        id: PILOT_GROUP,
+        targetType: "group",
+        isRegistrationRequired: true,
+        allowedPasskeyProfiles: [PROFILE, "00000000-0000-0000-0000-000000000001"],
+      },
+    ],
+    excludeTargets: [{ id: PILOT_USER, targetType: "user" }],
+  });
+
+  it("names profiles instead of ids, declares only enforced key restrictions, never the deprecated top-level settings", () => {
+    expect(passkeyDeclaration(settings)).to.deep.equal({
+      state: "enabled",
+      isSelfServiceRegistrationAllowed: false,
+      passkeyProfiles: [
+        {
+          name: "Admins",
+          passkeyTypes: ["deviceBound"],
+          attestationEnforcement: "registrationOnly",
+          keyRestrictions: { enforcementType: "allow", aaGuids: [AAGUID.toLowerCase()] },
+        },
+        {
+          name: "Default passkey profile",
+          passkeyTypes: ["deviceBound", "synced"],
+          attestationEnforcement: "disabled",
+        },
+      ],
+      includeTargets: [
+        {
+          id: PILOT_GROUP,
+          targetType: "group",
+          isRegistrationRequired: true,
+          allowedPasskeyProfiles: ["Admins", "Default passkey profile"],
+        },
+      ],
+      excludeTargets: [{ id: PILOT_USER, targetType: "user" }],
+      onDelete: "retain",
+    });
+  });
+
+  it("refuses a tenant whose passkey configuration no program can declare, naming PasskeyPolicy", () => {
+    const attestedSynced = passkeyFromGraph({
+      state: "enabled",
+      passkeyProfiles: [
+        {
+          id: PROFILE,
+          name: "Odd",
+          passkeyTypes: "deviceBound,synced",
+          attestationEnforcement: "registrationOnly",
+        },
+      ],
+      includeTargets: [{ id: "all_users", targetType: "group", allowedPasskeyProfiles: [PROFILE] }],
+    });
+    const campaign = {
+      state: "disabled",
+      snoozeDurationInDays: 1,
+      includeTargets: [],
+      excludeTargets: [],
+    };
+    const authenticator = {
+      state: "disabled",
+      includeTargets: [],
+      excludeTargets: [],
+      featureSettings: {},
+    };
+    expect(() => declarationOf(campaign as never, authenticator as never, attestedSynced)).to.throw(
+      UndeclarableSettingsError,
+      /PasskeyPolicy: passkeyProfiles\[0\]\.attestationEnforcement/,
+    );
   });
 });

@@ -1,5 +1,7 @@
-// The export round trip through the real engine, for every tenant fixture: export the tenant (read
-// permissions only), compile the exported project as its own tsconfig.json says, run it as an
+// The export round trip through the real engine, for every tenant fixture and for the default tenant
+// after Microsoft's 2026-09-01 move to passkeys (POST /_emulator/microsoft-migration: a Microsoft
+// managed passkey campaign, passkeys enabled with a profile for the SMS and voice users; issue 13's
+// "done when"): export the tenant (read permissions only), compile the exported project as its own tsconfig.json says, run it as an
 // inline program in the exported directory (its Pulumi.yaml and Pulumi.dev.yaml, no credentials
 // but the app's id and secret), and prove that `up` adopts without a single Graph write, that
 // preview and refresh then show no change, and that destroy (onDelete "retain") writes nothing.
@@ -7,6 +9,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { PROGRAM_FUNCTION } from "../../provider/export";
+import type { RunningEmulator } from "../../emulator/index.js";
 import { getToken, rawRequest, useEmulator } from "../support/emulator";
 import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
 import {
@@ -21,17 +24,24 @@ import {
 
 const POLICY = "/policies/authenticationMethodsPolicy";
 const AUTHENTICATOR = `${POLICY}/authenticationMethodConfigurations/MicrosoftAuthenticator`;
+const FIDO2 = `${POLICY}/authenticationMethodConfigurations/Fido2`;
 
 /** Fast retries: a fault must not slow the suite down with real backoff. */
 const RETRY_ENV = { ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0", ENTRA_NUDGE_MAX_RETRIES: "2" };
 
-for (const name of fixtureNames()) {
-  const fixture = readFixture(name);
-
+/**
+ * The round trip for one tenant; `prepare` changes it (as Microsoft would) before the reads that
+ * the round trip must leave as they are.
+ */
+function roundTrip(
+  name: string,
+  tenant: Record<string, unknown>,
+  prepare: (emulator: RunningEmulator) => void = () => undefined,
+): void {
   describe(`export round trip: ${name}`, function () {
     // Export, compile, then four engine operations that each start the CLI and the provider.
     this.timeout(180_000);
-    const emulator = useEmulator({ tenant: tenantWith(fixture) });
+    const emulator = useEmulator({ tenant });
     let workspace: IsolatedWorkspace;
     let outDir: string;
     let stack: Stack;
@@ -42,7 +52,7 @@ for (const name of fixtureNames()) {
       const token = await getToken(emulator, "reader");
       const entries = await Promise.all(
         ["v1.0", "beta"].flatMap((version) =>
-          [POLICY, AUTHENTICATOR].map(async (p) => {
+          [POLICY, AUTHENTICATOR, FIDO2].map(async (p) => {
             const response = await rawRequest(emulator, { path: `/${version}${p}`, token });
             expect(response.status, response.text).to.equal(200);
             return [`${version}${p}`, response.json] as const;
@@ -53,6 +63,7 @@ for (const name of fixtureNames()) {
     };
 
     before(async function () {
+      prepare(emulator);
       original = await readTenant();
       workspace = await isolatedWorkspace();
       outDir = path.join(workspace.dir, "exported");
@@ -93,19 +104,19 @@ for (const name of fixtureNames()) {
     it("up adopts the exported settings without a Graph write", async () => {
       emulator.clearRequests();
       const up = await stack.up();
-      expect(up.summary.resourceChanges).to.deep.equal({ create: 3 });
+      expect(up.summary.resourceChanges).to.deep.equal({ create: 4 });
       expect(graphWrites(emulator)).to.deep.equal([]);
       expect(await readTenant()).to.deep.equal(original);
     });
 
     it("preview then shows no changes", async () => {
       const preview = await stack.preview({ expectNoChanges: true });
-      expect(preview.changeSummary).to.deep.equal({ same: 3 });
+      expect(preview.changeSummary).to.deep.equal({ same: 4 });
     });
 
     it("refresh finds no drift", async () => {
       const refresh = await stack.previewRefresh({ expectNoChanges: true });
-      expect(refresh.changeSummary).to.deep.equal({ same: 3 });
+      expect(refresh.changeSummary).to.deep.equal({ same: 4 });
     });
 
     it('destroy leaves the tenant as it is (onDelete "retain")', async () => {
@@ -116,3 +127,15 @@ for (const name of fixtureNames()) {
     });
   });
 }
+
+for (const name of fixtureNames()) roundTrip(name, tenantWith(readFixture(name)));
+
+roundTrip(
+  "after Microsoft's move to passkeys (POST /_emulator/microsoft-migration)",
+  tenantWith({ description: "the default tenant", campaign: null, authenticator: null }),
+  (emulator) => {
+    const migration = emulator.microsoftMigration();
+    expect(migration.migrated, migration.reason).to.equal(true);
+    expect(migration.campaignChanged).to.equal(true);
+  },
+);
