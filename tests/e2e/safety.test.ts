@@ -85,4 +85,21 @@ describe("e2e: resource safety", function () {
       }
     });
   }
+
+  it("a group declared as a user in excludeTargets fails the up before the campaign is written, naming the target and the fix", async () => {
+    const SALES = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74"; // a group of the default tenant
+    const seed = await stack("mistyped-exclusion");
+    seed.options = { additionalExclusions: [{ id: SALES, targetType: "user" }] };
+    const failed = await seed.attempt((h) => seed.stack.up(h));
+    expect(failed.error, "the up fails").not.to.equal(undefined);
+    const errors = diagnostics(failed.events, "error").join("\n");
+    expect(errors).to.include(
+      `excludeTargets: "${SALES}" is declared with targetType "user", but it is the group`,
+    );
+    expect(errors).to.include(`Write { id: "${SALES}", targetType: "group" }.`);
+    const campaignWrites = emulator
+      .requests()
+      .filter((r) => r.method === "PATCH" && r.path === CAMPAIGN_PATH);
+    expect(campaignWrites, "the campaign is not written").to.deep.equal([]);
+  });
 });
