@@ -21,6 +21,7 @@ import {
   listRelationship,
   patchRegistrationEnforcement,
 } from "../provider/graph";
+import { analyzeReadiness, readinessSummary } from "../provider/readiness";
 import { provideEngine, type Engine } from "./engine";
 import { runTrustingEmulator } from "./trustEmulator";
 
@@ -355,7 +356,12 @@ async function summary(tenant: TenantView): Promise<void> {
     `  Microsoft Authenticator ${authenticator.state} for ${authenticatorTargets.join("; ")}`,
   );
   console.log(`  Stack                   ${seedProjectName()}/${STACK}, in sync with the tenant`);
-  // Hook for issue 14: the tenant's readiness summary goes here, as lines of this table.
+  // The SMS/voice retirement (docs/readiness.md): what `entra-nudge readiness` says of this tenant.
+  const [first, ...rest] = readinessSummary(await analyzeReadiness(tenant.graph))
+    .trimEnd()
+    .split("\n");
+  console.log(`  Ready for 2027-02-01    ${first}`);
+  for (const line of rest) console.log(`                          ${line}`);
   console.log(
     `  Times                   ${timings.map(([label, ms]) => `${label} ${seconds(ms)}`).join(", ")}; whole demo ${seconds(performance.now())}`,
   );

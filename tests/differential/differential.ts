@@ -1,0 +1,164 @@
+// The differential check of the eligibility model against the emulator's sign-in rules (written
+// independently from the contract, emulator/graph/signin.ts): on seeded random tenants (random
+// method sets, guests, nested groups: emulator/generate.ts) and seeded random campaign /
+// Authenticator / passkey configurations, the users the model predicts are nudged (and to what)
+// must be exactly the users the emulator prompts on a day everyone signs in with MFA
+// (POST /_emulator/prompts). Used by tests/differential/differential.test.ts (a fixed slice) and
+// `npm run differential` (scripts/differential.ts, hundreds of configurations).
+import { generateTenant } from "../../emulator/generate";
+import type { RunningEmulator } from "../../emulator/index.js";
+import { scanTenant } from "../../provider/eligibility/scan";
+import { evaluateUser } from "../../provider/model";
+import { applyConfiguration, graphClient } from "../eligibility/support";
+
+export interface Disagreement {
+  seed: number;
+  configuration: unknown;
+  userId: string;
+  model: string;
+  emulator: string;
+}
+
+/** Deterministic 0..1 numbers from a seed (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function differentialTenant(seed: number) {
+  return generateTenant({ users: 120, seed });
+}
+
+/** One random configuration of the three policies for the tenant, from the seed. */
+export function randomConfiguration(
+  seed: number,
+  groupIds: readonly string[],
+  userIds: readonly string[],
+) {
+  const rng = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+  const target = () =>
+    rng() < 0.3
+      ? { id: "all_users", targetType: "group" as const }
+      : rng() < 0.85
+        ? { id: pick(groupIds), targetType: "group" as const }
+        : { id: pick(userIds), targetType: "user" as const };
+  const targets = (n: number) => {
+    const list = Array.from({ length: n }, target);
+    return list.filter((t, i) => list.findIndex((o) => o.id === t.id) === i);
+  };
+  /** Exclusions that name none of the inclusions (the resources refuse both; exclusion wins). */
+  const excluding = (included: readonly { id: string }[], share: number, groupsOnly = false) =>
+    rng() < share
+      ? targets(1).filter(
+          (t) =>
+            t.id !== "all_users" &&
+            (!groupsOnly || t.targetType === "group") &&
+            !included.some((i) => i.id === t.id),
+        )
+      : [];
+  const campaignIncludes = targets(1 + Math.floor(rng() * 2));
+  const authenticatorIncludes = targets(1 + Math.floor(rng() * 2));
+  const passkeyIncludes = targets(1 + Math.floor(rng() * 2)).filter(
+    (t) => t.targetType === "group",
+  );
+  const campaignState = pick(["enabled", "enabled", "default", "disabled"] as const);
+  return {
+    campaign: {
+      state: campaignState,
+      ...(campaignState === "default"
+        ? {}
+        : { targetedAuthenticationMethod: pick(["fido2", "microsoftAuthenticator"] as const) }),
+      includeTargets: campaignIncludes,
+      excludeTargets: excluding(campaignIncludes, 0.4),
+    },
+    authenticator: {
+      state: pick(["enabled", "enabled", "disabled"] as const),
+      includeTargets: authenticatorIncludes.map((t) => ({
+        ...t,
+        authenticationMode: pick(["any", "push", "deviceBasedPush"] as const),
+      })),
+      excludeTargets: excluding(authenticatorIncludes, 0.3),
+    },
+    passkey: {
+      state: pick(["enabled", "enabled", "disabled"] as const),
+      isSelfServiceRegistrationAllowed: rng() < 0.75,
+      includeTargets: passkeyIncludes,
+      excludeTargets: excluding(passkeyIncludes, 0.3, true),
+    },
+  };
+}
+
+/** Applies the configuration, then compares the model's nudged users with the emulator's prompts. */
+export async function compareOnce(
+  emulator: RunningEmulator,
+  seed: number,
+  configuration: ReturnType<typeof randomConfiguration>,
+): Promise<{ disagreements: Disagreement[]; prompted: Record<string, number> }> {
+  emulator.reset();
+  const writer = graphClient(emulator, "writer", { reportRateLimit: null });
+  const fido2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
+  const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
+    operation: "read the passkey configuration",
+    method: "GET",
+    path: fido2,
+    permission: "Policy.Read.AuthenticationMethod",
+  });
+  const profile = current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001";
+  await writer.request({
+    operation: "write the passkey configuration",
+    method: "PATCH",
+    path: fido2,
+    permission: "Policy.ReadWrite.AuthenticationMethod",
+    body: {
+      "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
+      state: configuration.passkey.state,
+      isSelfServiceRegistrationAllowed: configuration.passkey.isSelfServiceRegistrationAllowed,
+      includeTargets: configuration.passkey.includeTargets.map((t) => ({
+        ...t,
+        isRegistrationRequired: false,
+        allowedPasskeyProfiles: [profile],
+      })),
+      excludeTargets: configuration.passkey.excludeTargets,
+    },
+  });
+  await applyConfiguration(emulator, {
+    campaign: configuration.campaign,
+    authenticator: configuration.authenticator,
+  });
+  const scan = await scanTenant(graphClient(emulator, "reader", { reportRateLimit: null }));
+  const predicted = new Map<string, string>();
+  for (const user of scan.users) {
+    const outcome = evaluateUser(user, scan.current);
+    predicted.set(user.id, outcome.nudged ? outcome.method : `not: ${outcome.reason}`);
+  }
+  const prompted = new Map(
+    emulator.forecastPrompts().prompted.map((p) => [p.id.toLowerCase(), p.method as string]),
+  );
+  const disagreements: Disagreement[] = [];
+  for (const [userId, model] of predicted) {
+    const witness = prompted.get(userId) ?? "not prompted";
+    const modelSays = model.startsWith("not: ") ? "not prompted" : model;
+    if (witness !== modelSays)
+      disagreements.push({ seed, configuration, userId, model, emulator: witness });
+  }
+  for (const [userId, method] of prompted) {
+    if (!predicted.has(userId))
+      disagreements.push({
+        seed,
+        configuration,
+        userId,
+        model: "not in the report",
+        emulator: method,
+      });
+  }
+  const counts: Record<string, number> = { fido2: 0, microsoftAuthenticator: 0 };
+  for (const method of prompted.values()) counts[method] = (counts[method] ?? 0) + 1;
+  return { disagreements, prompted: counts };
+}
