@@ -41,6 +41,7 @@ import type {
   CampaignSettings,
   PreviewInputs,
 } from "./types";
+import type { PasskeyIncludeTarget, PasskeySettings } from "./passkey";
 
 export type UserKind = "member" | "guest";
 
@@ -426,7 +427,13 @@ export function groupsNamedBy(...configs: Partial<NudgeConfiguration>[]): string
  * `all_users`. `entra-nudge impact` counts the members.
  */
 export interface CoverageFinding {
-  kind: "notEnabledForAuthenticator" | "passwordlessOnly" | "breakGlassNudged" | "cannotCheckYet";
+  kind:
+    | "notEnabledForAuthenticator"
+    | "passwordlessOnly"
+    | "notEnabledForPasskeys"
+    | "selfServiceOff"
+    | "breakGlassNudged"
+    | "cannotCheckYet";
   /** The target's id, or "" when it is unknown until apply. */
   targetId: string;
   message: string;
@@ -622,6 +629,111 @@ export function checkTargetCoverage(
       targetId: group.id,
       blocking: false,
       message: `The campaign would nudge the ${who} (configured in entra-nudge:breakGlassGroups): emergency-access accounts should keep their own sign-in methods. Add { id: "${group.id}", targetType: "group" } to the campaign's excludeTargets.`,
+    });
+  }
+  return findings;
+}
+
+// ---- The preview check: passkey campaign targets against the PasskeyPolicy --------------------
+
+type PreviewPasskey = PreviewInputs<
+  Pick<
+    PasskeySettings,
+    "state" | "isSelfServiceRegistrationAllowed" | "includeTargets" | "excludeTargets"
+  >
+>;
+
+/** Says a value is known only after apply (the same words as checkTargetCoverage's). */
+function cannotCheckYet(targetId: string, what: string): CoverageFinding {
+  return {
+    kind: "cannotCheckYet",
+    targetId,
+    message: `Cannot check yet whether ${what} will be nudged: it depends on values known only after apply (such as the id of a group created in this program). The check runs again once they are known.`,
+    blocking: false,
+  };
+}
+
+/**
+ * The passkey half of the preview check (canonical inputs, unknowns allowed): a campaign that
+ * targets passkeys (`targetedAuthenticationMethod: "fido2"`, state "enabled") nudges a user only
+ * when the passkey method enables them with self-service setup on (graph-contract-passkeys.md §3;
+ * evaluateUser's passkeyOutcome). Each cause is its own finding with its own fix: the policy
+ * disabled or self-service setup off (once, for the whole campaign), and each included target the
+ * PasskeyPolicy excludes or does not include. Like checkTargetCoverage, it compares targets, not
+ * memberships, and never fails on unknowns. A Microsoft-managed campaign ("default") falls back to
+ * Authenticator per user, so it is not checked here.
+ */
+export function checkPasskeyCoverage(
+  campaign: PreviewCampaign,
+  passkey: PreviewPasskey,
+  names: TargetNames = new Map(),
+): CoverageFinding[] {
+  if (isUnknown(campaign.state)) return [cannotCheckYet("", "the campaign's passkey targets")];
+  if (campaign.state !== "enabled") return [];
+  const include = known<CampaignIncludeTarget>(campaign.includeTargets);
+  const passkeyTargets = include.targets.filter(
+    (target) => nudgeMethodOf(target.targetedAuthenticationMethod) === "fido2",
+  );
+  const findings: CoverageFinding[] = [];
+  if (include.unknown)
+    findings.push(cannotCheckYet("", "a campaign target whose id is known only after apply"));
+  if (passkeyTargets.length === 0) return findings;
+  if (isUnknown(passkey.state) || isUnknown(passkey.isSelfServiceRegistrationAllowed)) {
+    return [...findings, cannotCheckYet("", "the campaign's passkey targets")];
+  }
+  const who = listTargets(passkeyTargets, names);
+  if (passkey.state !== "enabled") {
+    findings.push({
+      kind: "notEnabledForPasskeys",
+      targetId: "",
+      blocking: true,
+      message: `The campaign targets passkeys (fido2) for ${who}, but the PasskeyPolicy's state is "disabled": nobody can set up a passkey, so the campaign nudges no one. Set the PasskeyPolicy's state to "enabled" (its includeTargets decide who may use passkeys).`,
+    });
+    return findings;
+  }
+  if (passkey.isSelfServiceRegistrationAllowed !== true) {
+    findings.push({
+      kind: "selfServiceOff",
+      targetId: "",
+      blocking: true,
+      message: `The campaign targets passkeys (fido2) for ${who}, but the PasskeyPolicy has isSelfServiceRegistrationAllowed: false: users cannot set up a passkey themselves, so the campaign nudges no one. Set isSelfServiceRegistrationAllowed to true (or leave it out: the default is true).`,
+    });
+  }
+  const keyInclude = known<PasskeyIncludeTarget>(passkey.includeTargets);
+  const keyExclude = known<CampaignExcludeTarget>(passkey.excludeTargets);
+  for (const target of passkeyTargets) {
+    const allUsers = target.id === ALL_USERS;
+    const user = !allUsers && target.targetType === "user";
+    const them = allUsers ? "all users" : user ? "this user" : "this group";
+    const includes = `The campaign includes ${describeTarget(target, names)} for passkeys (fido2)`;
+    if (keyExclude.targets.some((other) => other.id === target.id)) {
+      findings.push({
+        kind: "notEnabledForPasskeys",
+        targetId: target.id,
+        blocking: true,
+        message: `${includes}, but the PasskeyPolicy excludes ${them}, so ${user ? "they" : "these users"} cannot set up a passkey and will not be nudged. Remove ${user ? "the user" : "the group"} from the PasskeyPolicy's excludeTargets, or from the campaign.`,
+      });
+      continue;
+    }
+    if (keyExclude.unknown) {
+      findings.push(cannotCheckYet(target.id, describeTarget(target, names)));
+      continue;
+    }
+    if (keyInclude.targets.some((other) => other.id === ALL_USERS || other.id === target.id))
+      continue;
+    if (keyInclude.unknown) {
+      findings.push(cannotCheckYet(target.id, describeTarget(target, names)));
+      continue;
+    }
+    const list =
+      keyInclude.targets.length === 0 ? "nobody" : `only ${listTargets(keyInclude.targets, names)}`;
+    findings.push({
+      kind: "notEnabledForPasskeys",
+      targetId: target.id,
+      blocking: true,
+      message: user
+        ? `${includes}, but the PasskeyPolicy enables ${list} and not this user directly. The preview compares targets, not memberships: unless the user is a member of an enabled group, they will not be nudged (\`entra-nudge impact\` checks the tenant). Add the user to the PasskeyPolicy's includeTargets, or remove them from the campaign.`
+        : `${includes}, but the PasskeyPolicy enables ${list} and not ${them}: ${allUsers ? "users in none of those" : "its members who are in none of those"} will not be nudged. Add ${allUsers ? "all_users" : "the group"} to the PasskeyPolicy's includeTargets, or ${allUsers ? "include only the targets it enables in the campaign" : "remove it from the campaign"}.`,
     });
   }
   return findings;

@@ -3,7 +3,9 @@
 // providers run separately and never see each other's inputs, so the check runs here, in the
 // program's process: each RegistrationCampaign and AuthenticatorPolicy joins a registry of the
 // current run, and every campaign/policy pair is checked once both exist (the rules are
-// model/eligibility.ts's checkTargetCoverage).
+// model/eligibility.ts's checkTargetCoverage). A PasskeyPolicy joins the same way: the campaign's
+// passkey (fido2) targets are checked against it (checkPasskeyCoverage: policy disabled,
+// self-service setup off, targets it does not enable).
 //
 // - Findings are warnings on the campaign; with `strictEligibility: true` the blocking ones fail
 //   the run. When the policy was declared before the campaign (the usual order, and the seed
@@ -16,13 +18,16 @@ import { CONFIG_NAMESPACE } from "../config";
 import {
   BREAK_GLASS_CONFIG_KEY,
   UNKNOWN,
+  checkPasskeyCoverage,
   checkTargetCoverage,
   normalizeAuthenticatorArgs,
   normalizeCampaignArgs,
+  normalizePasskeyArgs,
   parseBreakGlassGroups,
   type AuthenticatorLike,
   type CampaignLike,
   type CoverageFinding,
+  type PasskeyLike,
 } from "../model";
 
 interface Entry {
@@ -34,7 +39,10 @@ interface Entry {
 interface RunRegistry {
   campaigns: Entry[];
   authenticators: Entry[];
+  passkeys: Entry[];
 }
+
+type PolicyKind = "AuthenticatorPolicy" | "PasskeyPolicy";
 
 // One registry per program run: Automation API runs several programs (and a preview then an
 // update) in one process, each with its own resource monitor, which keys the registry.
@@ -45,7 +53,7 @@ function registry(): RunRegistry {
   const key = pulumi.runtime.getMonitor() ?? outsideARun;
   let found = registries.get(key);
   if (!found) {
-    found = { campaigns: [], authenticators: [] };
+    found = { campaigns: [], authenticators: [], passkeys: [] };
     registries.set(key, found);
   }
   return found;
@@ -107,22 +115,32 @@ export class EligibilityCheckError extends Error {
  */
 function checkPair(
   campaign: Entry,
-  authenticator: Entry,
+  policyKind: PolicyKind,
+  policy: Entry,
   strictFailure: "throw" | "log",
 ): pulumi.Output<void> {
   // Keeps the run open until the check has run, even when nothing waits for this output.
   const done = pulumi.runtime.rpcKeepAlive();
-  const inputs = pulumi.output({ campaign: campaign.args, authenticator: authenticator.args });
+  const inputs = pulumi.output({ campaign: campaign.args, policy: policy.args });
   return applyWithUnknowns(inputs, (raw) => {
     try {
-      const resolved = withModelUnknowns(raw) as {
-        campaign: CampaignLike;
-        authenticator: AuthenticatorLike;
-      };
+      const resolved = withModelUnknowns(raw) as { campaign: CampaignLike; policy: unknown };
       const campaignInputs = normalizeCampaignArgs(resolved.campaign);
-      const authenticatorInputs = normalizeAuthenticatorArgs(resolved.authenticator);
-      const breakGlass = breakGlassGroups();
-      const findings = checkTargetCoverage(campaignInputs, authenticatorInputs, breakGlass.groups);
+      // The break-glass groups are checked against the Authenticator campaign targets; the
+      // passkey half has no break-glass finding (the policy pack's passkey rule covers that).
+      const breakGlass =
+        policyKind === "AuthenticatorPolicy" ? breakGlassGroups() : { groups: [], problems: [] };
+      const findings =
+        policyKind === "AuthenticatorPolicy"
+          ? checkTargetCoverage(
+              campaignInputs,
+              normalizeAuthenticatorArgs(resolved.policy as AuthenticatorLike),
+              breakGlass.groups,
+            )
+          : checkPasskeyCoverage(
+              campaignInputs,
+              normalizePasskeyArgs(resolved.policy as PasskeyLike),
+            );
       const strict = campaignInputs.strictEligibility === true;
       const blocking = findings.filter((finding) => finding.blocking);
       const failing = strict && blocking.length > 0;
@@ -131,7 +149,7 @@ function checkPair(
       for (const problem of breakGlass.problems) void pulumi.log.warn(prefix + problem, attached);
       for (const finding of findings) {
         if (strict && finding.blocking) continue;
-        const text = `${prefix}Eligibility check (with AuthenticatorPolicy "${authenticator.name}"): ${finding.message}`;
+        const text = `${prefix}Eligibility check (with ${policyKind} "${policy.name}"): ${finding.message}`;
         if (finding.kind === "cannotCheckYet") void pulumi.log.info(text, attached);
         else void pulumi.log.warn(text, attached);
       }
@@ -163,7 +181,10 @@ export function joinCampaign<S>(
   const run = registry();
   const entry: Entry = { name, args };
   run.campaigns.push(entry);
-  const checks = run.authenticators.map((policy) => checkPair(entry, policy, "throw"));
+  const checks = [
+    ...run.authenticators.map((policy) => checkPair(entry, "AuthenticatorPolicy", policy, "throw")),
+    ...run.passkeys.map((policy) => checkPair(entry, "PasskeyPolicy", policy, "throw")),
+  ];
   return {
     state: checks.length > 0 ? gated(args.state, checks) : args.state,
     attach(resource) {
@@ -179,5 +200,13 @@ export function joinAuthenticator(name: string, args: pulumi.Input<object>): voi
   run.authenticators.push(entry);
   // These campaigns registered already: a strict failure fails the run but cannot hold their
   // writes back (declare the policy first for that).
-  for (const campaign of run.campaigns) checkPair(campaign, entry, "log");
+  for (const campaign of run.campaigns) checkPair(campaign, "AuthenticatorPolicy", entry, "log");
+}
+
+/** Joins a PasskeyPolicy: checked against every campaign declared before it (as joinAuthenticator). */
+export function joinPasskey(name: string, args: pulumi.Input<object>): void {
+  const run = registry();
+  const entry: Entry = { name, args };
+  run.passkeys.push(entry);
+  for (const campaign of run.campaigns) checkPair(campaign, "PasskeyPolicy", entry, "log");
 }

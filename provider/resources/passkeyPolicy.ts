@@ -1,7 +1,9 @@
 // The passkey (FIDO2) method policy resource (public API fixed by DESIGN.md).
 import * as pulumi from "@pulumi/pulumi";
 import type { PasskeyProfile, PasskeySettings } from "../model";
+import { joinPasskey } from "./eligibilityCheck";
 import { shimProvider } from "./shim";
+import { claimSingleton } from "./singletons";
 
 type TargetInput = pulumi.Input<{
   id: pulumi.Input<string>;
@@ -73,6 +75,7 @@ export class PasskeyPolicy extends pulumi.dynamic.Resource {
   declare readonly originalSettings: pulumi.Output<PasskeySettings>;
 
   constructor(name: string, args: PasskeyPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    claimSingleton("PasskeyPolicy", "the passkey (FIDO2) configuration", name);
     super(
       shimProvider("PasskeyPolicy"),
       name,
@@ -93,5 +96,7 @@ export class PasskeyPolicy extends pulumi.dynamic.Resource {
       "entra-nudge",
       "PasskeyPolicy",
     );
+    // The preview check against the program's passkey campaign (eligibilityCheck.ts).
+    joinPasskey(name, args);
   }
 }

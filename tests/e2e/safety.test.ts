@@ -2,7 +2,7 @@
 // update, a pilot group moved to another tenant, and two resources for one tenant singleton.
 import { expect } from "chai";
 import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
-import { AuthenticatorPolicy, RegistrationCampaign } from "../../provider";
+import { AuthenticatorPolicy, PasskeyPolicy, RegistrationCampaign } from "../../provider";
 import { isolatedWorkspace, projectRoot } from "../support/engine";
 import { useEmulator } from "../support/emulator";
 import { CAMPAIGN_PATH, SeedStack, diagnostics, steps } from "./harness";
@@ -42,7 +42,7 @@ describe("e2e: resource safety", function () {
     await seed.succeed((h) => seed.stack.preview({ ...h, expectNoChanges: true }));
   });
 
-  for (const kind of ["AuthenticatorPolicy", "RegistrationCampaign"] as const) {
+  for (const kind of ["AuthenticatorPolicy", "PasskeyPolicy", "RegistrationCampaign"] as const) {
     it(`two ${kind} resources in one program fail the preview naming both, before anything is written`, async () => {
       emulator.reset();
       const workspace = await isolatedWorkspace();
@@ -50,7 +50,9 @@ describe("e2e: resource safety", function () {
         const declare = (name: string) =>
           kind === "AuthenticatorPolicy"
             ? new AuthenticatorPolicy(name, { state: "enabled" })
-            : new RegistrationCampaign(name, { state: "disabled" });
+            : kind === "PasskeyPolicy"
+              ? new PasskeyPolicy(name, { state: "enabled" })
+              : new RegistrationCampaign(name, { state: "disabled" });
         const projectName = "entra-nudge-two-singletons";
         const stack = await LocalWorkspace.createOrSelectStack(
           {

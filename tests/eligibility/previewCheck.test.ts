@@ -10,7 +10,12 @@ import {
   type PreviewResult,
   type Stack,
 } from "@pulumi/pulumi/automation";
-import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
+import {
+  AuthenticatorPolicy,
+  PasskeyPolicy,
+  PilotGroup,
+  RegistrationCampaign,
+} from "../../provider";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
 import { useEmulator } from "../support/emulator";
 
@@ -23,10 +28,39 @@ interface Program {
   strict?: boolean;
   /** Declare the campaign before the policy (the check then runs when the policy joins). */
   campaignFirst?: boolean;
+  /** A passkey (fido2) campaign and a PasskeyPolicy instead (self-service setup off, SALES not enabled). */
+  passkeys?: boolean;
+}
+
+function passkeyProgram(options: Program): void {
+  const declarePasskey = () =>
+    new PasskeyPolicy("passkeys", {
+      state: "enabled",
+      isSelfServiceRegistrationAllowed: false,
+      includeTargets: [{ id: PILOT_GROUP, targetType: "group" }],
+    });
+  const declareCampaign = () =>
+    new RegistrationCampaign("campaign", {
+      state: "enabled",
+      snoozeDurationInDays: 0,
+      strictEligibility: options.strict,
+      includeTargets: [
+        { id: PILOT_GROUP, targetType: "group", targetedAuthenticationMethod: "fido2" },
+        { id: SALES, targetType: "group", targetedAuthenticationMethod: "fido2" },
+      ],
+    });
+  if (options.campaignFirst) {
+    declareCampaign();
+    declarePasskey();
+  } else {
+    declarePasskey();
+    declareCampaign();
+  }
 }
 
 function program(options: Program): () => Promise<void> {
   return async () => {
+    if (options.passkeys) return passkeyProgram(options);
     const newGroup = new PilotGroup("wave2", { displayName: "Authenticator pilot wave 2" });
     const declareAuthenticator = () =>
       new AuthenticatorPolicy("authenticator", {
@@ -98,7 +132,11 @@ describe("eligibility: the preview check through the real engine", function () {
   after(async () => workspace?.cleanup());
 
   async function preview(next: Program): Promise<Outcome> {
-    Object.assign(options, { strict: undefined, campaignFirst: undefined }, next);
+    Object.assign(
+      options,
+      { strict: undefined, campaignFirst: undefined, passkeys: undefined },
+      next,
+    );
     const outcome: Outcome = { events: [] };
     try {
       outcome.result = await stack.preview({ onEvent: (event) => outcome.events.push(event) });
@@ -142,5 +180,32 @@ describe("eligibility: the preview check through the real engine", function () {
     expect(`${String(outcome.error)}\n${messages(outcome, "error").join("\n")}`).to.include(
       "strictEligibility: true",
     );
+  });
+
+  it("checks a passkey campaign against the PasskeyPolicy: self-service setup off and a target not enabled, each with its fix", async () => {
+    const outcome = await preview({ passkeys: true });
+    expect(outcome.error, String(outcome.error)).to.equal(undefined);
+    const warnings = messages(outcome, "warning").join("\n");
+    expect(warnings).to.include('Eligibility check (with PasskeyPolicy "passkeys")');
+    expect(warnings).to.include(
+      "but the PasskeyPolicy has isSelfServiceRegistrationAllowed: false: users cannot set up a passkey themselves",
+    );
+    expect(warnings).to.include("Set isSelfServiceRegistrationAllowed to true");
+    expect(warnings).to.include(
+      `The campaign includes group ${SALES} for passkeys (fido2), but the PasskeyPolicy enables only group ${PILOT_GROUP}`,
+    );
+    expect(warnings).to.include("Add the group to the PasskeyPolicy's includeTargets");
+    expect(emulator.requests().filter((r) => r.method === "PATCH")).to.deep.equal([]);
+  });
+
+  it("fails a passkey campaign's preview with strictEligibility: true, whichever is declared first", async () => {
+    for (const campaignFirst of [false, true]) {
+      const outcome = await preview({ passkeys: true, strict: true, campaignFirst });
+      expect(outcome.error, `campaignFirst: ${campaignFirst}`).to.not.equal(undefined);
+      const text = `${String(outcome.error)}\n${messages(outcome, "error").join("\n")}`;
+      expect(text).to.include('RegistrationCampaign "campaign" (strictEligibility: true)');
+      expect(text).to.include("isSelfServiceRegistrationAllowed: false");
+      expect(text).to.include(`group ${SALES} for passkeys (fido2)`);
+    }
   });
 });
