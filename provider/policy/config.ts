@@ -13,6 +13,7 @@ export const POLICY = {
   campaignPinned: "campaign-pinned",
   campaignMaxSnooze: "campaign-max-snooze-days",
   campaignTargetsEligible: "campaign-targets-eligible",
+  campaignPasskeyPolicy: "campaign-passkey-policy",
   loginContext: "scuba-ms-aad-3.3v2-login-context",
   authenticatorOtpOff: "scuba-ms-aad-3.3v2-authenticator-otp-off",
 } as const;

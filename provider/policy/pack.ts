@@ -23,6 +23,8 @@ import {
   authenticatorOtpViolations,
   breakGlassAuthenticatorViolations,
   breakGlassCampaignViolations,
+  breakGlassPasskeyViolations,
+  campaignPasskeyPolicyViolations,
   campaignPinnedViolations,
   campaignSnoozeViolations,
   campaignTargetsViolations,
@@ -144,6 +146,29 @@ const targetsEligible: StackValidationPolicy = {
   },
 };
 
+const passkeyPolicyDeclared: StackValidationPolicy = {
+  name: POLICY.campaignPasskeyPolicy,
+  description:
+    "A campaign that targets passkeys (fido2) has a PasskeyPolicy in the stack, enabled with self-service setup: without it nobody can set up a passkey.",
+  remediationSteps:
+    'Declare a PasskeyPolicy with state "enabled" and isSelfServiceRegistrationAllowed: true in the campaign\'s stack.',
+  enforcementLevel: "mandatory",
+  // A stack policy: the rule needs the campaign and the PasskeyPolicy, separate resources.
+  validateStack: (args, reportViolation) => {
+    const ofType = (type: string) => args.resources.filter((r) => r.type === type);
+    const campaigns = ofType(RESOURCE_TYPES.RegistrationCampaign);
+    if (campaigns.length === 0) args.notApplicable("The stack declares no RegistrationCampaign.");
+    const passkeys = ofType(RESOURCE_TYPES.PasskeyPolicy).map((r) => knownProps(r.props));
+    for (const campaign of campaigns) {
+      report(
+        campaignPasskeyPolicyViolations(knownProps(campaign.props), passkeys),
+        reportViolation,
+        campaign.urn,
+      );
+    }
+  },
+};
+
 /** The guardrails, in the order docs/guardrails.md lists them. */
 export function guardrailPolicies(): Policies {
   return [
@@ -151,15 +176,17 @@ export function guardrailPolicies(): Policies {
       POLICY.breakGlassExcluded,
       {
         description:
-          "Break-glass (emergency access) accounts are excluded from the campaign and from Authenticator targets that require registration or allow only Passwordless mode.",
+          "Break-glass (emergency access) accounts are excluded from the campaign, from Authenticator targets that require registration or allow only Passwordless mode, and from passkey targets that require registration.",
         remediationSteps:
-          "Add each break-glass group and user to the excludeTargets of the RegistrationCampaign and of the AuthenticatorPolicy.",
+          "Add each break-glass group and user to the excludeTargets of the RegistrationCampaign, the AuthenticatorPolicy and the PasskeyPolicy.",
       },
       {
         RegistrationCampaign: (props, config) =>
           breakGlassCampaignViolations(props, parseBreakGlassConfig(config)),
         AuthenticatorPolicy: (props, config) =>
           breakGlassAuthenticatorViolations(props, parseBreakGlassConfig(config)),
+        PasskeyPolicy: (props, config) =>
+          breakGlassPasskeyViolations(props, parseBreakGlassConfig(config)),
       },
     ),
     resourcePolicy(
@@ -186,6 +213,7 @@ export function guardrailPolicies(): Policies {
       },
     ),
     targetsEligible,
+    passkeyPolicyDeclared,
     resourcePolicy(
       POLICY.loginContext,
       {

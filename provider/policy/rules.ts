@@ -8,9 +8,12 @@ import {
   checkTargetCoverage,
   isUnknown,
   normalizeAuthenticatorArgs,
+  nudgeMethodOf,
   normalizeCampaignArgs,
+  normalizePasskeyArgs,
   type AuthenticatorLike,
   type CampaignLike,
+  type PasskeyLike,
   type FeatureSettingName,
 } from "../model";
 import type { BreakGlassConfig, CampaignPinnedConfig, MaxSnoozeConfig } from "./config";
@@ -71,6 +74,24 @@ const NOT_CONFIGURED: Violation = {
     '"userIds": [...] } in the policy pack config, or set that policy\'s enforcementLevel to "disabled" if the tenant has none.',
 };
 
+/** Whether a method target may reach the account (a policy cannot see group membership). */
+function mayReach(target: Target, account: BreakGlassAccount): boolean {
+  return (
+    target.id === ALL_USERS ||
+    target.id === account.id ||
+    target.targetType === "group" ||
+    isUnknown(target.targetType)
+  );
+}
+
+/** How a target that may reach the account reaches it, for the violation's sentence. */
+function reachPhrase(target: Target, account: BreakGlassAccount): string {
+  if (target.id === account.id) return "";
+  return target.id === ALL_USERS
+    ? ", which includes them,"
+    : ", which may contain them (a policy cannot see group membership),";
+}
+
 function exclusion(account: BreakGlassAccount): string {
   return `{ id: "${account.id}", targetType: "${account.targetType}" }`;
 }
@@ -127,34 +148,103 @@ export function breakGlassAuthenticatorViolations(
   for (const account of accounts) {
     if (excluded.targets.some((target) => target.id === account.id)) continue;
     if (!excluded.complete) continue;
-    const risky = included.targets.filter((target) => {
-      const reaches =
-        target.id === ALL_USERS ||
-        target.id === account.id ||
-        target.targetType === "group" ||
-        isUnknown(target.targetType);
-      return (
-        reaches &&
-        (target.isRegistrationRequired === true || target.authenticationMode === "deviceBasedPush")
-      );
-    });
+    const risky = included.targets.filter(
+      (target) =>
+        mayReach(target, account) &&
+        (target.isRegistrationRequired === true || target.authenticationMode === "deviceBasedPush"),
+    );
     for (const target of risky) {
       const who = target.id === ALL_USERS ? "all users" : `${target.targetType} ${target.id}`;
       const why =
         target.isRegistrationRequired === true
           ? "requires registration (isRegistrationRequired), which would stop an emergency sign-in until Authenticator is set up"
           : 'allows only Passwordless mode ("deviceBasedPush"), which takes push MFA away from an account that relies on it';
-      const reach =
-        target.id === account.id
-          ? ""
-          : target.id === ALL_USERS
-            ? ", which includes them,"
-            : ", which may contain them (a policy cannot see group membership),";
       violations.push({
         message:
-          `The Microsoft Authenticator target ${who}${reach} ${why}, and the ${account.label} is not excluded. ` +
+          `The Microsoft Authenticator target ${who}${reachPhrase(target, account)} ${why}, and the ${account.label} is not excluded. ` +
           `Add ${exclusion(account)} to the AuthenticatorPolicy's excludeTargets (emergency-access accounts should sign in ` +
           `with a method that does not depend on Authenticator), or drop the requirement from that target.`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * Break-glass accounts are excluded from passkey targets that require registration
+ * (isRegistrationRequired, graph-contract-passkeys.md): such a target interrupts their sign-in
+ * until a passkey is set up, and an emergency sign-in must never stop at a registration wizard.
+ * As for Authenticator, a group target (and all_users) may reach them; only their exclusion from
+ * the PasskeyPolicy settles it. A disabled configuration targets nobody.
+ */
+export function breakGlassPasskeyViolations(props: Props, config: BreakGlassConfig): Violation[] {
+  const accounts = breakGlassAccounts(config);
+  if (accounts.length === 0) return [NOT_CONFIGURED];
+  const passkey = normalizePasskeyArgs(props as unknown as PasskeyLike);
+  if (passkey.state === "disabled") return [];
+  const included = knownTargets<{ isRegistrationRequired?: unknown }>(passkey.includeTargets);
+  const excluded = knownTargets<Target>(passkey.excludeTargets);
+  const violations: Violation[] = [];
+  for (const account of accounts) {
+    if (excluded.targets.some((target) => target.id === account.id)) continue;
+    if (!excluded.complete) continue; // an unknown exclusion may be this one
+    for (const target of included.targets) {
+      if (!mayReach(target, account) || target.isRegistrationRequired !== true) continue;
+      const who = target.id === ALL_USERS ? "all users" : `${target.targetType} ${target.id}`;
+      violations.push({
+        message:
+          `The passkey target ${who}${reachPhrase(target, account)} requires registration (isRegistrationRequired), which would stop an emergency ` +
+          `sign-in until a passkey is set up, and the ${account.label} is not excluded. Add ${exclusion(account)} to the ` +
+          `PasskeyPolicy's excludeTargets, or set isRegistrationRequired to false on that target.`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * A campaign that targets passkeys (an include target with targetedAuthenticationMethod "fido2")
+ * needs a PasskeyPolicy in the same stack that is enabled with self-service setup on: without it
+ * nobody can set up a passkey, so the campaign nudges no one (graph-contract-passkeys.md §3;
+ * evaluateUser's passkeyOutcome). Only an "enabled" campaign is checked: a disabled one nudges
+ * nobody, a Microsoft-managed one falls back to Authenticator per user. Which targets the policy
+ * enables is the preview check's question (checkPasskeyCoverage), not this rule's.
+ */
+export function campaignPasskeyPolicyViolations(
+  campaignProps: Props,
+  passkeyProps: readonly Props[],
+): Violation[] {
+  const campaign = normalizeCampaignArgs(campaignProps as unknown as CampaignLike);
+  if (campaign.state !== "enabled") return [];
+  const targets = knownTargets<{ targetedAuthenticationMethod?: string }>(
+    campaign.includeTargets,
+  ).targets.filter((target) => nudgeMethodOf(target.targetedAuthenticationMethod) === "fido2");
+  if (targets.length === 0) return [];
+  const who = targets
+    .map((target) => (target.id === ALL_USERS ? "all users" : `${target.targetType} ${target.id}`))
+    .join(", ");
+  const campaignSays = `The registration campaign targets passkeys (fido2) for ${who}`;
+  if (passkeyProps.length === 0) {
+    return [
+      {
+        message: `${campaignSays}, but the stack declares no PasskeyPolicy, so nothing keeps passkeys enabled with self-service setup and the campaign may nudge no one. Declare a PasskeyPolicy with state "enabled" and isSelfServiceRegistrationAllowed: true in the same stack.`,
+      },
+    ];
+  }
+  const violations: Violation[] = [];
+  for (const props of passkeyProps) {
+    const passkey = normalizePasskeyArgs(props as unknown as PasskeyLike);
+    if (!isUnknown(passkey.state) && passkey.state !== "enabled") {
+      violations.push({
+        message: `${campaignSays}, but the PasskeyPolicy's state is "${String(passkey.state)}": nobody can set up a passkey, so the campaign nudges no one. Set the PasskeyPolicy's state to "enabled".`,
+      });
+    }
+    if (
+      !isUnknown(passkey.isSelfServiceRegistrationAllowed) &&
+      passkey.isSelfServiceRegistrationAllowed !== true
+    ) {
+      violations.push({
+        message: `${campaignSays}, but the PasskeyPolicy has isSelfServiceRegistrationAllowed: false: users cannot set up a passkey themselves, so the campaign nudges no one. Set isSelfServiceRegistrationAllowed to true (or leave it out: the default is true).`,
       });
     }
   }

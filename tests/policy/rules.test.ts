@@ -7,6 +7,8 @@ import {
   authenticatorOtpViolations,
   breakGlassAuthenticatorViolations,
   breakGlassCampaignViolations,
+  breakGlassPasskeyViolations,
+  campaignPasskeyPolicyViolations,
   campaignPinnedViolations,
   campaignSnoozeViolations,
   campaignTargetsViolations,
@@ -56,6 +58,20 @@ const authenticator = (change: Props = {}): Props => ({
   },
   ...change,
 });
+
+const passkey = (change: Props = {}): Props => ({
+  state: "enabled",
+  isSelfServiceRegistrationAllowed: true,
+  includeTargets: [{ id: PILOT, targetType: "group", isRegistrationRequired: false }],
+  excludeTargets: [],
+  ...change,
+});
+
+const passkeyCampaign = (change: Props = {}): Props =>
+  campaign({
+    includeTargets: [{ id: PILOT, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+    ...change,
+  });
 
 interface Case {
   name: string;
@@ -356,6 +372,113 @@ const CASES: Case[] = [
   {
     name: "no login context needed while Authenticator is disabled",
     check: () => loginContextViolations(authenticator({ state: "disabled", featureSettings: {} })),
+    says: [],
+  },
+  // break-glass-excluded: the passkey policy
+  {
+    name: "passkey target that does not require registration cannot lock them out",
+    check: () => breakGlassPasskeyViolations(passkey(), breakGlass),
+    says: [],
+  },
+  {
+    name: "passkey target for all users requiring registration, break-glass accounts not excluded",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({
+          includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
+        }),
+        breakGlass,
+      ),
+    says: [
+      [
+        "The passkey target all users, which includes them, requires registration (isRegistrationRequired)",
+        `the break-glass group ${BREAK_GLASS_GROUP} is not excluded`,
+        `Add { id: "${BREAK_GLASS_GROUP}", targetType: "group" } to the PasskeyPolicy's excludeTargets`,
+        "or set isRegistrationRequired to false on that target",
+      ],
+      [`the break-glass user ${BREAK_GLASS_USER} is not excluded`],
+    ],
+  },
+  {
+    name: "passkey target requiring registration, break-glass accounts excluded",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({
+          includeTargets: [{ id: PILOT, targetType: "group", isRegistrationRequired: true }],
+          excludeTargets: [
+            { id: BREAK_GLASS_GROUP, targetType: "group" },
+            { id: BREAK_GLASS_USER, targetType: "user" },
+          ],
+        }),
+        breakGlass,
+      ),
+    says: [],
+  },
+  {
+    name: "disabled passkey policy targets nobody",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({
+          state: "disabled",
+          includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
+        }),
+        breakGlass,
+      ),
+    says: [],
+  },
+  // campaign-passkey-policy
+  {
+    name: "passkey campaign with an enabled PasskeyPolicy allowing self-service setup",
+    check: () => campaignPasskeyPolicyViolations(passkeyCampaign(), [passkey()]),
+    says: [],
+  },
+  {
+    name: "PasskeyPolicy leaving self-service setup out: the default (true) is enough",
+    check: () =>
+      campaignPasskeyPolicyViolations(passkeyCampaign(), [
+        passkey({ isSelfServiceRegistrationAllowed: undefined }),
+      ]),
+    says: [],
+  },
+  {
+    name: "passkey campaign without a PasskeyPolicy in the stack",
+    check: () => campaignPasskeyPolicyViolations(passkeyCampaign(), []),
+    says: [
+      [
+        `The registration campaign targets passkeys (fido2) for group ${PILOT}`,
+        "the stack declares no PasskeyPolicy",
+        'Declare a PasskeyPolicy with state "enabled" and isSelfServiceRegistrationAllowed: true',
+      ],
+    ],
+  },
+  {
+    name: "passkey campaign with a disabled PasskeyPolicy",
+    check: () =>
+      campaignPasskeyPolicyViolations(passkeyCampaign(), [passkey({ state: "disabled" })]),
+    says: [
+      ['the PasskeyPolicy\'s state is "disabled"', 'Set the PasskeyPolicy\'s state to "enabled"'],
+    ],
+  },
+  {
+    name: "passkey campaign with self-service setup off",
+    check: () =>
+      campaignPasskeyPolicyViolations(passkeyCampaign(), [
+        passkey({ isSelfServiceRegistrationAllowed: false }),
+      ]),
+    says: [
+      [
+        "isSelfServiceRegistrationAllowed: false",
+        "users cannot set up a passkey themselves",
+        "Set isSelfServiceRegistrationAllowed to true",
+      ],
+    ],
+  },
+  {
+    name: "Authenticator campaign or disabled passkey campaign needs no PasskeyPolicy",
+    check: () => [
+      ...campaignPasskeyPolicyViolations(campaign(), []),
+      ...campaignPasskeyPolicyViolations(passkeyCampaign({ state: "disabled" }), []),
+    ],
     says: [],
   },
   // scuba-ms-aad-3.3v2-authenticator-otp-off
