@@ -7,6 +7,7 @@
 // `npm run differential` (scripts/differential.ts, hundreds of configurations).
 import { generateTenant } from "../../emulator/generate";
 import type { RunningEmulator } from "../../emulator/index.js";
+import { seededRandom } from "../../emulator/random";
 import { scanTenant } from "../../provider/eligibility/scan";
 import { evaluateUser } from "../../provider/model";
 import { applyConfiguration, graphClient } from "../eligibility/support";
@@ -19,18 +20,6 @@ export interface Disagreement {
   emulator: string;
 }
 
-/** Deterministic 0..1 numbers from a seed (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function differentialTenant(seed: number) {
   return generateTenant({ users: 120, seed });
 }
@@ -41,7 +30,7 @@ export function randomConfiguration(
   groupIds: readonly string[],
   userIds: readonly string[],
 ) {
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
   const target = () =>
     rng() < 0.3
