@@ -1,5 +1,5 @@
 // `entra-nudge export --out DIR`: writes a Pulumi TypeScript project declaring the tenant's current
-// campaign and Microsoft Authenticator settings (DESIGN.md). Exit 0 written, 1 error.
+// campaign, Microsoft Authenticator and passkey settings (DESIGN.md). Exit 0 written, 1 error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_PROJECT, DEFAULT_STACK, exportTenant } from "../export";
 import { runCommand, type Job } from "./command";
@@ -7,6 +7,9 @@ import type { CommandIO } from "./types";
 
 export const OPTIONS = {
   out: { type: "string" },
+  "stack-name": { type: "string" },
+  // Accepted only to refuse it with the fix: `--stack` means "read from this stack" in every
+  // command (DESIGN.md), and export reads the tenant, not a stack.
   stack: { type: "string" },
   project: { type: "string" },
   "no-beta": { type: "boolean" },
@@ -14,14 +17,14 @@ export const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
-export const USAGE = `Usage: entra-nudge export --out DIR [--stack NAME] [--project NAME] [--no-beta] [--force]
+export const USAGE = `Usage: entra-nudge export --out DIR [--stack-name NAME] [--project NAME] [--no-beta] [--force]
 
-Reads the tenant's registration campaign and Microsoft Authenticator configuration and writes a
-ready-to-run Pulumi TypeScript project that declares them exactly: \`pulumi up\` on the same tenant
+Reads the tenant's registration campaign, Microsoft Authenticator and passkey (FIDO2)
+configurations and writes a ready-to-run Pulumi TypeScript project that declares them exactly: \`pulumi up\` on the same tenant
 adopts them without writing anything. Group and user ids are annotated with their display names.
 
   --out DIR          where to write the project (created if missing; must be empty)
-  --stack NAME       the stack whose settings file is written, Pulumi.NAME.yaml (default ${DEFAULT_STACK})
+  --stack-name NAME  the stack whose settings file is written, Pulumi.NAME.yaml (default ${DEFAULT_STACK})
   --project NAME     the Pulumi project name (default ${DEFAULT_PROJECT})
   --no-beta          read Graph v1.0 only: beta-only settings (enforceRegistrationAfterAllowedSnoozes,
                      companionAppAllowedState) are not declared and stay unmanaged
@@ -35,6 +38,12 @@ type Values = ReturnType<typeof parseOptions>;
 
 function parseOptions(args: string[]) {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.stack !== undefined) {
+    throw new Error(
+      `--stack names the stack a command reads its settings from, in every command; export reads the tenant, not a stack. ` +
+        `To name the stack settings file it writes (Pulumi.NAME.yaml), use --stack-name ${values.stack}.`,
+    );
+  }
   if (!values.help && !values.out) throw new Error("give the directory to write with --out DIR.");
   return values;
 }
@@ -55,7 +64,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 async function exportTo(values: Values, { io, session }: Job): Promise<number> {
   const result = await exportTenant({
     outDir: values.out as string,
-    stack: values.stack,
+    stackName: values["stack-name"],
     project: values.project,
     beta: values["no-beta"] !== true,
     force: values.force === true,
@@ -68,7 +77,7 @@ async function exportTo(values: Values, { io, session }: Job): Promise<number> {
       ...(notFound > 0
         ? [`${notFound} target(s) name objects that no longer exist; see NOT FOUND in program.ts.`]
         : []),
-      `Next: cd ${result.outDir} && npm install && pulumi stack select --create ${values.stack ?? DEFAULT_STACK} && pulumi up`,
+      `Next: cd ${result.outDir} && npm install && pulumi stack select --create ${values["stack-name"] ?? DEFAULT_STACK} && pulumi up`,
       "",
     ].join("\n"),
   );

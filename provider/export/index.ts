@@ -28,7 +28,8 @@ export const DEFAULT_PROJECT = "entra-nudge-tenant";
 export interface ExportOptions {
   /** The directory to write the project to; created when missing, refused when not empty. */
   outDir: string;
-  stack?: string;
+  /** The stack whose settings file (Pulumi.<stackName>.yaml) is written; `--stack-name`. */
+  stackName?: string;
   project?: string;
   /** Read and declare beta-only settings (default true): exact, at the cost of the beta endpoint. */
   beta?: boolean;
@@ -103,10 +104,10 @@ function stackConfig(tenantId: string, settings: GraphSettings): Record<string, 
 }
 
 export async function exportTenant(options: ExportOptions): Promise<ExportResult> {
-  const stack = options.stack ?? DEFAULT_STACK;
+  const stack = options.stackName ?? DEFAULT_STACK;
   const project = options.project ?? DEFAULT_PROJECT;
   if (!STACK_NAME.test(stack)) {
-    throw new Error(`--stack "${stack}": use letters, digits, "-", "_" and "." only.`);
+    throw new Error(`--stack-name "${stack}": use letters, digits, "-", "_" and "." only.`);
   }
   if (!PROJECT_NAME.test(project)) {
     throw new Error(`--project "${project}": use letters, digits, "-", "_" and "." only.`);

@@ -136,7 +136,7 @@ describe("the README's first program in a consumer project, through the pulumi C
     expect(JSON.parse(report.stdout)).to.have.property("targeted", 1);
 
     const reader = emulator.env("reader");
-    await project.run("npx entra-nudge export --out exported --stack prod", {
+    await project.run("npx entra-nudge export --out exported --stack-name prod", {
       env: {
         AZURE_TENANT_ID: reader.AZURE_TENANT_ID,
         AZURE_CLIENT_ID: reader.AZURE_CLIENT_ID,

@@ -106,7 +106,10 @@ describe("entra-nudge export", function () {
   it("writes only non-secret settings to the stack file", async () => {
     const out = newDir();
     const env = appEnv(emulator, "writer");
-    const run = await runExport(["--out", out, "--stack", "prod", "--project", "contoso-mfa"], env);
+    const run = await runExport(
+      ["--out", out, "--stack-name", "prod", "--project", "contoso-mfa"],
+      env,
+    );
     expect(run.code, run.stderr).to.equal(0);
     const stackFile = read(out, "Pulumi.prod.yaml");
     expect(stackFile).to.include(`entra-nudge:tenantId: "${emulator.info.tenantId}"`);
@@ -176,9 +179,19 @@ describe("entra-nudge export", function () {
     const unknown = await runExport(["--out", newDir(), "--stak", "x"], appEnv(emulator));
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr).to.include("--stak");
-    const badStack = await runExport(["--out", newDir(), "--stack", "a b"], appEnv(emulator));
+    const badStack = await runExport(["--out", newDir(), "--stack-name", "a b"], appEnv(emulator));
     expect(badStack.code).to.equal(1);
-    expect(badStack.stderr).to.include('--stack "a b"');
+    expect(badStack.stderr).to.include('--stack-name "a b"');
+  });
+
+  it("refuses --stack (which reads from a stack in every command), pointing to --stack-name, before reading Graph", async () => {
+    const out = newDir();
+    emulator.clearRequests();
+    const run = await runExport(["--out", out, "--stack", "prod"], appEnv(emulator));
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("use --stack-name prod");
+    expect(fs.existsSync(out)).to.equal(false);
+    expect(emulator.requests().filter((r) => /^\/(v1\.0|beta)\//.test(r.path))).to.deep.equal([]);
   });
 });
 
