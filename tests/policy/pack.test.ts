@@ -89,6 +89,24 @@ function microsoftManaged(): void {
   });
 }
 
+/** A passkey campaign; `careless`: self-service setup off, registration required of all users, break-glass not excluded there. */
+function passkeys(careless: boolean): void {
+  new nudge.RegistrationCampaign("campaign", {
+    state: "enabled",
+    snoozeDurationInDays: 0,
+    includeTargets: [
+      { id: PILOT_GROUP, targetType: "group", targetedAuthenticationMethod: "fido2" },
+    ],
+    excludeTargets: breakGlassExclusions,
+  });
+  new nudge.PasskeyPolicy("passkeys", {
+    state: "enabled",
+    isSelfServiceRegistrationAllowed: !careless,
+    includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
+    excludeTargets: careless ? [] : breakGlassExclusions,
+  });
+}
+
 interface PolicyPreview {
   error?: unknown;
   violations: PolicyEvent[];
@@ -200,6 +218,28 @@ describe("guardrails policy pack through the engine", function () {
     expect(
       advisory.violations.map((v) => [v.policyName, String(v.enforcementLevel)]),
     ).to.deep.equal([[POLICY.campaignPinned, "advisory"]]);
+  });
+
+  it("checks a passkey campaign's PasskeyPolicy and the break-glass accounts' passkey exclusion", async () => {
+    program = () => passkeys(true);
+    const careless = await preview(BREAK_GLASS_CONFIG);
+    expect(careless.error, "a mandatory violation fails the preview").not.to.equal(undefined);
+    expect(byPolicy(careless.violations)).to.deep.equal({
+      [POLICY.breakGlassExcluded]: 2,
+      [POLICY.campaignPasskeyPolicy]: 1,
+    });
+    const text = careless.violations.map((v) => v.message).join("\n");
+    expect(text).to.include("Set isSelfServiceRegistrationAllowed to true");
+    expect(text).to.include("to the PasskeyPolicy's excludeTargets");
+    const passkey = careless.violations.find((v) => v.policyName === POLICY.campaignPasskeyPolicy);
+    expect(passkey?.resourceUrn, "the stack policy points at the campaign").to.match(
+      /RegistrationCampaign::campaign$/,
+    );
+
+    program = () => passkeys(false);
+    const compliant = await preview(BREAK_GLASS_CONFIG);
+    expect(compliant.violations.map((v) => v.message)).to.deep.equal([]);
+    expect(compliant.error, String(compliant.error)).to.equal(undefined);
   });
 
   it("asks for the break-glass accounts when none are configured", async () => {
