@@ -1,14 +1,15 @@
 // Every runnable example and the root Pulumi.yaml through the `pulumi` CLI and its Node.js
 // language host, as their READMEs say to run them (the repository built, `pulumi` in the
 // project's directory), against the emulator: a preview for each, up and destroy for the seed
-// scenario (root) and the staged rollout (pilot, then everyone), and a preview of each fleet
+// scenario (root), the staged rollout (pilot, then everyone) and the move from Authenticator to
+// passkeys (stages 1, 2, 3), and a preview of each fleet
 // stack from its own Pulumi.<tenant>.yaml. Credentials come from the AZURE_* environment, as
 // the examples' READMEs allow. examples/azuread-interop is not run: its @pulumi/azuread provider
 // plugin cannot be obtained here (the Go module proxy refuses the pulumi-azuread modules).
 import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { Tenant } from "../e2e/harness";
+import { CAMPAIGN_PATH, Tenant } from "../e2e/harness";
 import { ConsumerProject, markdownBlockAfter } from "../support/consumer";
 import { projectRoot } from "../support/engine";
 
@@ -86,6 +87,49 @@ describe("the examples and the root Pulumi.yaml through the pulumi CLI", functio
     expect((await tenant.campaign()).includeTargets.map((t) => t.id)).to.deep.equal(["all_users"]);
     await rollout.run("pulumi destroy");
     expect(await tenant.groupsNamed("Authenticator pilot")).to.deep.equal([]);
+  });
+
+  it("examples/authenticator-to-passkeys: its README's commands, up for stages 1, 2 and 3, destroy", async () => {
+    const move = await project("examples/authenticator-to-passkeys");
+    await runReadmeBlock(move, "examples/authenticator-to-passkeys");
+    const nudged = async () =>
+      (await tenant.campaign()).includeTargets.map((t) => [
+        t.id,
+        String((t as { targetedAuthenticationMethod?: string }).targetedAuthenticationMethod),
+      ]);
+    const passkeyTargets = async () =>
+      (
+        await tenant.get<{ includeTargets: { id: string }[] }>(
+          `${CAMPAIGN_PATH}/authenticationMethodConfigurations/Fido2`,
+        )
+      ).includeTargets.map((t) => t.id);
+
+    await move.run("pulumi up");
+    const [pilot] = await tenant.groupsNamed("Passkey pilot");
+    expect(await passkeyTargets()).to.deep.equal([pilot.id]);
+    expect(await nudged()).to.deep.equal([["all_users", "microsoftAuthenticator"]]);
+
+    await move.run("pulumi config set stage 2");
+    const second = await move.run("pulumi preview --diff");
+    expect(second.stdout).to.match(/~ 1 to update/);
+    expect(second.stdout).to.match(
+      /targetedAuthenticationMethod\s*:\s*"microsoftAuthenticator"\s*=>\s*"fido2"/,
+    );
+    await move.run("pulumi up");
+    expect((await nudged()).map(([id, method]) => [id, method.toLowerCase()])).to.deep.equal([
+      [pilot.id, "fido2"],
+    ]);
+
+    await move.run("pulumi config set stage 3");
+    const third = await move.run("pulumi preview");
+    expect(third.stdout).to.match(/~ 2 to update/);
+    await move.run("pulumi up");
+    expect(await passkeyTargets()).to.deep.equal(["all_users"]);
+    expect((await nudged()).map(([id, method]) => [id, method.toLowerCase()])).to.deep.equal([
+      ["all_users", "fido2"],
+    ]);
+    await move.run("pulumi destroy");
+    expect(await tenant.groupsNamed("Passkey pilot")).to.deep.equal([]);
   });
 
   it("examples/microsoft-managed-pinned-exclusions: its README's commands", async () => {
