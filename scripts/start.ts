@@ -21,7 +21,6 @@ import {
   listRelationship,
   patchRegistrationEnforcement,
 } from "../provider/graph";
-import { analyzeReadiness, readinessSummary } from "../provider/readiness";
 import { provideEngine, type Engine } from "./engine";
 import { runTrustingEmulator } from "./trustEmulator";
 
@@ -328,11 +327,14 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   note("(14 simulated days of sign-ins: POST /_emulator/simulate)");
   await timed("report", () => terminal.run(`entra-nudge report --stack ${STACK}`));
 
-  await summary(tenant);
+  await summary(tenant, terminal);
 }
 
-/** The one-screen summary, read from the tenant. */
-async function summary(tenant: TenantView): Promise<void> {
+/**
+ * The one-screen summary, read from the tenant, what changed in 2026, and the tenant's readiness
+ * for 2027-02-01 through `entra-nudge readiness` (docs/passkeys.md; graph-contract-passkeys.md).
+ */
+async function summary(tenant: TenantView, terminal: Terminal): Promise<void> {
   const campaign = await tenant.campaign();
   const authenticator = await getAuthenticatorConfiguration(tenant.graph);
   const authenticatorTargets = await Promise.all(
@@ -356,18 +358,18 @@ async function summary(tenant: TenantView): Promise<void> {
     `  Microsoft Authenticator ${authenticator.state} for ${authenticatorTargets.join("; ")}`,
   );
   console.log(`  Stack                   ${seedProjectName()}/${STACK}, in sync with the tenant`);
-  // The SMS/voice retirement (docs/readiness.md): what `entra-nudge readiness` says of this tenant.
-  const [first, ...rest] = readinessSummary(await analyzeReadiness(tenant.graph))
-    .trimEnd()
-    .split("\n");
-  console.log(`  Ready for 2027-02-01    ${first}`);
-  for (const line of rest) console.log(`                          ${line}`);
   console.log(
     `  Times                   ${timings.map(([label, ms]) => `${label} ${seconds(ms)}`).join(", ")}; whole demo ${seconds(performance.now())}`,
   );
   console.log(`${"=".repeat(78)}`);
-  // Hook for issue 13: the passkey (FIDO2) step after Authenticator is mentioned here.
-  console.log("Next: the same program against a real tenant, see docs/real-tenant.md.");
+  // graph-contract-passkeys.md §2 and §7 (SMSRET): passkey campaigns, Microsoft managed moving
+  // to passkeys from 2026-09-01, Microsoft-provided SMS and voice retired on 2027-02-01.
+  console.log(
+    'New in 2026: campaigns can nudge to passkeys ("fido2", docs/passkeys.md); Microsoft managed\n' +
+      "now moves to passkeys; Microsoft-provided SMS and voice retire on 2027-02-01. Who is ready:",
+  );
+  await terminal.run(`entra-nudge readiness --stack ${STACK}`);
+  console.log("\nNext: the same program against a real tenant, see docs/real-tenant.md.");
 }
 
 async function main(): Promise<number> {

@@ -54,6 +54,7 @@ describe("npm start: the seed scenario through the CLI", function () {
       "entra-nudge drift --stack demo",
       "entra-nudge impact --stack demo",
       "entra-nudge report --stack demo",
+      "entra-nudge readiness --stack demo",
     ]);
     // Printed for the record: the goal for a warm run is 20 s on a quiet machine.
     console.log(`      (npm start took ${seconds.toFixed(1)} s; load average ${loadAverage()})`);
@@ -75,6 +76,18 @@ describe("npm start: the seed scenario through the CLI", function () {
     expect(fixed).to.include("In sync: every resource matches the tenant.");
     expect(output).to.match(/Registration campaign\s+enabled; asked at every MFA sign-in/);
     expect(output).to.match(/Never nudged\s+Emergency Access Accounts/);
+  });
+
+  it("ends with what changed in 2026 and the demo stack's readiness for 2027-02-01", () => {
+    const readiness = output.indexOf("$ entra-nudge readiness --stack demo");
+    expect(readiness, output).to.be.greaterThan(output.indexOf("Summary"));
+    const before = output.slice(output.indexOf("Summary"), readiness);
+    expect(before).to.match(/passkeys \("fido2"/);
+    expect(before).to.include("Microsoft managed");
+    expect(before).to.include("SMS and voice retire on 2027-02-01");
+    const report = output.slice(readiness);
+    expect(report).to.include("Ready for the end of SMS and voice MFA");
+    expect(report).to.match(/Campaign \([^)]*demo[^)]*\): enabled/);
   });
 
   it("prints no secret and leaves no project behind", () => {
