@@ -332,7 +332,7 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
 
 /**
  * The one-screen summary, read from the tenant, what changed in 2026, and the tenant's readiness
- * for 2027-02-01 through `entra-nudge readiness` (docs/passkeys.md; graph-contract-passkeys.md).
+ * for 2027-02-01 through `entra-nudge readiness` (docs/passkeys.md, docs/readiness.md).
  */
 async function summary(tenant: TenantView, terminal: Terminal): Promise<void> {
   const campaign = await tenant.campaign();
