@@ -32,18 +32,18 @@ interface Loaded {
   middleware: Middleware;
   auth: AuthProviders;
 }
-let loaded: Loaded | undefined;
-
-/** The Graph SDK and the middleware built on it, loaded at the first call that needs them. */
+/**
+ * The Graph SDK and the middleware built on it, loaded at the first call that needs them. Node's
+ * module cache keeps them after that, so this module holds no state of its own.
+ */
 function lazy(): Loaded {
   /* eslint-disable @typescript-eslint/no-require-imports -- deferred until the first Graph call */
-  loaded ??= {
+  return {
     sdk: require("@microsoft/microsoft-graph-client") as GraphSdk,
     middleware: require("./middleware") as Middleware,
     auth: require("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials") as AuthProviders,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return loaded;
 }
 
 export type GraphVersion = "v1.0" | "beta";

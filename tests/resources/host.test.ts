@@ -6,15 +6,9 @@ import { expect } from "chai";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { GraphRequestError } from "../../provider/graph";
-import {
-  captureUrns,
-  currentUrn,
-  printErrorsOnce,
-  thrownOnPurpose,
-  urnOf,
-  withUrn,
-} from "../../provider/resources/providers/host";
-import { setWarningSink, warn } from "../../provider/resources/providers/processSession";
+import { host, setWarningSink, warn } from "../../provider/resources/providers";
+
+const { captureUrns, currentUrn, printErrorsOnce, thrownOnPurpose, urnOf, withUrn } = host;
 
 const URN = "urn:pulumi:dev::seed::pulumi-nodejs:dynamic/entra-nudge:PilotGroup::pilot";
 

@@ -13,7 +13,9 @@ import { pilotGroupProvider } from "./pilotGroup";
 
 // The process session's switches and the session itself, for tests and embedders that drive the
 // providers without the engine.
-export { current as processSession, setConfig, setWarningSink } from "./processSession";
+export { current as processSession, setConfig, setWarningSink, warn } from "./processSession";
+// The engine-host glue (URNs for warnings, errors shown once), for its own tests.
+export * as host from "./host";
 
 const PROVIDERS: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   RegistrationCampaign: campaignProvider,
