@@ -120,7 +120,14 @@ describe("the README's first program in a consumer project, through the pulumi C
   it("runs every entra-nudge command through npx", async () => {
     const help = await project.run("npx entra-nudge --help");
     const listed = [...help.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]);
-    expect(listed).to.have.members(["drift", "preview-summary", "impact", "report", "export"]);
+    expect(listed).to.have.members([
+      "drift",
+      "preview-summary",
+      "impact",
+      "report",
+      "readiness",
+      "export",
+    ]);
 
     await project.run("pulumi preview --json > preview.json");
     const summary = await project.run(
