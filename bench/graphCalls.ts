@@ -4,11 +4,12 @@ import { generateTenant } from "../emulator/generate";
 import { startEmulator, type RunningEmulator } from "../emulator/index";
 import seedScenario from "../examples/seed-scenario";
 import { seedProjectName } from "../examples/seed-scenario/project";
-import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../provider";
+import { AuthenticatorPolicy, PasskeyPolicy, PilotGroup, RegistrationCampaign } from "../provider";
 import { benchStack, countCalls, log, logged, type CallCount } from "./common";
 import {
   LARGE_SHAPE,
   OPERATIONS,
+  PASSKEY_SHAPE,
   SEED_SHAPE,
   minimumCalls,
   type CallFigure,
@@ -24,7 +25,7 @@ export interface OperationResult {
 }
 
 export interface ScenarioResult {
-  scenario: "seed" | "large";
+  scenario: "seed" | "large" | "passkey";
   description: string;
   operations: OperationResult[];
 }
@@ -60,6 +61,22 @@ function largeProgram(
     },
     { dependsOn: [authenticator] },
   );
+}
+
+/**
+ * The passkey scenario's program: the FIDO2 configuration with the tenant's default profile kept
+ * and a "Pilot" profile added for everyone; the change turns self-service setup off.
+ */
+function passkeyProgram(changed: boolean): void {
+  new PasskeyPolicy("passkeys", {
+    state: "enabled",
+    isSelfServiceRegistrationAllowed: !changed,
+    passkeyProfiles: [
+      { name: "Default passkey profile", passkeyTypes: ["deviceBound"] },
+      { name: "Pilot", passkeyTypes: ["deviceBound", "synced"] },
+    ],
+    includeTargets: [{ id: "all_users", targetType: "group", allowedPasskeyProfiles: ["Pilot"] }],
+  });
 }
 
 interface ScenarioSetup {
@@ -121,27 +138,34 @@ async function runScenario(pulumiRoot: string, setup: ScenarioSetup): Promise<Sc
   return { scenario: setup.scenario, description: setup.description, operations };
 }
 
+/** Runs a scenario on its own emulator (started with `options`), closed afterwards. */
+async function onOwnEmulator(
+  pulumiRoot: string,
+  options: Parameters<typeof startEmulator>[0],
+  setup: Omit<ScenarioSetup, "emulator">,
+): Promise<ScenarioResult> {
+  const emulator = await startEmulator(options);
+  try {
+    return await runScenario(pulumiRoot, { ...setup, emulator });
+  } finally {
+    await emulator.close();
+  }
+}
+
 export async function measureGraphCalls(pulumiRoot: string): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-
-  const seedEmulator = await startEmulator();
-  try {
-    results.push(
-      await runScenario(pulumiRoot, {
-        scenario: "seed",
-        description:
-          "the seed scenario: a pilot group with 1 member (by UPN), Authenticator, the campaign",
-        shape: SEED_SHAPE,
-        emulator: seedEmulator,
-        projectName: seedProjectName(),
-        program: (changed) => {
-          seedScenario({ snoozeDurationInDays: changed ? 3 : 0 });
-        },
-      }),
-    );
-  } finally {
-    await seedEmulator.close();
-  }
+  results.push(
+    await onOwnEmulator(pulumiRoot, undefined, {
+      scenario: "seed",
+      description:
+        "the seed scenario: a pilot group with 1 member (by UPN), Authenticator, the campaign",
+      shape: SEED_SHAPE,
+      projectName: seedProjectName(),
+      program: (changed) => {
+        seedScenario({ snoozeDurationInDays: changed ? 3 : 0 });
+      },
+    }),
+  );
 
   // A tenant with enough users for 5 groups of 200 (emulator/generate.ts, fixed seed).
   const tenant = generateTenant({ users: 1_200, seed: 8 });
@@ -151,22 +175,31 @@ export async function measureGraphCalls(pulumiRoot: string): Promise<ScenarioRes
   const memberIds = LARGE_SHAPE.groups.map((_, i) =>
     tenant.users.slice(i * groupSize, (i + 1) * groupSize).map((u) => u.id),
   );
-  const largeEmulator = await startEmulator({ tenant });
-  try {
-    results.push(
-      await runScenario(pulumiRoot, {
+  results.push(
+    await onOwnEmulator(
+      pulumiRoot,
+      { tenant },
+      {
         scenario: "large",
         description:
           "the larger scenario: 5 pilot groups of 200 members (by object id), Authenticator, the campaign",
         shape: LARGE_SHAPE,
-        emulator: largeEmulator,
         projectName: "entra-nudge-bench-large",
         program: (changed) =>
           largeProgram(memberIds, breakGlass.id, { snoozeDurationInDays: changed ? 3 : 0 }),
-      }),
-    );
-  } finally {
-    await largeEmulator.close();
-  }
+      },
+    ),
+  );
+
+  results.push(
+    await onOwnEmulator(pulumiRoot, undefined, {
+      scenario: "passkey",
+      description:
+        "the passkey scenario: the passkey (FIDO2) configuration alone, adding a profile a target names",
+      shape: PASSKEY_SHAPE,
+      projectName: "entra-nudge-bench-passkey",
+      program: passkeyProgram,
+    }),
+  );
   return results;
 }

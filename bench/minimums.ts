@@ -37,9 +37,17 @@ export interface GroupShape {
 
 /** What a program declares. */
 export interface ScenarioShape {
-  /** Tenant-wide singletons: the registration campaign and the Authenticator configuration. */
+  /**
+   * Tenant-wide singletons: the registration campaign and the Authenticator and passkey (FIDO2)
+   * configurations. One policy GET reads them all (§1.1).
+   */
   singletons: number;
   groups: GroupShape[];
+  /**
+   * Passkey profiles the first `up` adds to the tenant and assigns to a target (so `destroy`, which
+   * restores the recorded settings, removes them while assigned). 0 or absent: none.
+   */
+  passkeyProfilesAdded?: number;
 }
 
 export const OPERATIONS = [
@@ -157,6 +165,16 @@ export function minimumCalls(shape: ScenarioShape, operation: Operation): CallFi
   // One GET of the authentication methods policy returns the campaign and every method
   // configuration expanded (§1.1: authenticationMethodConfigurations is auto-expanded).
   const policyRead = singletons > 0 ? 1 : 0;
+  // Passkey profiles have no methods of their own: they are written only through the FIDO2
+  // configuration's PATCH, which replaces the whole set (graph-contract-passkeys.md §4). A new
+  // profile is sent without an id and Graph gives it one (§4 [blog] WIKI); the PATCH answers
+  // `204 No Content` (graph-contract.md, method configuration update), so the id is read back
+  // before a target can name it. All new profiles go in one PATCH, and the GET follows it in the
+  // same $batch (`dependsOn` orders it; it needs no answer from the PATCH, §7.1): +1 write, +1
+  // read, one round trip, between the look (the PATCH carries the tenant's existing profiles) and
+  // the write naming the ids.
+  const addsProfiles = (shape.passkeyProfilesAdded ?? 0) > 0;
+  const profilePhase: Phase = addsProfiles ? { reads: 1, writes: 1 } : { reads: 0, writes: 0 };
   switch (operation) {
     case "up": {
       // 1. Look: the policy (kept as originalSettings, restored on destroy), the groups'
@@ -170,16 +188,19 @@ export function minimumCalls(shape: ScenarioShape, operation: Operation): CallFi
         writes: 0,
       };
       if (groups.length === 0) {
-        // The singleton writes need nothing but the look: they follow it in the same batch.
+        // The singleton writes need nothing but the look: they follow it in the same batch,
+        // unless a new profile's id must be read back first.
+        if (addsProfiles) return figureOf([look, profilePhase, { reads: 0, writes: singletons }]);
         return figureOf([{ reads: look.reads, writes: singletons }]);
       }
       // 2. Create each group (its POST needs the lookups' answers and the resolved ids).
       // 3. With the new ids: the other members and owners, and the singletons, whose targets
       //    name the groups (the campaign after the Authenticator configuration, by dependsOn).
       const rest = sum(groups, (g) => groupCreationWrites(g) - 1);
+      //    New passkey profiles are written (and read back) beside the group POSTs.
       return figureOf([
         look,
-        { reads: 0, writes: groups.length },
+        { reads: profilePhase.reads, writes: groups.length + profilePhase.writes },
         { reads: 0, writes: rest + singletons },
       ]);
     }
@@ -201,7 +222,10 @@ export function minimumCalls(shape: ScenarioShape, operation: Operation): CallFi
     case "destroy":
       // Restore each singleton from the recorded originalSettings, then delete each group (its
       // memberships go with it): no answer is needed in between, dependsOn orders them (§7.1).
-      return figureOf([{ reads: 0, writes: singletons + groups.length }]);
+      // A profile still assigned to a target can't be deleted (graph-contract-passkeys.md §4
+      // [blog] WIKI): one PATCH unassigns the added profiles, a second drops them from the set,
+      // ordered by dependsOn in the same $batch.
+      return figureOf([{ reads: 0, writes: singletons + groups.length + (addsProfiles ? 1 : 0) }]);
   }
 }
 
@@ -215,6 +239,17 @@ export const SEED_SHAPE: ScenarioShape = {
 export const LARGE_SHAPE: ScenarioShape = {
   singletons: 2,
   groups: Array.from({ length: 5 }, () => ({ members: 200, membersByName: 0, owners: 0 })),
+};
+
+/**
+ * The passkey scenario: the passkey (FIDO2) configuration alone, adding one profile ("Pilot") that
+ * an include target names; its one-property change is self-service setup, which adds and removes
+ * no profile.
+ */
+export const PASSKEY_SHAPE: ScenarioShape = {
+  singletons: 1,
+  groups: [],
+  passkeyProfilesAdded: 1,
 };
 
 // ---- scans ----

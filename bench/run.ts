@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     results.throughput = await measureThroughput(quick ? [1, 8] : [1, 8, 32], quick ? 1 : 3);
   }
   if (parts.has("calls")) {
-    log("Graph calls per operation (seed scenario, then 5 groups of 200)");
+    log("Graph calls per operation (seed scenario, 5 groups of 200, the passkey configuration)");
     results.graphCalls = await measureGraphCalls(engine.root);
   }
   if (parts.has("overhead")) {

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import type { ScenarioResult } from "../../bench/graphCalls";
 import {
   LARGE_SHAPE,
+  PASSKEY_SHAPE,
   SEED_SHAPE,
   groupCreationWrites,
   memberChangeWrites,
@@ -99,6 +100,51 @@ describe("bench: the minimums", () => {
       writes: 1,
       roundTrips: 2,
       writeRoundTrips: 1,
+    });
+  });
+
+  it("the passkey configuration: a new profile's id is read back; an assigned one is unassigned, then deleted", () => {
+    // Look (the policy; its profiles go back in the PATCH, which replaces the set), then the new
+    // profile's PATCH with the GET for its id after it (dependsOn, one batch: 204, no body), then
+    // the PATCH whose target names that id: 2 reads, 2 writes, 3 round trips.
+    expect(minimumCalls(PASSKEY_SHAPE, "up")).to.deep.equal({
+      reads: 2,
+      writes: 2,
+      roundTrips: 3,
+      writeRoundTrips: 2,
+    });
+    // A write that adds and removes no profile: 1 GET + 1 PATCH, as for the other singletons.
+    expect(minimumCalls(PASSKEY_SHAPE, "change")).to.deep.equal(minimumCalls(SEED_SHAPE, "change"));
+    expect(minimumCalls(PASSKEY_SHAPE, "refresh")).to.deep.equal({
+      reads: 1,
+      writes: 0,
+      roundTrips: 1,
+      writeRoundTrips: 0,
+    });
+    // Restoring removes the added profile, still assigned: unassign, then delete, one batch.
+    expect(minimumCalls(PASSKEY_SHAPE, "destroy")).to.deep.equal({
+      reads: 0,
+      writes: 2,
+      roundTrips: 1,
+      writeRoundTrips: 1,
+    });
+    // Without an added profile the passkey configuration is one more singleton: its writes follow
+    // the look in one batch.
+    const noProfile = { singletons: 1, groups: [], passkeyProfilesAdded: 0 };
+    expect(minimumCalls(noProfile, "up")).to.deep.equal({
+      reads: 1,
+      writes: 1,
+      roundTrips: 1,
+      writeRoundTrips: 1,
+    });
+    expect(minimumCalls(noProfile, "destroy")).to.include({ writes: 1 });
+    // Beside a group, the profile's PATCH and GET share the group POST's phase: 3 round trips.
+    const withGroup = { ...SEED_SHAPE, singletons: 3, passkeyProfilesAdded: 1 };
+    expect(minimumCalls(withGroup, "up")).to.deep.equal({
+      reads: 3 + 1,
+      writes: 3 + 1 + 1,
+      roundTrips: 3,
+      writeRoundTrips: 2,
     });
   });
 
