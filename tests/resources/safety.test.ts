@@ -256,6 +256,38 @@ describe("resource safety (providers against the emulator)", function () {
       expect(graphWrites()).to.deep.equal([]);
     });
 
+    it("member ids are looked up as users 15 per in-filter; only the rest one by one, and a group among them is still refused", async () => {
+      const users = await graph.all<{ id: string }>({
+        operation: "list users",
+        method: "GET",
+        path: "/users",
+        query: { $select: "id", $top: 50 },
+        permission: "User.Read.All",
+      });
+      const ids = users.map((u) => u.id.toLowerCase()).slice(0, 20);
+      expect(ids).to.have.length(20);
+      const before = emulator.requests().length;
+      const created = await group().create(
+        await checked("PilotGroup", { displayName: "Twenty by id", members: ids }),
+      );
+      expect(created.outs.memberIds).to.deep.equal([...ids].sort());
+      const lookups = emulator
+        .requests()
+        .slice(before)
+        .filter((r) => r.method === "GET" && /\/(users|directoryObjects)\b/.test(r.path));
+      expect(lookups.map((r) => r.path.split("?")[0])).to.deep.equal([
+        "/v1.0/users",
+        "/v1.0/users",
+      ]);
+      const mixed = await checked("PilotGroup", {
+        displayName: "Mixed",
+        members: [...ids.slice(0, 3), ALL_STAFF],
+      });
+      const error = await failure(group().create(mixed));
+      expect(error.message).to.match(new RegExp(`members: "${ALL_STAFF}" is the group`));
+      expect(graphWrites().filter((w) => w.startsWith("POST /v1.0/groups"))).to.have.length(1);
+    });
+
     it("an update adding a group id as a member is refused before any write", async () => {
       const created = await group().create(
         await checked("PilotGroup", { displayName: "Grows", members: [UPN] }),

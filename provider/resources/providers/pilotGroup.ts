@@ -182,7 +182,11 @@ async function resolvePrincipals(
   const refs = [...(inputs.members ?? []), ...(inputs.owners ?? [])].map(canonicalMemberRef);
   const upns = principalNamesToResolve(refs);
   const objectIds = [...new Set(refs.filter((ref) => isGuid(ref) && !held.has(ref)))];
-  const principals = await lookUpPrincipals(graph, { objectIds, userPrincipalNames: upns });
+  const principals = await lookUpPrincipals(
+    graph,
+    { objectIds, userPrincipalNames: upns },
+    { mostlyUsers: true },
+  );
   const found = new Map<string, PrincipalFound>(principals);
   for (const ref of refs) if (held.has(ref)) found.set(ref, { id: ref, type: "member" });
   const problems = [
