@@ -277,6 +277,8 @@ export function singletonProvider<K extends SingletonKind>(
     },
 
     async read(id, props) {
+      // The settings first: a stack whose settings are wrong hears that, whatever its state holds.
+      const graph = context.graph();
       const recorded = props as unknown as Outputs<K>;
       const move = await tenantMove(props);
       if (move) {
@@ -284,7 +286,7 @@ export function singletonProvider<K extends SingletonKind>(
         return { id, props };
       }
       const declared = parseArgs(spec.kind, argumentsOf(spec.kind, props));
-      const actual = await spec.read(context.graph(), spec.version(settingsOf(declared)));
+      const actual = await spec.read(graph, spec.version(settingsOf(declared)));
       const managed = spec.managed(actual, declared);
       return {
         id,
