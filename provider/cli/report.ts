@@ -1,6 +1,7 @@
 // `entra-nudge report`: the registration campaign's progress for the targeted users, registered
-// for Microsoft Authenticator push or not yet, per target group and day by day since the campaign
-// was enabled. Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission).
+// for the method the campaign nudges them to (Microsoft Authenticator push or a passkey) or not
+// yet, per target group, per method and day by day since the campaign was enabled. Exit 0 with a
+// report, 1 on any error (no P1/P2 licence, sign-in, permission).
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
@@ -21,9 +22,12 @@ const OPTIONS = {
 export const USAGE = `Usage: entra-nudge report [--stack NAME [--cwd PROJECT_DIR]] [--json | --markdown | --html FILE]
 
 Tracks the registration campaign: of the users it targets (included, not excluded), how many have
-registered Microsoft Authenticator for push and how many not yet (and why), per target group and
-day by day since the campaign was enabled. Reads the registration report (Entra ID P1/P2) and the
-audit log (AuditLog.Read.All), paced within Graph's reports limit (5 requests / 10 s).
+registered the method it nudges them to and how many not yet (and why), per target group, per
+method and day by day since the campaign was enabled. Each user counts by their own method: a
+passkey (passKey*, fido2SecurityKey) where the campaign targets passkeys (fido2, or Microsoft
+managed for users enabled for passkeys), Microsoft Authenticator for push otherwise. Reads the
+registration report (Entra ID P1/P2) and the audit log (AuditLog.Read.All), paced within Graph's
+reports limit (5 requests / 10 s).
 
   --stack NAME     take the settings from this stack's entra-nudge:* config (default: environment)
   --cwd DIR        the Pulumi project directory (default: the current directory)

@@ -314,17 +314,41 @@ export function evaluateUser(user: UserFacts, config: NudgeConfiguration): Eligi
   if (including.length === 0) return no("notIncluded");
   if (campaign.excludeTargets.some((target) => targetCovers(target, user))) return no("excluded");
   const managed = campaign.state === "default";
-  const method: NudgeMethod = managed
-    ? enabledForPasskeysWhenManaged(user, config)
-      ? "fido2"
-      : "microsoftAuthenticator"
-    : (nudgeMethodOf(including[0].targetedAuthenticationMethod) as NudgeMethod);
+  const method = methodFor(user, config, including);
   const outcome =
     method === "fido2"
       ? passkeyOutcome(user, config, managed)
       : authenticatorOutcome(user, config, managed);
   if (!outcome.nudged) return outcome;
   return { nudged: true, method, ...snoozeRules(campaign, managed, method) };
+}
+
+/**
+ * The method the campaign targets for this user, whether or not they are nudged (undefined: no
+ * include target covers them): Microsoft managed decides per user (passkeys §2, the September 2026
+ * rules), otherwise the first include target covering the user names it (passkeys §1). `report`
+ * counts a user's progress by this method.
+ */
+export function targetedMethod(
+  user: UserFacts,
+  config: NudgeConfiguration,
+): NudgeMethod | undefined {
+  const including = config.campaign.includeTargets.filter(
+    (target) =>
+      nudgeMethodOf(target.targetedAuthenticationMethod) !== undefined &&
+      targetCovers(target, user),
+  );
+  return including.length === 0 ? undefined : methodFor(user, config, including);
+}
+
+function methodFor(
+  user: UserFacts,
+  config: NudgeConfiguration,
+  including: readonly CampaignIncludeTarget[],
+): NudgeMethod {
+  if (config.campaign.state === "default")
+    return enabledForPasskeysWhenManaged(user, config) ? "fido2" : "microsoftAuthenticator";
+  return nudgeMethodOf(including[0].targetedAuthenticationMethod) as NudgeMethod;
 }
 
 function passkeyOutcome(

@@ -1,11 +1,18 @@
 // What the audit log tells about the campaign (graph-contract.md §6.3): when it was last enabled
 // (an "Authentication Methods Policy Update" whose AuthenticationMethodsPolicy value changed the
-// campaign's state to enabled), and when users registered Microsoft Authenticator for push ("User
-// registered security info" with a result reason naming the app with notification). Both reads are
-// filtered by service and activity (never by category, whose value the docs disagree on), and the
-// registrations from the campaign's start only.
+// campaign's state to enabled), and when users registered the method a campaign nudges to: one
+// read of "User registered security info" gives both, Microsoft Authenticator for push (a result
+// reason naming the app with notification, §6.3) and a passkey (passkeys §5: the record paired with
+// every passkey registration carries AuthenticationMethod "Passkey"; observed reasons "User
+// registered Fido", and "User registered Passkey"). "Add Passkey (device-bound)" is not read: it is
+// logged by another service (Device Registration Service), only for device-bound passkeys, and
+// always alongside the "User registered security info" record, so it would cost a reports-limited
+// read and date nothing the first one does not. Both reads are filtered by service and activity
+// (never by category, whose value the docs disagree on), and the registrations from the campaign's
+// start only.
 import type { DirectoryAudit } from "@microsoft/microsoft-graph-types";
 import { AUDIT_PAGE_SIZE, directoryAuditPages, stringLiteral, type GraphClient } from "../graph";
+import type { NudgeMethod } from "../model";
 
 const SERVICE = "Authentication Methods";
 const POLICY_UPDATE = "Authentication Methods Policy Update";
@@ -14,6 +21,8 @@ const REGISTERED = "User registered security info";
 const CAMPAIGN_STATES = ["default", "enabled", "disabled", "unknownFutureValue"];
 /** "User registered Authenticator App with Notification[ and Code]" (§6.3 observed reasons). */
 const PUSH_REGISTRATION = /authenticator app with notification/i;
+/** A passkey or FIDO2 security key in a result reason or the AuthenticationMethod detail (passkeys §5). */
+const PASSKEY_REGISTRATION = /passkey|fido/i;
 
 /** One campaign state change the audit log shows. */
 export interface CampaignStateChange {
@@ -84,12 +93,43 @@ function userOf(record: DirectoryAudit): string | undefined {
   return id ? id.toLowerCase() : undefined;
 }
 
+/** The first registration per user of each method a campaign nudges to, from `since` on. */
+export type CampaignRegistrations = Record<NudgeMethod, PushRegistration[]>;
+
+/** Whether a "User registered security info" record is a passkey's (its reason or its AuthenticationMethod detail). */
+function isPasskeyRecord(record: DirectoryAudit): boolean {
+  if (PASSKEY_REGISTRATION.test(record.resultReason ?? "")) return true;
+  return (record.additionalDetails ?? []).some(
+    (detail) =>
+      detail.key === "AuthenticationMethod" && PASSKEY_REGISTRATION.test(detail.value ?? ""),
+  );
+}
+
+/**
+ * Registrations of Microsoft Authenticator for push and of a passkey from `since` on, the first
+ * per user and method, from one read of "User registered security info" (the same read an
+ * Authenticator-only report made before passkey campaigns were counted: no request is added).
+ */
+export async function readCampaignRegistrations(
+  graph: GraphClient,
+  since: string | undefined,
+): Promise<CampaignRegistrations> {
+  const found = await readSecurityInfoRegistrations(graph, since, (record) => {
+    if (isPasskeyRecord(record)) return "fido2";
+    return PUSH_REGISTRATION.test(record.resultReason ?? "") ? "microsoftAuthenticator" : undefined;
+  });
+  return {
+    microsoftAuthenticator: found.get("microsoftAuthenticator") ?? [],
+    fido2: found.get("fido2") ?? [],
+  };
+}
+
 /** Authenticator push registrations from `since` on, the first per user. */
-export function readPushRegistrations(
+export async function readPushRegistrations(
   graph: GraphClient,
   since: string | undefined,
 ): Promise<PushRegistration[]> {
-  return readSecurityInfoRegistrations(graph, since, (reason) => PUSH_REGISTRATION.test(reason));
+  return (await readCampaignRegistrations(graph, since)).microsoftAuthenticator;
 }
 
 /**
@@ -98,44 +138,54 @@ export function readPushRegistrations(
  * user. Judged on the result reason ("User registered Passkey", "User registered Authenticator App
  * with Notification and Code"; passkeys §5, graph-contract.md §6.3).
  */
-export function readNonPhoneRegistrations(
+export async function readNonPhoneRegistrations(
   graph: GraphClient,
   since: string | undefined,
 ): Promise<PushRegistration[]> {
-  return readSecurityInfoRegistrations(
-    graph,
-    since,
-    (reason) => /^user registered /i.test(reason) && !PHONE_OR_SSPR_REGISTRATION.test(reason),
-  );
+  const found = await readSecurityInfoRegistrations(graph, since, (record) => {
+    const reason = record.resultReason ?? "";
+    return /^user registered /i.test(reason) && !PHONE_OR_SSPR_REGISTRATION.test(reason)
+      ? "moved"
+      : undefined;
+  });
+  return found.get("moved") ?? [];
 }
 
 /** Result reasons of registrations that do not move a user off SMS and voice. */
 const PHONE_OR_SSPR_REGISTRATION = /phone|sms|voice|email|security question|all required/i;
 
-/** Successful "User registered security info" records from `since` on whose reason matches, the first per user. */
-async function readSecurityInfoRegistrations(
+/**
+ * Successful "User registered security info" records from `since` on, sorted by the kind
+ * `classify` gives them (undefined: not counted), the first per user and kind.
+ */
+async function readSecurityInfoRegistrations<K extends string>(
   graph: GraphClient,
   since: string | undefined,
-  matches: (resultReason: string) => boolean,
-): Promise<PushRegistration[]> {
+  classify: (record: DirectoryAudit) => K | undefined,
+): Promise<Map<K, PushRegistration[]>> {
   const filters = [
     `loggedByService eq ${stringLiteral(SERVICE)}`,
     `activityDisplayName eq ${stringLiteral(REGISTERED)}`,
     ...(since ? [`activityDateTime ge ${new Date(since).toISOString()}`] : []),
   ];
-  const first = new Map<string, string>();
+  const first = new Map<K, Map<string, string>>();
   for await (const page of directoryAuditPages(graph, {
     filter: filters.join(" and "),
     top: AUDIT_PAGE_SIZE,
   })) {
     for (const record of page) {
-      if (record.result !== "success" || !matches(record.resultReason ?? "")) continue;
+      if (record.result !== "success") continue;
+      const kind = classify(record);
       const userId = userOf(record);
       const at = record.activityDateTime;
-      if (!userId || !at) continue;
-      const earlier = first.get(userId);
-      if (earlier === undefined || Date.parse(at) < Date.parse(earlier)) first.set(userId, at);
+      if (kind === undefined || !userId || !at) continue;
+      let users = first.get(kind);
+      if (!users) first.set(kind, (users = new Map()));
+      const earlier = users.get(userId);
+      if (earlier === undefined || Date.parse(at) < Date.parse(earlier)) users.set(userId, at);
     }
   }
-  return [...first].map(([userId, at]) => ({ userId, at }));
+  return new Map(
+    [...first].map(([kind, users]) => [kind, [...users].map(([userId, at]) => ({ userId, at }))]),
+  );
 }

@@ -1,10 +1,11 @@
 // `entra-nudge report` as a library: the campaign's progress, from one scan of the tenant and the
-// audit records of the campaign's start and of each Authenticator registration.
+// audit records of the campaign's start and of each Authenticator or passkey registration (one
+// read of "User registered security info" dates both).
 import type { GraphClient } from "../graph";
 import { isMissingPremiumLicence } from "../graph";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { PremiumLicenceRequiredError, scanTenant } from "../eligibility/scan";
-import { enabledSince, readCampaignStateChanges, readPushRegistrations } from "./audits";
+import { enabledSince, readCampaignRegistrations, readCampaignStateChanges } from "./audits";
 import { computeProgress, type ProgressReport } from "./progress";
 
 export * from "./audits";
@@ -24,7 +25,7 @@ export async function analyzeProgress(
   try {
     const changes = await readCampaignStateChanges(graph);
     since = scan.current.campaign.state === "enabled" ? enabledSince(changes) : undefined;
-    registrations = await readPushRegistrations(graph, since);
+    registrations = await readCampaignRegistrations(graph, since);
   } catch (err) {
     if (isMissingPremiumLicence(err)) throw new PremiumLicenceRequiredError(err);
     throw err;

@@ -4,16 +4,21 @@
 // methodsRegistered), the audit log says when.
 import type { ScannedUser, TenantScan } from "../eligibility/scan";
 import {
+  NUDGE_METHODS,
   REASON_TEXT,
   campaignIncludeTargets,
   evaluateUser,
   hasAuthenticatorPush,
+  hasPasskey,
+  nudgeMethodOf,
   targetCovers,
+  targetedMethod,
   type CampaignSettings,
   type NotNudgedReason,
+  type NudgeMethod,
   type UserKind,
 } from "../model";
-import type { PushRegistration } from "./audits";
+import type { CampaignRegistrations } from "./audits";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Audit retention with P1/P2 (§6.1): how far back a timeline can go without a known start. */
@@ -35,6 +40,17 @@ export interface TargetProgress {
   /** Users of the target the campaign targets (excluded users are not). */
   targeted: number;
   registered: number;
+  registeredSinceStart: number;
+  notYet: number;
+  /** Cumulative registered users per day, aligned with the report's timeline. */
+  timeline: number[];
+}
+
+/** Progress of the users the campaign targets for one method. */
+export interface MethodProgress {
+  targeted: number;
+  registered: number;
+  registeredBeforeStart: number;
   registeredSinceStart: number;
   notYet: number;
   /** Cumulative registered users per day, aligned with the report's timeline. */
@@ -66,6 +82,13 @@ export interface ProgressReport {
   notYet: number;
   /** registered / targeted, in percent with one decimal. */
   percentRegistered: number;
+  /**
+   * The methods progress counts, each for the users the campaign targets for it: "registered"
+   * means `microsoftAuthenticatorPush` for microsoftAuthenticator, a passkey for fido2.
+   */
+  countedMethods: NudgeMethod[];
+  /** The numbers above split by the method each user is targeted for (both keys always present). */
+  byMethod: Record<NudgeMethod, MethodProgress>;
   /** Why the targeted users who have not registered are where they are. */
   notYetReasons: { reason: NotYetReason; description: string; users: number }[];
   byUserType: Record<UserKind, { targeted: number; registered: number }>;
@@ -89,7 +112,8 @@ function percent(part: number, whole: number): number {
 
 export interface ProgressInput {
   enabledSince?: string;
-  registrations: readonly PushRegistration[];
+  /** The first registration per user of each method, from the audit log. */
+  registrations: CampaignRegistrations;
   /** The clock's now (ms); the newest audit record wins when later. */
   now: number;
 }
@@ -97,8 +121,13 @@ export interface ProgressInput {
 export function computeProgress(scan: TenantScan, input: ProgressInput): ProgressReport {
   const { campaign } = scan.current;
   const config = scan.current;
-  const registeredAt = new Map(input.registrations.map((r) => [r.userId, Date.parse(r.at)]));
-  const newest = input.registrations.reduce(
+  const registeredAt = (method: NudgeMethod) =>
+    new Map(input.registrations[method].map((r) => [r.userId, Date.parse(r.at)]));
+  const registeredAtBy: Record<NudgeMethod, Map<string, number>> = {
+    microsoftAuthenticator: registeredAt("microsoftAuthenticator"),
+    fido2: registeredAt("fido2"),
+  };
+  const newest = NUDGE_METHODS.flatMap((method) => input.registrations[method]).reduce(
     (latest, r) => Math.max(latest, Date.parse(r.at)),
     Math.max(input.now, input.enabledSince ? Date.parse(input.enabledSince) : 0),
   );
@@ -133,6 +162,18 @@ export function computeProgress(scan: TenantScan, input: ProgressInput): Progres
     timeline: new Array<number>(days).fill(0),
   }));
   const newPerDay = new Array<number>(days).fill(0);
+  const methodEntry = (): MethodProgress => ({
+    targeted: 0,
+    registered: 0,
+    registeredBeforeStart: 0,
+    registeredSinceStart: 0,
+    notYet: 0,
+    timeline: new Array<number>(days).fill(0),
+  });
+  const byMethod: Record<NudgeMethod, MethodProgress> = {
+    microsoftAuthenticator: methodEntry(),
+    fido2: methodEntry(),
+  };
   const reasons = new Map<NotYetReason, number>();
   const byUserType: ProgressReport["byUserType"] = {
     member: { targeted: 0, registered: 0 },
@@ -146,14 +187,28 @@ export function computeProgress(scan: TenantScan, input: ProgressInput): Progres
     if (!covering.some(Boolean) || excluded(user)) continue;
     targeted++;
     byUserType[user.userType].targeted++;
-    const isRegistered = hasAuthenticatorPush(user.methodsRegistered);
-    const index = isRegistered ? dayIndex(registeredAt.get(user.id)) : -1;
+    const method = targetedMethod(user, config) ?? "microsoftAuthenticator";
+    const isRegistered =
+      method === "fido2"
+        ? hasPasskey(user.methodsRegistered)
+        : hasAuthenticatorPush(user.methodsRegistered);
+    const index = isRegistered ? dayIndex(registeredAtBy[method].get(user.id)) : -1;
+    const perMethod = byMethod[method];
+    perMethod.targeted++;
     if (isRegistered) {
       registered++;
+      perMethod.registered++;
       byUserType[user.userType].registered++;
-      if (index < 0) before++;
-      else newPerDay[index]++;
+      if (index < 0) {
+        before++;
+        perMethod.registeredBeforeStart++;
+      } else {
+        newPerDay[index]++;
+        perMethod.registeredSinceStart++;
+      }
+      for (let d = Math.max(0, index); d < days; d++) perMethod.timeline[d]++;
     } else {
+      perMethod.notYet++;
       const outcome = evaluateUser(user, config);
       const reason: NotYetReason = outcome.nudged
         ? "beingNudged"
@@ -206,6 +261,8 @@ export function computeProgress(scan: TenantScan, input: ProgressInput): Progres
     registeredSinceStart: registered - before,
     notYet: targeted - registered,
     percentRegistered: percent(registered, targeted),
+    countedMethods: countedMethods(byMethod, targets),
+    byMethod,
     notYetReasons: [...reasons]
       .map(([reason, users]) => ({ reason, description: NOT_YET_TEXT[reason], users }))
       .sort((a, b) => b.users - a.users),
@@ -214,6 +271,17 @@ export function computeProgress(scan: TenantScan, input: ProgressInput): Progres
     timeline,
     scan: { ...scan.stats, scannedAt: scan.scannedAt },
   };
+}
+
+/** The methods with targeted users; with none, the methods the include targets name. */
+function countedMethods(
+  byMethod: Record<NudgeMethod, MethodProgress>,
+  targets: readonly { targetedAuthenticationMethod?: string }[],
+): NudgeMethod[] {
+  const withUsers = NUDGE_METHODS.filter((method) => byMethod[method].targeted > 0);
+  if (withUsers.length > 0) return withUsers;
+  const named = new Set(targets.map((t) => nudgeMethodOf(t.targetedAuthenticationMethod)));
+  return NUDGE_METHODS.filter((method) => named.has(method));
 }
 
 function displayName(scan: TenantScan, id: string, targetType: string): { displayName?: string } {

@@ -2,8 +2,59 @@
 // self-contained HTML page with a chart that a manager can open offline, and the short summary
 // the seed scenario's demo ends with. JSON is the ProgressReport itself.
 import { formatCount } from "../impact/impact";
+import type { NudgeMethod } from "../model";
 import { SERIES_COLOURS, escapeXml, progressChartSvg, type ChartSeries } from "./chart";
 import type { ProgressReport, TargetProgress } from "./progress";
+
+/** What "registered" means for the users targeted for each method (passkeys §5, contract §5.5). */
+const COUNTED_AS: Record<NudgeMethod, string> = {
+  microsoftAuthenticator:
+    "Microsoft Authenticator for push (microsoftAuthenticatorPush in the registration report)",
+  fido2:
+    "a passkey (passKeyDeviceBound*, passKeySynced, fido2SecurityKey in the registration report)",
+};
+const TARGETED_FOR: Record<NudgeMethod, string> = {
+  microsoftAuthenticator: "Microsoft Authenticator",
+  fido2: "passkeys",
+};
+const METHOD_LABEL: Record<NudgeMethod, string> = {
+  microsoftAuthenticator: "Microsoft Authenticator",
+  fido2: "Passkey",
+};
+
+/** The thing the headline says users registered. */
+function registeredWhat(report: ProgressReport): string {
+  const methods = report.countedMethods;
+  if (methods.length > 1)
+    return "the method they are nudged to set up (a passkey or Microsoft Authenticator for push)";
+  return methods[0] === "fido2" ? "a passkey" : "Microsoft Authenticator for push";
+}
+
+/** One line per counted method: what counts as registered for whom. */
+function countedLines(report: ProgressReport): string[] {
+  const methods = report.countedMethods;
+  return methods.map((method) =>
+    methods.length === 1
+      ? `Counted as registered: ${COUNTED_AS[method]}.`
+      : `Users targeted for ${TARGETED_FOR[method]} count as registered with ${COUNTED_AS[method]}.`,
+  );
+}
+
+/** The per-method rows, when the campaign targets more than one method. */
+function methodRows(report: ProgressReport): string[][] {
+  if (report.countedMethods.length < 2) return [];
+  return report.countedMethods.map((method) => {
+    const m = report.byMethod[method];
+    return [
+      METHOD_LABEL[method],
+      formatCount(m.targeted),
+      formatCount(m.registered),
+      formatCount(m.registeredSinceStart),
+      formatCount(m.notYet),
+      pct(m.registered, m.targeted),
+    ];
+  });
+}
 
 function targetLabel(target: TargetProgress): string {
   if (target.id === "all_users") return "All users";
@@ -32,7 +83,7 @@ function headline(report: ProgressReport): string {
     report.startSource === "audit"
       ? "since the campaign was enabled"
       : `in the last ${report.timeline.length} days`;
-  return `${formatCount(report.registered)} of ${formatCount(report.targeted)} targeted users (${report.percentRegistered}%) have registered Microsoft Authenticator for push: ${formatCount(report.registeredSinceStart)} ${period}, ${formatCount(report.registeredBeforeStart)} before. ${formatCount(report.notYet)} not yet.`;
+  return `${formatCount(report.registered)} of ${formatCount(report.targeted)} targeted users (${report.percentRegistered}%) have registered ${registeredWhat(report)}: ${formatCount(report.registeredSinceStart)} ${period}, ${formatCount(report.registeredBeforeStart)} before. ${formatCount(report.notYet)} not yet.`;
 }
 
 function table(rows: string[][]): string[] {
@@ -50,7 +101,17 @@ export function progressTable(report: ProgressReport): string {
     "Registration campaign progress",
     startLine(report),
     headline(report),
+    ...countedLines(report),
     "",
+    ...(methodRows(report).length === 0
+      ? []
+      : [
+          ...table([
+            ["Method", "targeted", "registered", "since start", "not yet", "%"],
+            ...methodRows(report),
+          ]),
+          "",
+        ]),
     ...table([
       ["Target", "targeted", "registered", "since start", "not yet", "%"],
       ...report.byTarget.map((t) => [
@@ -110,6 +171,16 @@ export function progressMarkdown(report: ProgressReport): string {
     "",
     escapeMarkdown(startLine(report)),
     "",
+    ...countedLines(report).map((line) => `${escapeMarkdown(line)}  `),
+    "",
+    ...(methodRows(report).length === 0
+      ? []
+      : [
+          "| Method | Targeted | Registered | Since start | Not yet | % |",
+          "|---|---:|---:|---:|---:|---:|",
+          ...methodRows(report).map((row) => `| ${row.join(" | ")} |`),
+          "",
+        ]),
     "| Target | Targeted | Registered | Since start | Not yet | % |",
     "|---|---:|---:|---:|---:|---:|",
     ...report.byTarget.map(
@@ -143,6 +214,13 @@ function chartSeries(report: ProgressReport): ChartSeries[] {
       ),
       emphasis: true,
     },
+    // A campaign for two methods: a line for each method's users.
+    ...(report.countedMethods.length < 2
+      ? []
+      : report.countedMethods.map((method) => ({
+          label: `${METHOD_LABEL[method]} (targeted for it)`,
+          values: asPercent(report.byMethod[method].timeline, report.byMethod[method].targeted),
+        }))),
     // A target holding every targeted user (all users) has the total's line: drawn once.
     ...report.byTarget
       .filter((t) => t.targeted !== report.targeted)
@@ -165,11 +243,17 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 `;
 
 /** A self-contained page: inline CSS and SVG, no script, nothing loaded from the network. */
-export function progressHtml(
-  report: ProgressReport,
-  title = "Microsoft Authenticator registration campaign",
-): string {
+export function progressHtml(report: ProgressReport, title = defaultTitle(report)): string {
   const e = escapeXml;
+  const methods = methodRows(report)
+    .map(
+      (row) =>
+        `<tr><td>${e(row[0])}</td>${row
+          .slice(1)
+          .map((cell) => `<td class="n">${e(cell)}</td>`)
+          .join("")}</tr>`,
+    )
+    .join("\n");
   const series = chartSeries(report);
   const figure = (id: string, value: string, label: string) =>
     `<div class="figure" id="${id}"><div class="value">${e(value)}</div><div class="muted">${e(label)}</div></div>`;
@@ -208,12 +292,26 @@ export function progressHtml(
 <p id="headline">${e(headline(report))}</p>
 <div class="figures">
 ${figure("targeted", formatCount(report.targeted), "targeted users")}
-${figure("registered", formatCount(report.registered), "registered Authenticator for push")}
+${figure("registered", formatCount(report.registered), `registered ${shortWhat(report)}`)}
 ${figure("percent", `${report.percentRegistered}%`, "of targeted users")}
 ${figure("not-yet", formatCount(report.notYet), "not yet")}
 </div>
-<h2>Registered over time</h2>
-<p class="muted">Share of each target's users registered for Microsoft Authenticator push, by day.</p>
+${countedLines(report)
+  .map((line) => `<p class="counted">${e(line)}</p>`)
+  .join("\n")}
+${
+  methods === ""
+    ? ""
+    : `<h2>By method</h2>
+<table id="methods">
+<thead><tr><th>Method</th><th class="n">Targeted</th><th class="n">Registered</th><th class="n">Since start</th><th class="n">Not yet</th><th class="n">%</th></tr></thead>
+<tbody>
+${methods}
+</tbody>
+</table>
+`
+}<h2>Registered over time</h2>
+<p class="muted">Share of each target's users registered for ${e(shortWhat(report))}, by day.</p>
 ${progressChartSvg(
   series,
   report.timeline.map((p) => p.date),
@@ -251,6 +349,19 @@ ${days}
 `;
 }
 
+/** The registered figure's words: "Authenticator for push", "a passkey", "the method nudged". */
+function shortWhat(report: ProgressReport): string {
+  if (report.countedMethods.length > 1) return "the method nudged";
+  return report.countedMethods[0] === "fido2" ? "a passkey" : "Authenticator for push";
+}
+
+function defaultTitle(report: ProgressReport): string {
+  if (report.countedMethods.length > 1) return "Registration campaign";
+  return report.countedMethods[0] === "fido2"
+    ? "Passkey registration campaign"
+    : "Microsoft Authenticator registration campaign";
+}
+
 /** A few lines for the end of a demo or a log. */
 export function progressSummary(report: ProgressReport): string {
   const targets = report.byTarget
@@ -263,6 +374,16 @@ export function progressSummary(report: ProgressReport): string {
   return [
     `Progress: ${headline(report)}`,
     `  ${startLine(report)}`,
+    ...(report.countedMethods.length > 1
+      ? [
+          `  by method: ${report.countedMethods
+            .map(
+              (method) =>
+                `${METHOD_LABEL[method]} ${formatCount(report.byMethod[method].registered)}/${formatCount(report.byMethod[method].targeted)}`,
+            )
+            .join(", ")}`,
+        ]
+      : []),
     ...(targets ? [`  by target: ${targets}`] : []),
     ...(report.notYetReasons.length
       ? [
