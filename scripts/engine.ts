@@ -6,7 +6,6 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CommandError } from "@pulumi/pulumi/automation";
 
 /** The CLI release matching the project's `@pulumi/pulumi` npm SDK. */
 export const PULUMI_VERSION = "3.248.0";
@@ -696,6 +695,11 @@ if (require.main === module) {
  * in `commandResult.err`.
  */
 export function commandExitCode(error: unknown): number | undefined {
+  // Loaded here, not at the top: the Automation API takes ~0.6 s to load, and the scripts that
+  // import this module (npm start, the faults and the bench) mostly never need it.
+  const { CommandError } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   if (!(error instanceof CommandError)) return undefined;
   const result: unknown = Reflect.get(error, "commandResult");
   if (typeof result !== "object" || result === null) return undefined;
