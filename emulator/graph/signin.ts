@@ -228,7 +228,15 @@ export class SignInRules {
     };
   }
 
-  /** §2.8: Microsoft managed fixes the snooze settings; enabled takes the campaign's (§2.2). */
+  /**
+   * Microsoft managed fixes the snooze settings, whatever the campaign object holds; enabled takes
+   * the campaign's (§2.2). Microsoft's HOWTO of 2026-09-02, section "Microsoft managed state"
+   * (MicrosoftDocs/entra-docs, docs/identity/authentication/how-to-mfa-registration-campaign.md),
+   * tabulates per method: days allowed to snooze 1 (Authenticator) and 1 (passkey); limited
+   * snoozes "Enabled: After 3 snoozes, registration is required" (Authenticator) and "Disabled:
+   * Unlimited snoozes" (passkey). So an Authenticator fallback snoozes a day at a time and the
+   * fourth prompt cannot be skipped.
+   */
   private snoozeRules(
     managed: boolean,
     method: NudgeMethod,

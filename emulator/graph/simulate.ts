@@ -82,7 +82,14 @@ export interface SimulationResult {
 /** Whom the campaign would prompt if every user signed in with MFA now. */
 export interface PromptForecast {
   /** Users shown the nudge, by object id, ascending. */
-  prompted: { id: string; userPrincipalName: string; method: NudgeMethod }[];
+  prompted: {
+    id: string;
+    userPrincipalName: string;
+    method: NudgeMethod;
+    /** The snooze rules of the prompt (signin.ts): days, and snoozes allowed (null = unlimited). */
+    snoozeDays: number;
+    snoozeLimit: number | null;
+  }[];
   /** The others, counted by why not. */
   notPrompted: Partial<Record<NoNudge | "snoozed", number>>;
 }
@@ -248,6 +255,8 @@ export function forecastPrompts(
         id: user.id,
         userPrincipalName: user.userPrincipalName,
         method: outcome.method,
+        snoozeDays: outcome.snoozeDays,
+        snoozeLimit: outcome.snoozeLimit,
       });
   }
   return forecast;

@@ -98,7 +98,9 @@ export class PremiumLicenceRequiredError extends Error {
 /** The campaign, Authenticator and passkey configuration the tenant holds now. */
 export async function readCurrentConfiguration(graph: GraphClient): Promise<FullConfiguration> {
   const [policy, authenticator, passkey] = await Promise.all([
-    getAuthenticationMethodsPolicy(graph),
+    // Beta: enforceRegistrationAfterAllowedSnoozes (limited or unlimited snoozes) is only there
+    // (graph-contract-passkeys.md §1); v1.0 leaves it out, so the snooze limit read as the default.
+    getAuthenticationMethodsPolicy(graph, "beta"),
     getAuthenticatorConfiguration(graph),
     getMethodConfiguration(graph, "Fido2"),
   ]);

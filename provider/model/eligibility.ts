@@ -20,8 +20,10 @@
 // - an Authenticator nudge needs the Authenticator method for the user in mode `any` or `push`
 //   (§3.4); not to a user with Authenticator for push; `enabled` campaigns show it after any MFA
 //   (DESIGN.md), Microsoft-managed ones only after SMS or voice MFA (§2.8);
-// - snoozes: Microsoft managed fixes them (passkeys §2's table: passkeys 1 day and unlimited;
-//   Authenticator, the table's "before" column, 3 days and limited), enabled takes the campaign's.
+// - snoozes: Microsoft managed fixes them: 1 day for both methods, unlimited for passkeys, limited
+//   (3, then registration is required) for Authenticator (HOWTO 2026-09-02, "Microsoft managed
+//   state" table; passkeys §2's "after" column says 1 day for the campaign as a whole); enabled
+//   takes the campaign's.
 //
 // Approximations, stated in the output of `readiness`/`impact` and in docs/readiness.md:
 // - "already has a passkey" is judged per OS and browser by Microsoft (§3); the registration report
@@ -384,16 +386,26 @@ function authenticatorOutcome(
   return { nudged: true };
 }
 
-/** Microsoft managed fixes the snoozes (passkeys §2); enabled takes the campaign's (§2.2). */
+/**
+ * Microsoft managed fixes the snoozes; enabled takes the campaign's (§2.2). The HOWTO of
+ * 2026-09-02 ("Microsoft managed state", the table of settings Microsoft applies per method; source
+ * MicrosoftDocs/entra-docs docs/identity/authentication/how-to-mfa-registration-campaign.md):
+ * "Days allowed to snooze" 1 for Microsoft Authenticator and 1 for passkeys; "Limited number of
+ * snoozes" enabled for Authenticator ("After 3 snoozes, registration is required"), disabled for
+ * passkeys ("Unlimited snoozes"). The 3 days of passkeys §2's "before" column are the rule before
+ * the September 2026 change, not modelled.
+ */
+const MANAGED_SNOOZE_DAYS = 1;
 function snoozeRules(
   campaign: NudgeConfiguration["campaign"],
   managed: boolean,
   method: NudgeMethod,
 ): { snoozeDays: number; snoozeLimit: number | null } {
   if (managed) {
-    return method === "fido2"
-      ? { snoozeDays: 1, snoozeLimit: null }
-      : { snoozeDays: 3, snoozeLimit: ALLOWED_SNOOZES };
+    return {
+      snoozeDays: MANAGED_SNOOZE_DAYS,
+      snoozeLimit: method === "fido2" ? null : ALLOWED_SNOOZES,
+    };
   }
   return {
     snoozeDays: campaign.snoozeDurationInDays ?? 1,

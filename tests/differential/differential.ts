@@ -1,8 +1,8 @@
 // The differential check of the eligibility model against the emulator's sign-in rules (written
 // independently from the contract, emulator/graph/signin.ts): on seeded random tenants (random
 // method sets, guests, nested groups: emulator/generate.ts) and seeded random campaign /
-// Authenticator / passkey configurations, the users the model predicts are nudged (and to what)
-// must be exactly the users the emulator prompts on a day everyone signs in with MFA
+// Authenticator / passkey configurations, the users the model predicts are nudged (to what, with
+// which snooze days and limit) must be exactly the users the emulator prompts on a day everyone signs in with MFA
 // (POST /_emulator/prompts). Used by tests/differential/differential.test.ts (a fixed slice) and
 // `npm run differential` (scripts/differential.ts, hundreds of configurations).
 import { generateTenant } from "../../emulator/generate";
@@ -58,7 +58,7 @@ export function randomConfiguration(
     (t) => t.targetType === "group",
   );
   const campaignState = pick(["enabled", "enabled", "default", "disabled"] as const);
-  return {
+  const configuration = {
     campaign: {
       state: campaignState,
       ...(campaignState === "default"
@@ -66,6 +66,13 @@ export function randomConfiguration(
         : { targetedAuthenticationMethod: pick(["fido2", "microsoftAuthenticator"] as const) }),
       includeTargets: campaignIncludes,
       excludeTargets: excluding(campaignIncludes, 0.4),
+    } as {
+      state: typeof campaignState;
+      targetedAuthenticationMethod?: "fido2" | "microsoftAuthenticator";
+      includeTargets: typeof campaignIncludes;
+      excludeTargets: typeof campaignIncludes;
+      snoozeDurationInDays?: number;
+      enforceRegistrationAfterAllowedSnoozes?: boolean;
     },
     authenticator: {
       state: pick(["enabled", "enabled", "disabled"] as const),
@@ -82,6 +89,22 @@ export function randomConfiguration(
       excludeTargets: excluding(passkeyIncludes, 0.3, true),
     },
   };
+  // The snooze settings of an enabled campaign (Microsoft managed fixes its own), drawn last so
+  // the draws above, and so the kept seeds' configurations, are unchanged.
+  if (campaignState === "enabled") {
+    configuration.campaign.snoozeDurationInDays = pick([0, 1, 3, 14]);
+    configuration.campaign.enforceRegistrationAfterAllowedSnoozes = rng() < 0.7;
+  }
+  return configuration;
+}
+
+/** A nudge as both sides state it: the method and its snooze rules (days, limit or unlimited). */
+function nudgeKey(nudge: {
+  method: string;
+  snoozeDays: number;
+  snoozeLimit: number | null;
+}): string {
+  return `${nudge.method} (snooze ${nudge.snoozeDays} d, ${nudge.snoozeLimit === null ? "unlimited" : `limit ${nudge.snoozeLimit}`})`;
 }
 
 /** Applies the configuration, then compares the model's nudged users with the emulator's prompts. */
@@ -125,11 +148,10 @@ export async function compareOnce(
   const predicted = new Map<string, string>();
   for (const user of scan.users) {
     const outcome = evaluateUser(user, scan.current);
-    predicted.set(user.id, outcome.nudged ? outcome.method : `not: ${outcome.reason}`);
+    predicted.set(user.id, outcome.nudged ? nudgeKey(outcome) : `not: ${outcome.reason}`);
   }
-  const prompted = new Map(
-    emulator.forecastPrompts().prompted.map((p) => [p.id.toLowerCase(), p.method as string]),
-  );
+  const forecast = emulator.forecastPrompts().prompted;
+  const prompted = new Map(forecast.map((p) => [p.id.toLowerCase(), nudgeKey(p)]));
   const disagreements: Disagreement[] = [];
   for (const [userId, model] of predicted) {
     const witness = prompted.get(userId) ?? "not prompted";
@@ -148,6 +170,6 @@ export async function compareOnce(
       });
   }
   const counts: Record<string, number> = { fido2: 0, microsoftAuthenticator: 0 };
-  for (const method of prompted.values()) counts[method] = (counts[method] ?? 0) + 1;
+  for (const { method } of forecast) counts[method] = (counts[method] ?? 0) + 1;
   return { disagreements, prompted: counts };
 }

@@ -66,10 +66,12 @@ const nudged: Eligibility = {
   snoozeDays: 1,
   snoozeLimit: 3,
 };
+// HOWTO 2026-09-02, "Microsoft managed state": Authenticator 1 snooze day, limited to 3 snoozes
+// (it was 3 days before the September 2026 change).
 const managedAuthenticator: Eligibility = {
   nudged: true,
   method: "microsoftAuthenticator",
-  snoozeDays: 3,
+  snoozeDays: 1,
   snoozeLimit: 3,
 };
 const not = (reason: (typeof NOT_NUDGED_REASONS)[number]): Eligibility => ({
@@ -224,7 +226,7 @@ const CASES: Case[] = [
     expected: nudged,
   },
   {
-    name: "Microsoft managed nudges SMS/voice users to Authenticator when passkeys are off (§2.8; 3 days, 3 snoozes)",
+    name: "Microsoft managed nudges SMS/voice users to Authenticator when passkeys are off (§2.8; 1 day, 3 snoozes)",
     user: user({ methodsRegistered: ["alternateMobilePhone"] }),
     config: config({ state: "default" }),
     expected: managedAuthenticator,

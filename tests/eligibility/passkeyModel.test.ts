@@ -106,10 +106,12 @@ const passkeyManaged: Eligibility = {
   snoozeDays: 1,
   snoozeLimit: null,
 };
+// HOWTO 2026-09-02, "Microsoft managed state": 1 snooze day for either method; Authenticator
+// limited to 3 snoozes, passkeys unlimited.
 const authenticatorManaged: Eligibility = {
   nudged: true,
   method: "microsoftAuthenticator",
-  snoozeDays: 3,
+  snoozeDays: 1,
   snoozeLimit: 3,
 };
 const authenticatorEnabled: Eligibility = {

@@ -311,6 +311,32 @@ describe("emulator: the campaign simulation (simulate.ts)", () => {
     expect(result.snoozes).to.equal(result.prompts - 2);
   });
 
+  it("Microsoft managed: an Authenticator fallback snoozes 1 day at a time, and its fourth prompt is required (HOWTO 2026-09-02)", () => {
+    api.microsoftMigration({});
+    // The HOWTO's "Microsoft managed state" table: 1 snooze day for either method; Authenticator
+    // limited to 3 snoozes, passkeys unlimited.
+    const rules = new Map(
+      api
+        .forecastPrompts()
+        .prompted.map((p) => [p.userPrincipalName, [p.method, p.snoozeDays, p.snoozeLimit]]),
+    );
+    for (const upn of SMS_GUESTS)
+      expect(rules.get(upn), upn).to.deep.equal(["microsoftAuthenticator", 1, 3]);
+    expect(rules.get(at("pilot.user"))).to.deep.equal(["fido2", 1, null]);
+    // A prompt on day d snoozes until at most the start of day d + 2, so with 1-day snoozes the
+    // fourth prompt comes by day 7 whatever the sign-in times; with 3-day snoozes (the rule before
+    // September 2026) it could not come before day 10.
+    const result = api.simulate({ days: 7, seed: 11, signInRate: 1, completeRate: 0 });
+    expect(
+      result.registrations
+        .filter((r) => r.method === "microsoftAuthenticator")
+        .map((r) => [r.userPrincipalName, r.required]),
+    ).to.have.deep.members(SMS_GUESTS.map((upn) => [upn, true]));
+    // Passkey nudges are never required: every other prompt was snoozed.
+    expect(result.registrations.filter((r) => r.method === "fido2")).to.deep.equal([]);
+    expect(result.snoozes).to.equal(result.prompts - SMS_GUESTS.length);
+  });
+
   it("the snooze count persists across a change of method: 3 Authenticator snoozes make the first passkey prompt required", async () => {
     await patchCampaign(api, { state: "enabled", snoozeDurationInDays: 0 });
     api.simulate({ days: 3, seed: 1, signInRate: 1, completeRate: 0 });
