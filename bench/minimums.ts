@@ -284,3 +284,84 @@ export function scanMinimum(users: number, limit = 5, windowMs = 10_000, extra =
   const reportRequests = reportPages(users) + extra;
   return { reportRequests, minimumMs: minimumPacedMs(reportRequests, limit, windowMs) };
 }
+
+// ---- readiness ----
+
+/** The audit log's page as the client asks for it: `$top=999` (graph-contract.md §6.1 documents `$top`). */
+export const AUDIT_PAGE_SIZE = 999;
+
+const auditPages = (records: number) => Math.max(1, Math.ceil(records / AUDIT_PAGE_SIZE));
+
+/** What `entra-nudge readiness` must read in a tenant, whatever the implementation. */
+export interface ReadinessShape {
+  /** Users the registration report lists (enabled users, §5.3). */
+  reportedUsers: number;
+  /**
+   * The campaign's state. Its trend (phone-only users per day) needs the audit log only while a
+   * campaign runs: `enabled`, or `default` (Microsoft managed, §2.8); `disabled` reads none.
+   */
+  campaignState: "enabled" | "default" | "disabled";
+  /**
+   * "User registered security info" records of the Authentication Methods service in the period
+   * the trend covers (from an enabled campaign's start, else the audit log's 30 days).
+   */
+  registrationRecords: number;
+  /**
+   * "Authentication Methods Policy Update" records in the 30 days: only an enabled campaign needs
+   * them (the day it was switched on starts the trend).
+   */
+  policyUpdateRecords: number;
+  /**
+   * Every record the Authentication Methods service logged in the 30 days: one query filtered by
+   * `loggedByService` alone returns both kinds above (and others, §6.3).
+   */
+  serviceRecords: number;
+}
+
+export interface ReadinessMinimum {
+  /** Registration report pages (reports limit). */
+  reportPages: number;
+  /** Audit log pages (the same reports limit: auditLogRoot/directoryAudit, §7.3). */
+  auditPages: number;
+  /** Both: the requests the reports limit paces. */
+  reportRequests: number;
+  /**
+   * Reads outside that limit: the authentication methods policy, whose GET returns every method
+   * configuration expanded (§1.1: the campaign, Authenticator, FIDO2, SMS and Voice in one).
+   */
+  otherReads: number;
+  /** First to last report-limited request at 5 / 10 s, ms (minimumPacedMs). */
+  minimumMs: number;
+}
+
+/**
+ * The floor of `readiness`: every registration report page (as for `impact`) and, while a
+ * campaign runs, the audit log's pages the trend needs, all through the reports limit (5 requests
+ * / 10 s per app and tenant, §6.1, §7.3), in whatever order: the audit log does not depend on the
+ * report, and the policy read that says whether a campaign runs is not report-limited. The audit
+ * pages are the fewer of two documented ways (§6.1 filters `loggedByService` and
+ * `activityDisplayName` with `eq`, no `or` documented): one query per activity (the policy updates
+ * only for an enabled campaign), or one query by service alone that returns both.
+ */
+export function readinessMinimum(
+  shape: ReadinessShape,
+  limit = 5,
+  windowMs = 10_000,
+): ReadinessMinimum {
+  const pagesOfReport = reportPages(shape.reportedUsers);
+  let pagesOfAudit = 0;
+  if (shape.campaignState === "default") pagesOfAudit = auditPages(shape.registrationRecords);
+  else if (shape.campaignState === "enabled")
+    pagesOfAudit = Math.min(
+      auditPages(shape.policyUpdateRecords) + auditPages(shape.registrationRecords),
+      auditPages(shape.serviceRecords),
+    );
+  const reportRequests = pagesOfReport + pagesOfAudit;
+  return {
+    reportPages: pagesOfReport,
+    auditPages: pagesOfAudit,
+    reportRequests,
+    otherReads: 1,
+    minimumMs: minimumPacedMs(reportRequests, limit, windowMs),
+  };
+}

@@ -5,6 +5,7 @@ import type { ScenarioResult } from "./graphCalls";
 import type { PilotResult } from "./largePilot";
 import { OPERATION_LABELS, type CallFigure } from "./minimums";
 import type { OverheadResult } from "./overhead";
+import type { ReadinessResult } from "./readiness";
 import type { ScanResult } from "./scans";
 import type { ThroughputLevel } from "./throughput";
 import type { CallCount } from "./common";
@@ -28,6 +29,8 @@ export interface BenchResults {
   graphCalls?: ScenarioResult[];
   overhead?: OverheadResult;
   scans?: ScanResult[];
+  /** `readiness` at scale (absent from a run before the part existed: "not measured yet"). */
+  readiness?: ReadinessResult[];
   throughput?: ThroughputLevel[];
   largePilot?: PilotResult;
   /** Parts measured again later (`--only`), each with the machine and load of that run. */
@@ -220,6 +223,100 @@ export function scanRows(scans: readonly ScanResult[]): Row[] {
   });
 }
 
+/** The goal of issue 14: `readiness` at 100,000 users within 1.1 × its throttle-imposed minimum. */
+export const READINESS_TIME_GOAL = 1.1;
+/** …and under 300 MB of peak memory. */
+export const READINESS_MEMORY_GOAL_MB = 300;
+/** The goals apply from this size on (smaller tenants are shown, not judged). */
+const GOAL_USERS = 100_000;
+
+/**
+ * `readiness` at scale: wall time against the floor the reports limit imposes on what it must read
+ * (readinessMinimum), its report-limited requests against that floor, peak memory, 429 answers and
+ * the cached rerun. Without a measurement (a results file from before the part existed) one row
+ * says so.
+ */
+export function readinessRows(results: readonly ReadinessResult[] | undefined): Row[] {
+  if (!results || results.length === 0)
+    return [
+      {
+        figure: "readiness, 100,000 users",
+        measured: "not measured yet (this results file predates the part)",
+        goal: `≤ ${number(READINESS_TIME_GOAL, 1)} × the throttle-imposed minimum; < ${READINESS_MEMORY_GOAL_MB} MB`,
+        minimum: "see below",
+        verdict: "— (`npm run bench -- --only readiness` measures it)",
+      },
+    ];
+  return results.flatMap((r) => {
+    const name = `readiness, ${number(r.users)} users`;
+    const judged = r.users >= GOAL_USERS;
+    const { run, minimum } = r;
+    const ratio = minimum.minimumMs > 0 ? run.wallMs / minimum.minimumMs : Infinity;
+    const ratioText = Number.isFinite(ratio)
+      ? `${number(ratio, 2)} × the minimum`
+      : "no wait is imposed";
+    const floorRequests = minimum.reportRequests;
+    const extra = run.reportRequests - floorRequests;
+    const reportPagesRead = (x: { reportRequests: number; auditRequests: number }) =>
+      x.reportRequests - x.auditRequests;
+    return [
+      {
+        figure: `${name}: wall time (uncached)`,
+        measured: `${seconds(run.wallMs)} (1 run; report-limited requests span ${seconds(run.reportSpanMs)})`,
+        goal: judged
+          ? `≤ ${number(READINESS_TIME_GOAL, 1)} × the minimum`
+          : "— (set at 100,000 users)",
+        minimum: `${seconds(minimum.minimumMs)} (${minimum.reportPages} report pages + ${minimum.auditPages} audit pages at 5 / 10 s)`,
+        verdict: !judged
+          ? `— (${ratioText})`
+          : run.wallMs <= READINESS_TIME_GOAL * minimum.minimumMs
+            ? `✔ ${ratioText}`
+            : `✘ ${ratioText} (see below)`,
+      },
+      {
+        figure: `${name}: report-limited requests`,
+        measured:
+          `${run.reportRequests} (${reportPagesRead(run)} report pages + ${run.auditRequests} audit pages); ` +
+          `${run.requests} requests in all`,
+        goal: "at the floor",
+        minimum: `${floorRequests} (${minimum.reportPages} + ${minimum.auditPages}; and ${minimum.otherReads} policy read outside the limit)`,
+        verdict:
+          extra === 0
+            ? "✔ at the floor"
+            : extra < 0
+              ? `✘ below the floor (${extra}): the floor is wrong`
+              : `above the floor: +${extra} (see below)`,
+      },
+      {
+        figure: `${name}: peak RSS`,
+        measured: `${number(run.peakRssMb)} MB`,
+        goal: judged ? `< ${READINESS_MEMORY_GOAL_MB} MB` : "—",
+        minimum: "—",
+        verdict: judged ? (run.peakRssMb < READINESS_MEMORY_GOAL_MB ? "✔" : "✘ (see below)") : "—",
+      },
+      {
+        figure: `${name}: 429 answers`,
+        measured: `${run.throttled}`,
+        goal: "0",
+        minimum: "0",
+        verdict: run.throttled === 0 ? "✔" : "✘",
+      },
+      {
+        figure: `${name}: rerun within the cache lifetime`,
+        measured:
+          `${r.cachedRun.requests} requests (${reportPagesRead(r.cachedRun)} report pages, ` +
+          `${r.cachedRun.auditRequests} audit pages), ${seconds(r.cachedRun.wallMs)}, ${number(r.cachedRun.peakRssMb)} MB`,
+        goal: "no report page; the audit log and method policies read again (the trend is as of now)",
+        minimum: `0 report pages, ${minimum.auditPages} audit pages, ${minimum.otherReads} policy read`,
+        verdict:
+          reportPagesRead(r.cachedRun) === 0 && r.cachedRun.auditRequests <= run.auditRequests
+            ? "✔"
+            : "✘",
+      },
+    ];
+  });
+}
+
 /** The tool's busiest request rate in this run (round trips per second of one operation). */
 export function toolPeakRate(results: BenchResults): number {
   const rates = (results.graphCalls ?? []).flatMap((s) =>
@@ -264,6 +361,7 @@ export function renderResults(results: BenchResults): string {
       ? overheadRows(results.overhead, results.machine.loadAverage >= results.machine.cores)
       : []),
     ...scanRows(results.scans ?? []),
+    ...readinessRows(results.readiness),
     ...(results.largePilot ? pilotRows(results.largePilot) : []),
     ...throughputRows(results.throughput ?? [], toolPeakRate(results)),
   ];

@@ -1,9 +1,11 @@
 // `npm run bench` (docs/performance.md): Graph calls per operation through the real engine, the
 // engine's overhead on a preview, `impact` at 10,000 and 100,000 users under Graph's throttling,
-// and the emulator's own throughput. Writes bench/results/latest.json and the table of
-// docs/performance.md. `npm run bench -- --quick` is a short trial: fewer repetitions and no
-// 100,000-user scan. Parts: `--only calls,overhead,scans,throughput,pilot` (pilot: one group of
-// 5,000 members created, changed, refreshed and destroyed under Graph's throttling).
+// `readiness` at the same sizes, and the emulator's own throughput. Writes
+// bench/results/latest.json and the table of docs/performance.md. `npm run bench -- --quick` is a
+// short trial: fewer repetitions and no 100,000-user scan. Parts: `--only
+// calls,overhead,scans,readiness,throughput,pilot` (pilot: one group of 5,000 members created,
+// changed, refreshed and destroyed under Graph's throttling). `--render` measures nothing: it
+// writes docs/performance.md's table again from bench/results/latest.json.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,11 +16,12 @@ import { log, repositoryRoot } from "./common";
 import { measureGraphCalls } from "./graphCalls";
 import { measureLargePilot } from "./largePilot";
 import { measureOverhead } from "./overhead";
+import { measureReadiness } from "./readiness";
 import { renderResults, replaceGenerated, type BenchResults } from "./report";
 import { measureScans } from "./scans";
 import { measureThroughput } from "./throughput";
 
-const PARTS = ["calls", "overhead", "scans", "throughput", "pilot"] as const;
+const PARTS = ["calls", "overhead", "scans", "readiness", "throughput", "pilot"] as const;
 type Part = (typeof PARTS)[number];
 
 const RESULTS_FILE = path.join(repositoryRoot, "bench", "results", "latest.json");
@@ -27,13 +30,27 @@ const DOC_FILE = path.join(repositoryRoot, "docs", "performance.md");
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      quick: { type: "boolean" },
+      only: { type: "string" },
+      render: { type: "boolean" },
+      help: { type: "boolean" },
+    },
     strict: true,
   });
   if (values.help) {
     console.log(
-      "Usage: npm run bench [-- --quick] [-- --only calls,overhead,scans,throughput,pilot]\n" +
-        "Writes bench/results/latest.json and the table in docs/performance.md.",
+      `Usage: npm run bench [-- --quick] [-- --only ${PARTS.join(",")}] [-- --render]\n` +
+        "Writes bench/results/latest.json and the table in docs/performance.md; --render only\n" +
+        "writes the table again from bench/results/latest.json.",
+    );
+    return 0;
+  }
+  if (values.render) {
+    const results = JSON.parse(fs.readFileSync(RESULTS_FILE, "utf8")) as BenchResults;
+    await writeDocument(results);
+    log(
+      `rendered ${path.relative(repositoryRoot, DOC_FILE)} from ${path.relative(repositoryRoot, RESULTS_FILE)}`,
     );
     return 0;
   }
@@ -99,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
           ],
     );
   }
+  if (parts.has("readiness")) {
+    log("readiness with Graph's throttling on (10,000 users; 100,000 unless --quick)");
+    results.readiness = await measureReadiness(quick ? [10_000] : [10_000, 100_000]);
+  }
   if (parts.has("pilot")) {
     log(
       "a 5,000-member pilot group under Graph's throttling (create, change 500, refresh, destroy)",
@@ -111,12 +132,17 @@ async function main(argv: string[]): Promise<number> {
 
   fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFormatted(RESULTS_FILE, JSON.stringify(results, null, 2));
-  const doc = fs.existsSync(DOC_FILE) ? fs.readFileSync(DOC_FILE, "utf8") : "# Performance\n";
-  await writeFormatted(DOC_FILE, replaceGenerated(doc, renderResults(results)));
+  await writeDocument(results);
   log(
     `done in ${Math.round(elapsedMs / 1000)} s: ${path.relative(repositoryRoot, RESULTS_FILE)}, ${path.relative(repositoryRoot, DOC_FILE)}`,
   );
   return 0;
+}
+
+/** docs/performance.md with its generated block rendered from `results`. */
+async function writeDocument(results: BenchResults): Promise<void> {
+  const doc = fs.existsSync(DOC_FILE) ? fs.readFileSync(DOC_FILE, "utf8") : "# Performance\n";
+  await writeFormatted(DOC_FILE, replaceGenerated(doc, renderResults(results)));
 }
 
 /** Writes the file as `prettier --check .` (npm run lint) expects it: both files are committed. */

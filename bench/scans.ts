@@ -39,18 +39,25 @@ export interface ScanResult {
   cachedRun: ScanRun;
 }
 
-const REPORT_PATH = /^\/(v1\.0|beta)\/(reports|auditLogs)\//i;
+/** The reports family Graph limits to 5 requests / 10 s per app and tenant (§7.3). */
+export const REPORT_PATH = /^\/(v1\.0|beta)\/(reports|auditLogs)\//i;
 
-/** Runs `entra-nudge impact` in a child process and reports its peak RSS (a marker line on stderr). */
-function runImpact(
+/**
+ * Runs `entra-nudge <args>` (impact, readiness) in a child process and reports its peak RSS (a
+ * marker line on stderr).
+ */
+export function runEntraNudge(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-): Promise<{ code: number; wallMs: number; peakRssMb: number; stderr: string }> {
+  options: { keepStdout?: boolean } = {},
+): Promise<{ code: number; wallMs: number; peakRssMb: number; stderr: string; stdout: string }> {
   const cli = path.join(repositoryRoot, "dist", "provider", "cli.js");
+  // The output is dropped in the child unless asked for (a small JSON report: readiness's counts).
+  const stdout = options.keepStdout ? "(t) => process.stdout.write(t)" : "() => undefined";
   const script = `
     const { main } = require(${JSON.stringify(cli)});
-    const io = { stdout: () => undefined, stderr: (t) => process.stderr.write(t), env: process.env, cwd: process.cwd() };
+    const io = { stdout: ${stdout}, stderr: (t) => process.stderr.write(t), env: process.env, cwd: process.cwd() };
     main(process.argv.slice(1), io).then((code) => {
       process.stderr.write("\\nBENCH_MAXRSS_KB=" + process.resourceUsage().maxRSS + "\\n");
       process.exit(code);
@@ -60,12 +67,15 @@ function runImpact(
     const child = spawn(process.execPath, ["-e", script, ...args], {
       cwd,
       env,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", options.keepStdout ? "pipe" : "ignore", "pipe"],
     });
     let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let out = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("error", reject);
-    child.on("exit", (code) => {
+    // "close": the process has exited and its output is read to the end.
+    child.on("close", (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const match = /BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
       resolve({
@@ -73,12 +83,13 @@ function runImpact(
         wallMs,
         peakRssMb: match ? Number(match[1]) / 1024 : NaN,
         stderr: stderr.replace(/\nBENCH_MAXRSS_KB=\d+\n/, ""),
+        stdout: out,
       });
     });
   });
 }
 
-function summarize(
+export function summarize(
   entries: RequestLogEntry[],
   run: { code: number; wallMs: number; peakRssMb: number },
 ): ScanRun {
@@ -143,7 +154,7 @@ async function scanTenantOfSize(users: number, runs: number, dir: string): Promi
   try {
     for (let i = 0; i < runs; i++) {
       emulator.reset(); // a fresh throttle window, as for a scan started on its own
-      const run = await runImpact(args, { ...env, ENTRA_NUDGE_CACHE_DIR: cacheDir(i) }, dir);
+      const run = await runEntraNudge(args, { ...env, ENTRA_NUDGE_CACHE_DIR: cacheDir(i) }, dir);
       if (run.code !== 0) throw new Error(`impact failed on ${users} users: ${run.stderr}`);
       measured.push(summarize(emulator.requests(), run));
       const last = measured[measured.length - 1];
@@ -154,7 +165,11 @@ async function scanTenantOfSize(users: number, runs: number, dir: string): Promi
     }
     // The rerun within the cache's lifetime must read nothing.
     emulator.clearRequests();
-    const rerun = await runImpact(args, { ...env, ENTRA_NUDGE_CACHE_DIR: cacheDir(runs - 1) }, dir);
+    const rerun = await runEntraNudge(
+      args,
+      { ...env, ENTRA_NUDGE_CACHE_DIR: cacheDir(runs - 1) },
+      dir,
+    );
     if (rerun.code !== 0) throw new Error(`impact failed on ${users} users: ${rerun.stderr}`);
     const cachedRun = summarize(emulator.requests(), rerun);
     log(

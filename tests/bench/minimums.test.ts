@@ -10,8 +10,10 @@ import {
   memberChangeWrites,
   minimumCalls,
   minimumPacedMs,
+  readinessMinimum,
   scanMinimum,
 } from "../../bench/minimums";
+import type { ReadinessResult } from "../../bench/readiness";
 import {
   BEGIN_MARKER,
   END_MARKER,
@@ -19,7 +21,10 @@ import {
   graphCallRows,
   overheadRows,
   markdownTable,
+  readinessRows,
+  renderResults,
   replaceGenerated,
+  type BenchResults,
 } from "../../bench/report";
 
 describe("bench: the minimums", () => {
@@ -156,6 +161,163 @@ describe("bench: the minimums", () => {
     // 100,000 users: 101 pages of 999 rows; 10,000 users: 11 pages.
     expect(scanMinimum(100_000)).to.deep.equal({ reportRequests: 101, minimumMs: 200_000 });
     expect(scanMinimum(10_000)).to.deep.equal({ reportRequests: 11, minimumMs: 20_000 });
+  });
+});
+
+describe("bench: readiness's minimum", () => {
+  // The generated 100,000-user tenant (seed 1): 98,040 enabled users, Microsoft managed, 500
+  // "User registered security info" records in the audit log's 30 days, no policy update.
+  const generated = {
+    reportedUsers: 98_040,
+    campaignState: "default",
+    registrationRecords: 500,
+    policyUpdateRecords: 0,
+    serviceRecords: 500,
+  } as const;
+
+  it("100,000 users, Microsoft managed: 99 report pages + 1 audit page, the 100th at 190 s", () => {
+    // ceil(98,040 / 999) = 99 pages; the registrations fit one audit page of 999; the campaign's
+    // start is not needed (not enabled). 100 requests at 5 / 10 s: the last floor(99 / 5) = 19
+    // windows after the first.
+    expect(readinessMinimum(generated)).to.deep.equal({
+      reportPages: 99,
+      auditPages: 1,
+      reportRequests: 100,
+      otherReads: 1,
+      minimumMs: 190_000,
+    });
+    // One request more (the campaign's state changes, read and unused) costs a whole window: the
+    // 101st request arrives 200 s after the first.
+    expect(minimumPacedMs(101, 5, 10_000)).to.equal(200_000);
+  });
+
+  it("no campaign: the report alone; an enabled campaign: the fewer of two audit queries and one", () => {
+    expect(readinessMinimum({ ...generated, campaignState: "disabled" })).to.include({
+      auditPages: 0,
+      reportRequests: 99,
+      minimumMs: 190_000,
+    });
+    // Enabled: the policy updates (its start) and the registrations, one query each (1 + 1), or
+    // one query by service alone over both (500 + 3 records: 1 page).
+    const enabled = {
+      ...generated,
+      campaignState: "enabled",
+      policyUpdateRecords: 3,
+      serviceRecords: 503,
+    } as const;
+    expect(readinessMinimum(enabled)).to.include({ auditPages: 1, reportRequests: 100 });
+    // A busy service log (2,500 other records): the two filtered queries are fewer pages (1 + 1 < 4).
+    expect(readinessMinimum({ ...enabled, serviceRecords: 3_003 })).to.include({ auditPages: 2 });
+    // 2,000 registrations: 3 pages of 999.
+    expect(
+      readinessMinimum({ ...generated, registrationRecords: 2_000, serviceRecords: 2_000 }),
+    ).to.include({ auditPages: 3, reportRequests: 102, minimumMs: 200_000 });
+    // 10,000 users (9,840 enabled): 10 pages + 1 audit page = 11 requests, the last at 20 s.
+    expect(readinessMinimum({ ...generated, reportedUsers: 9_840 })).to.include({
+      reportRequests: 11,
+      minimumMs: 20_000,
+    });
+  });
+});
+
+/** A readiness result with the 100,000-user floor (190 s) and the given figures. */
+function readinessResult(run: Partial<ReadinessResult["run"]>): ReadinessResult {
+  const base = {
+    wallMs: 200_000,
+    peakRssMb: 210,
+    requests: 106,
+    reportRequests: 100,
+    auditRequests: 1,
+    throttled: 0,
+    reportSpanMs: 192_000,
+    exitCode: 0,
+  };
+  return {
+    users: 100_000,
+    shape: {
+      reportedUsers: 98_040,
+      campaignState: "default",
+      registrationRecords: 500,
+      policyUpdateRecords: 0,
+      serviceRecords: 500,
+    },
+    minimum: {
+      reportPages: 99,
+      auditPages: 1,
+      reportRequests: 100,
+      otherReads: 1,
+      minimumMs: 190_000,
+    },
+    run: { ...base, ...run },
+    cachedRun: {
+      ...base,
+      wallMs: 4_000,
+      requests: 3,
+      reportRequests: 1,
+      auditRequests: 1,
+      reportSpanMs: 0,
+    },
+    phoneOnly: 33_000,
+  };
+}
+
+describe("bench: readiness in the table", () => {
+  it("judges 100,000 users against 1.1 × the minimum and 300 MB, and says why when not", () => {
+    const ok = readinessRows([readinessResult({})]);
+    const row = (rows: typeof ok, figure: string) => {
+      const found = rows.find((r) => r.figure.endsWith(figure));
+      if (!found) throw new Error(`no row ${figure}`);
+      return found;
+    };
+    // 200 s ÷ 190 s = 1.05.
+    expect(row(ok, "wall time (uncached)").verdict).to.equal("✔ 1.05 × the minimum");
+    expect(row(ok, "report-limited requests").verdict).to.equal("✔ at the floor");
+    expect(row(ok, "peak RSS").verdict).to.equal("✔");
+    expect(row(ok, "rerun within the cache lifetime").verdict).to.equal("✔");
+    // 210 s > 209 s; 101 requests; 300 MB is not under 300 MB; a report page read again.
+    const slow = readinessRows([
+      readinessResult({ wallMs: 210_000, reportRequests: 101, auditRequests: 2, peakRssMb: 300 }),
+    ]);
+    expect(row(slow, "wall time (uncached)").verdict).to.equal("✘ 1.11 × the minimum (see below)");
+    expect(row(slow, "report-limited requests").verdict).to.equal(
+      "above the floor: +1 (see below)",
+    );
+    expect(row(slow, "peak RSS").verdict).to.match(/^✘/);
+    const reread = readinessResult({});
+    reread.cachedRun = { ...reread.cachedRun, reportRequests: 100 };
+    expect(row(readinessRows([reread]), "rerun within the cache lifetime").verdict).to.equal("✘");
+    expect(
+      row(readinessRows([readinessResult({ reportRequests: 99 })]), "report-limited requests")
+        .verdict,
+    ).to.match(/^✘ below the floor/);
+    // 10,000 users: shown, not judged.
+    const small = { ...readinessResult({ wallMs: 30_000 }), users: 10_000 };
+    small.minimum = { ...small.minimum, minimumMs: 20_000 };
+    expect(row(readinessRows([small]), "wall time (uncached)").verdict).to.equal(
+      "— (1.50 × the minimum)",
+    );
+  });
+
+  it("a results file without readiness says it is not measured yet, never a figure", () => {
+    const rows = readinessRows(undefined);
+    expect(rows).to.have.length(1);
+    expect(rows[0].measured).to.match(/^not measured yet/);
+    expect(rows[0].verdict).to.match(/^— /);
+    const results = {
+      machine: {
+        cpuModel: "x",
+        cores: 2,
+        memoryGb: 4,
+        platform: "p",
+        node: "20",
+        engineVersion: "3",
+        loadAverage: 0.5,
+        date: "2026-12-03T00:00:00Z",
+      },
+      quick: false,
+      durationMs: 1000,
+    } satisfies BenchResults;
+    expect(renderResults(results)).to.include("| readiness, 100,000 users | not measured yet");
   });
 });
 
