@@ -59,6 +59,17 @@ describe("the README's first program in a consumer project, through the pulumi C
     await expectCleanInstall(project, install);
   });
 
+  it("ships what the README links to: every relative link resolves in the installed package", () => {
+    const installed = path.join(project.dir, "node_modules", "pulumi-entra-nudge");
+    const readme = fs.readFileSync(path.join(installed, "README.md"), "utf8");
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1])
+      .filter((target) => !/^[a-z]+:/i.test(target));
+    expect(links, "the README links to docs/ pages").to.include("docs/commands.md");
+    const missing = [...new Set(links)].filter((t) => !fs.existsSync(path.join(installed, t)));
+    expect(missing, "README links to files the package does not ship").to.deep.equal([]);
+  });
+
   it("previews and applies the program, the secret set from stdin and never shown", async () => {
     await next(/^pulumi stack init dev$/);
     await next(/^pulumi config set entra-nudge:tenantId /);
