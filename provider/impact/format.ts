@@ -55,6 +55,27 @@ function breakGlassLines(report: ImpactReport): string[] {
     );
 }
 
+/**
+ * The nudged users by the method they are nudged to set up, when either side nudges anyone to a
+ * passkey (passkeys §2–§3): an Authenticator-only comparison keeps its rows as they were.
+ */
+function methodRows(report: ImpactReport): [string, string, string][] {
+  const { declared, current } = report;
+  if (declared.nudgedByMethod.fido2 === 0 && current.nudgedByMethod.fido2 === 0) return [];
+  return [
+    [
+      "to set up a passkey",
+      formatCount(declared.nudgedByMethod.fido2),
+      formatCount(current.nudgedByMethod.fido2),
+    ],
+    [
+      "to set up Authenticator",
+      formatCount(declared.nudgedByMethod.microsoftAuthenticator),
+      formatCount(current.nudgedByMethod.microsoftAuthenticator),
+    ],
+  ];
+}
+
 export function impactTable(report: ImpactReport): string {
   const { declared, current } = report;
   const lines = [
@@ -66,6 +87,7 @@ export function impactTable(report: ImpactReport): string {
         ["Nudged", formatCount(declared.nudged), formatCount(current.nudged)],
         ["  members", formatCount(declared.nudgedMembers), formatCount(current.nudgedMembers)],
         ["  guests", formatCount(declared.nudgedGuests), formatCount(current.nudgedGuests)],
+        ...methodRows(report).map(([label, d, c]) => [`  ${label}`, d, c]),
         ["Not nudged", formatCount(declared.notNudged), formatCount(current.notNudged)],
       ],
       [1, 2],
@@ -120,6 +142,7 @@ export function impactMarkdown(report: ImpactReport): string {
     `| Nudged | ${formatCount(declared.nudged)} | ${formatCount(current.nudged)} |`,
     `| Members nudged | ${formatCount(declared.nudgedMembers)} | ${formatCount(current.nudgedMembers)} |`,
     `| Guests nudged | ${formatCount(declared.nudgedGuests)} | ${formatCount(current.nudgedGuests)} |`,
+    ...methodRows(report).map(([label, d, c]) => `| Nudged ${label} | ${d} | ${c} |`),
     `| Not nudged | ${formatCount(declared.notNudged)} | ${formatCount(current.notNudged)} |`,
     "",
     "### By campaign target",
