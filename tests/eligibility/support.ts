@@ -59,6 +59,42 @@ export async function applyConfiguration(
   }
 }
 
+/**
+ * The passkey (FIDO2) method for all users with self-service setup, the target allowing the
+ * tenant's first (default) profile: what a passkey campaign needs to nudge anyone (passkeys §3).
+ */
+export async function enablePasskeysForAllUsers(emulator: RunningEmulator): Promise<void> {
+  const writer = graphClient(emulator, "writer", { reportRateLimit: null });
+  const path = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
+  const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
+    operation: "read",
+    method: "GET",
+    path,
+    permission: "Policy.Read.AuthenticationMethod",
+  });
+  await writer.request({
+    operation: "enable passkeys for all users",
+    method: "PATCH",
+    path,
+    permission: "Policy.ReadWrite.AuthenticationMethod",
+    body: {
+      "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
+      state: "enabled",
+      isSelfServiceRegistrationAllowed: true,
+      includeTargets: [
+        {
+          id: "all_users",
+          targetType: "group",
+          isRegistrationRequired: false,
+          allowedPasskeyProfiles: [
+            current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001",
+          ],
+        },
+      ],
+    },
+  });
+}
+
 /** The IO a command gets in tests: captured output, the given environment. */
 export function captureIo(env: NodeJS.ProcessEnv, cwd = process.cwd()) {
   const out: string[] = [];

@@ -29,7 +29,7 @@ import type { TenantFile, TenantGroup, TenantUser } from "../../emulator/tenants
 import { main } from "../../provider/cli";
 import type { ReadinessReport } from "../../provider/readiness";
 import type { ProgressReport } from "../../provider/report";
-import { captureIo, graphClient } from "../eligibility/support";
+import { captureIo, enablePasskeysForAllUsers, graphClient } from "../eligibility/support";
 import { useEmulator } from "../support/emulator";
 
 // ---- The tenant and the hand counts -------------------------------------------------------------
@@ -113,35 +113,8 @@ describe("readiness and report: a simulated 30-day passkey campaign (issue 14's 
 
   /** The passkey method for all users with self-service setup; the mixed campaign, enabled. */
   async function startCampaign(): Promise<void> {
+    await enablePasskeysForAllUsers(emulator);
     const writer = graphClient(emulator, "writer", { reportRateLimit: null });
-    const fido2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
-    const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
-      operation: "read",
-      method: "GET",
-      path: fido2,
-      permission: "Policy.Read.AuthenticationMethod",
-    });
-    await writer.request({
-      operation: "enable passkeys for all users",
-      method: "PATCH",
-      path: fido2,
-      permission: "Policy.ReadWrite.AuthenticationMethod",
-      body: {
-        "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
-        state: "enabled",
-        isSelfServiceRegistrationAllowed: true,
-        includeTargets: [
-          {
-            id: "all_users",
-            targetType: "group",
-            isRegistrationRequired: false,
-            allowedPasskeyProfiles: [
-              current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001",
-            ],
-          },
-        ],
-      },
-    });
     // Mixed methods are what the API exposes per target (passkeys §1, open question 2); the
     // emulator stores them when told to, and both sides count each user by their own target.
     await writer.request({

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { main } from "../../provider/cli";
 import { daysUntilDeadline, type ReadinessReport } from "../../provider/readiness";
-import { applyConfiguration, captureIo, graphClient } from "../eligibility/support";
+import { applyConfiguration, captureIo, enablePasskeysForAllUsers } from "../eligibility/support";
 import { chromium, textOf } from "../support/chromium";
 import { useEmulator } from "../support/emulator";
 
@@ -55,35 +55,7 @@ describe("readiness: a simulated 25-day passkey campaign (within the audit log's
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("phone-only users fall by the phone-only users who registered, and the page shows it", async () => {
-    const writer = graphClient(emulator, "writer", { reportRateLimit: null });
-    const fido2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
-    const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
-      operation: "read",
-      method: "GET",
-      path: fido2,
-      permission: "Policy.Read.AuthenticationMethod",
-    });
-    await writer.request({
-      operation: "enable passkeys for all users",
-      method: "PATCH",
-      path: fido2,
-      permission: "Policy.ReadWrite.AuthenticationMethod",
-      body: {
-        "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
-        state: "enabled",
-        isSelfServiceRegistrationAllowed: true,
-        includeTargets: [
-          {
-            id: "all_users",
-            targetType: "group",
-            isRegistrationRequired: false,
-            allowedPasskeyProfiles: [
-              current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001",
-            ],
-          },
-        ],
-      },
-    });
+    await enablePasskeysForAllUsers(emulator);
     await applyConfiguration(emulator, {
       campaign: { state: "enabled", targetedAuthenticationMethod: "fido2" },
     });

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { main } from "../../provider/cli";
 import type { ImpactReport } from "../../provider/impact";
 import type { ProgressReport } from "../../provider/report";
-import { applyConfiguration, captureIo, graphClient } from "../eligibility/support";
+import { applyConfiguration, captureIo, enablePasskeysForAllUsers } from "../eligibility/support";
 import { chromium, textOf } from "../support/chromium";
 import { useEmulator } from "../support/emulator";
 
@@ -78,35 +78,7 @@ describe("report and impact for passkey campaigns", function () {
   });
 
   it("an enabled passkey campaign: the outputs say a passkey is counted, and Authenticator is not", async () => {
-    const writer = graphClient(emulator, "writer", { reportRateLimit: null });
-    const fido2 = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
-    const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
-      operation: "read",
-      method: "GET",
-      path: fido2,
-      permission: "Policy.Read.AuthenticationMethod",
-    });
-    await writer.request({
-      operation: "enable passkeys for all users",
-      method: "PATCH",
-      path: fido2,
-      permission: "Policy.ReadWrite.AuthenticationMethod",
-      body: {
-        "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
-        state: "enabled",
-        isSelfServiceRegistrationAllowed: true,
-        includeTargets: [
-          {
-            id: "all_users",
-            targetType: "group",
-            isRegistrationRequired: false,
-            allowedPasskeyProfiles: [
-              current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001",
-            ],
-          },
-        ],
-      },
-    });
+    await enablePasskeysForAllUsers(emulator);
     await applyConfiguration(emulator, {
       campaign: { state: "enabled", targetedAuthenticationMethod: "fido2" },
     });
