@@ -18,6 +18,7 @@
 //   counts in the two SMS waves (the pilot holds no phone-only user): on every run, and day by
 //   day in the last run's trend and timeline (readiness point of a day = phone-only at the start −
 //   the two waves' cumulative registered that day).
+// The HTML page of the last day has a row and a chart line per method.
 // A report that counted Authenticator push only would see no registration in the passkey wave and
 // fail the per-run and per-day checks.
 import * as fs from "node:fs";
@@ -30,6 +31,7 @@ import { main } from "../../provider/cli";
 import type { ReadinessReport } from "../../provider/readiness";
 import type { ProgressReport } from "../../provider/report";
 import { captureIo, enablePasskeysForAllUsers, graphClient } from "../eligibility/support";
+import { chromium, textOf } from "../support/chromium";
 import { useEmulator } from "../support/emulator";
 
 // ---- The tenant and the hand counts -------------------------------------------------------------
@@ -262,6 +264,19 @@ describe("readiness and report: a simulated 30-day passkey campaign (issue 14's 
       expect(a[d] + b[d], date).to.equal(movedByThen);
       expect(trend.points[d].phoneOnly, date).to.equal(trend.atStart - a[d] - b[d]);
     });
+    // The page says what is counted for whom, with a row and a chart line per method.
+    const out = captureIo(env, dir);
+    expect(await main(["report", "--html", "mixed.html"], out.io), out.stderr()).to.equal(0);
+    const dom = await chromium(["--dump-dom", `file://${path.join(dir, "mixed.html")}`], dir);
+    const fido2 = last.report.byMethod.fido2;
+    expect(textOf(dom, "methods")).to.include(
+      `Passkey ${fido2.targeted} ${fido2.registered} ${fido2.registeredSinceStart} ${fido2.notYet}`,
+    );
+    expect(dom).to.include('data-label="Passkey (targeted for it)"');
+    expect(dom).to.include('data-label="Microsoft Authenticator (targeted for it)"');
+    expect(textOf(dom, "headline")).to.include(
+      "have registered the method they are nudged to set up (a passkey or Microsoft Authenticator for push)",
+    );
     // The pilot's passkeys rise in report and leave readiness untouched.
     expect(last.report.byMethod.fido2.timeline.at(-1)).to.equal(
       last.report.byMethod.fido2.registered,
