@@ -326,10 +326,12 @@ export interface ReadinessMinimum {
   /** Both: the requests the reports limit paces. */
   reportRequests: number;
   /**
-   * Reads outside that limit: the authentication methods policy, whose GET returns every method
-   * configuration expanded (§1.1: the campaign, Authenticator, FIDO2, SMS and Voice in one).
+   * Policy reads, outside that limit: one GET of the authentication methods policy returns every
+   * method configuration expanded (§1.1: the campaign, Authenticator, FIDO2, SMS and Voice in one).
+   * The users of the groups their targets name are read outside it too (identity limits), beside
+   * the report: neither adds to the paced time.
    */
-  otherReads: number;
+  policyReads: number;
   /** First to last report-limited request at 5 / 10 s, ms (minimumPacedMs). */
   minimumMs: number;
 }
@@ -361,7 +363,7 @@ export function readinessMinimum(
     reportPages: pagesOfReport,
     auditPages: pagesOfAudit,
     reportRequests,
-    otherReads: 1,
+    policyReads: 1,
     minimumMs: minimumPacedMs(reportRequests, limit, windowMs),
   };
 }

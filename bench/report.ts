@@ -279,7 +279,7 @@ export function readinessRows(results: readonly ReadinessResult[] | undefined): 
           `${run.reportRequests} (${reportPagesRead(run)} report pages + ${run.auditRequests} audit pages); ` +
           `${run.requests} requests in all`,
         goal: "at the floor",
-        minimum: `${floorRequests} (${minimum.reportPages} + ${minimum.auditPages}; and ${minimum.otherReads} policy read outside the limit)`,
+        minimum: `${floorRequests} (${minimum.reportPages} + ${minimum.auditPages}); outside the limit ${minimum.policyReads} policy read and the named groups' users`,
         verdict:
           extra === 0
             ? "✔ at the floor"
@@ -305,11 +305,14 @@ export function readinessRows(results: readonly ReadinessResult[] | undefined): 
         figure: `${name}: rerun within the cache lifetime`,
         measured:
           `${r.cachedRun.requests} requests (${reportPagesRead(r.cachedRun)} report pages, ` +
-          `${r.cachedRun.auditRequests} audit pages), ${seconds(r.cachedRun.wallMs)}, ${number(r.cachedRun.peakRssMb)} MB`,
-        goal: "no report page; the audit log and method policies read again (the trend is as of now)",
-        minimum: `0 report pages, ${minimum.auditPages} audit pages, ${minimum.otherReads} policy read`,
+          `${r.cachedRun.auditRequests} audit pages, ${r.cachedRun.throttled} × 429), ` +
+          `${seconds(r.cachedRun.wallMs)}, ${number(r.cachedRun.peakRssMb)} MB`,
+        goal: "no report page (the audit log is read again)",
+        minimum: `0 report pages, ${minimum.auditPages} audit pages, ${minimum.policyReads} policy read`,
         verdict:
-          reportPagesRead(r.cachedRun) === 0 && r.cachedRun.auditRequests <= run.auditRequests
+          reportPagesRead(r.cachedRun) === 0 &&
+          r.cachedRun.auditRequests <= run.auditRequests &&
+          r.cachedRun.throttled === 0
             ? "✔"
             : "✘",
       },

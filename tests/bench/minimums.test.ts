@@ -183,7 +183,7 @@ describe("bench: readiness's minimum", () => {
       reportPages: 99,
       auditPages: 1,
       reportRequests: 100,
-      otherReads: 1,
+      policyReads: 1,
       minimumMs: 190_000,
     });
     // One request more (the campaign's state changes, read and unused) costs a whole window: the
@@ -245,7 +245,7 @@ function readinessResult(run: Partial<ReadinessResult["run"]>): ReadinessResult 
       reportPages: 99,
       auditPages: 1,
       reportRequests: 100,
-      otherReads: 1,
+      policyReads: 1,
       minimumMs: 190_000,
     },
     run: { ...base, ...run },
@@ -286,6 +286,17 @@ describe("bench: readiness in the table", () => {
     const reread = readinessResult({});
     reread.cachedRun = { ...reread.cachedRun, reportRequests: 100 };
     expect(row(readinessRows([reread]), "rerun within the cache lifetime").verdict).to.equal("✘");
+    // A rerun that met the reports window's tail: its audit read answered 429, then retried.
+    const throttled = readinessResult({});
+    throttled.cachedRun = {
+      ...throttled.cachedRun,
+      auditRequests: 2,
+      reportRequests: 2,
+      throttled: 1,
+    };
+    expect(row(readinessRows([throttled]), "rerun within the cache lifetime").verdict).to.equal(
+      "✘",
+    );
     expect(
       row(readinessRows([readinessResult({ reportRequests: 99 })]), "report-limited requests")
         .verdict,
