@@ -36,13 +36,15 @@ others will not be, and the difference ("+1,204 users will start seeing the nudg
 memberships and the registration report (needs Entra ID P1/P2 and AuditLog.Read.All), paced
 within Graph's reports limit (5 requests / 10 s).
 
-  --stack NAME          the stack whose RegistrationCampaign and AuthenticatorPolicy are declared
-                        (their recorded inputs); its entra-nudge:* config gives the settings and
-                        entra-nudge:breakGlassGroups
+  --stack NAME          the stack whose RegistrationCampaign, AuthenticatorPolicy and
+                        PasskeyPolicy are declared (their recorded inputs); its entra-nudge:*
+                        config gives the settings and entra-nudge:breakGlassGroups
   --cwd DIR             the Pulumi project directory (default: the current directory)
   --declaration FILE    a proposed configuration instead of the stack's: JSON
-                        { "campaign": {...}, "authenticator": {...}, "breakGlassGroups": [...] }
-                        with the resources' arguments, or a \`pulumi stack export\` file
+                        { "campaign": {...}, "authenticator": {...}, "passkey": {...},
+                        "breakGlassGroups": [...] } with the resources' arguments
+                        (RegistrationCampaign, AuthenticatorPolicy, PasskeyPolicy), or a
+                        \`pulumi stack export\` file
   --json                the report as JSON ({"declared": {"nudged": n, ...}, "current": {...}, ...})
   --markdown            the report as Markdown, for a job summary or a pull request
   --cache-ttl LIFETIME  reuse a scan of the same tenant, app and groups read within LIFETIME
@@ -52,7 +54,8 @@ within Graph's reports limit (5 requests / 10 s).
                         ~/.cache/pulumi-entra-nudge/scans (ENTRA_NUDGE_CACHE_DIR)
   --no-cache            read the tenant now (and cache nothing)
 
-A singleton the declaration leaves out keeps the tenant's setting. Exit codes: 0 report, 1 error.
+A singleton the declaration leaves out keeps the tenant's setting (a PasskeyPolicy without
+passkeyProfiles keeps the tenant's profiles). Exit codes: 0 report, 1 error.
 `;
 
 type Values = ReturnType<typeof parseOptions>;
@@ -103,9 +106,9 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
   } else {
     declaration = declarationFromFile(values.declaration as string, io.cwd, io.env);
   }
-  if (!declaration.campaign && !declaration.authenticator) {
+  if (!declaration.campaign && !declaration.authenticator && !declaration.passkey) {
     io.stderr(
-      `warning: ${declaration.source} declares no RegistrationCampaign or AuthenticatorPolicy, so the declared configuration is the tenant's current one.\n`,
+      `warning: ${declaration.source} declares no RegistrationCampaign, AuthenticatorPolicy or PasskeyPolicy, so the declared configuration is the tenant's current one.\n`,
     );
   }
   const session = openSession(declaration.config);

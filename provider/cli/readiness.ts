@@ -31,8 +31,10 @@ reached, the SMS and Voice method policies, the days left, and once a campaign r
 which they move and the day the last one would. Reads the registration report (Entra ID P1/P2)
 and the audit log (AuditLog.Read.All), paced within Graph's reports limit (5 requests / 10 s).
 
-  --stack NAME          count the stack's declared campaign (its recorded inputs) instead of the
-                        tenant's; its entra-nudge:* config gives the settings
+  --stack NAME          apply the stack's declaration (the recorded inputs of its
+                        RegistrationCampaign, AuthenticatorPolicy and PasskeyPolicy) to the tenant:
+                        who would be nudged, and to what, after \`pulumi up\`; what the stack
+                        leaves out stays the tenant's. Its entra-nudge:* config gives the settings
   --cwd DIR             the Pulumi project directory (default: the current directory)
   --json                the report as JSON ({"deadline": "2027-02-01", "phoneOnly": n,
                         "phoneOnlyNudged": n, "phoneOnlyNotNudged": n, ...})

@@ -4,7 +4,7 @@ import type { GraphClient } from "../graph";
 import { scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { computeImpact, type ImpactReport } from "./impact";
-import { declaredConfiguration, type Declaration } from "./declaration";
+import { declaredConfiguration, declaredTargets, type Declaration } from "./declaration";
 
 export * from "./impact";
 export * from "./declaration";
@@ -26,9 +26,7 @@ export async function analyzeImpact(
   const scan = await scanTenantCached(
     graph,
     {
-      configurations: [
-        { campaign: declaration.campaign, authenticator: declaration.authenticator },
-      ],
+      configurations: [declaredTargets(declaration)],
       groups: declaration.breakGlassGroups,
       progress: options.progress,
     },

@@ -70,6 +70,8 @@ export interface UserFacts {
 export interface PasskeyProfileFacts {
   /** Lower-case id. */
   id: string;
+  /** The profile's name, when Graph gave one (resolves a declaration's references by name). */
+  name?: string;
   /** "deviceBound", "synced" (the flags string split). */
   passkeyTypes: readonly string[];
   attestationEnforcement: string;
@@ -94,6 +96,8 @@ export interface PasskeyEligibilitySettings {
   includeTargets: readonly PasskeyIncludeTargetFacts[];
   excludeTargets: readonly { id: string; targetType: string }[];
   passkeyProfiles: readonly PasskeyProfileFacts[];
+  /** The default profile's lower-case id, when read (what a target naming no profile gets). */
+  defaultPasskeyProfile?: string;
 }
 
 /** The parts of the singletons that decide who is nudged. */

@@ -39,12 +39,13 @@ function restrictions(value: unknown): PasskeyProfileFacts["keyRestrictions"] | 
 export function passkeyEligibilityFromGraph(raw: Json | undefined): PasskeyEligibilitySettings {
   const config = raw ?? {};
   const legacy = !Array.isArray(config.passkeyProfiles);
+  const defaultPasskeyProfile = canonicalId(
+    text(config.defaultPasskeyProfile, "00000000-0000-0000-0000-000000000001"),
+  );
   const profiles: PasskeyProfileFacts[] = legacy
     ? [
         {
-          id: canonicalId(
-            text(config.defaultPasskeyProfile, "00000000-0000-0000-0000-000000000001"),
-          ),
+          id: defaultPasskeyProfile,
           passkeyTypes: ["deviceBound", "synced"],
           attestationEnforcement:
             config.isAttestationEnforced === true ? "registrationOnly" : "disabled",
@@ -55,6 +56,7 @@ export function passkeyEligibilityFromGraph(raw: Json | undefined): PasskeyEligi
       ]
     : list(config.passkeyProfiles).map((profile) => ({
         id: canonicalId(text(profile.id)),
+        ...(typeof profile.name === "string" ? { name: profile.name } : {}),
         passkeyTypes: text(profile.passkeyTypes)
           .split(",")
           .map((type) => type.trim())
@@ -77,6 +79,7 @@ export function passkeyEligibilityFromGraph(raw: Json | undefined): PasskeyEligi
     })),
     excludeTargets: list(config.excludeTargets).map(target),
     passkeyProfiles: profiles,
+    defaultPasskeyProfile,
   };
 }
 

@@ -5,7 +5,7 @@ import { isMissingPremiumLicence, getMethodConfiguration, type GraphClient } fro
 import { scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { PremiumLicenceRequiredError } from "../eligibility/scan";
-import { declaredConfiguration, type Declaration } from "../impact/declaration";
+import { declaredConfiguration, declaredTargets, type Declaration } from "../impact/declaration";
 import { phoneMethodFromGraph } from "../model";
 import {
   enabledSince,
@@ -18,7 +18,7 @@ export * from "./readiness";
 export * from "./render";
 
 export interface ReadinessOptions {
-  /** The stack's declaration (--stack): its campaign counts instead of the tenant's. */
+  /** The stack's declaration (--stack): its campaign and method policies count instead of the tenant's. */
   declaration?: Declaration;
   progress?: ProgressSink;
   cache?: ScanCacheUse;
@@ -34,9 +34,7 @@ export async function analyzeReadiness(
     scanTenantCached(
       graph,
       {
-        configurations: declaration
-          ? [{ campaign: declaration.campaign, authenticator: declaration.authenticator }]
-          : [],
+        configurations: declaration ? [declaredTargets(declaration)] : [],
         progress: options.progress,
       },
       options.cache,

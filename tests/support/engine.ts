@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { engineWithoutLanguageHost, provideEngine, type Engine } from "../../scripts/engine";
 
 /** The repository root: it holds node_modules/@pulumi/pulumi, which dynamic providers resolve. */
@@ -100,4 +100,74 @@ export async function cliEnvironment(
       PATH: [...new Set(pathDirs), process.env.PATH ?? ""].join(path.delimiter),
     },
   };
+}
+
+/** One of this package's resources, as a state records it. */
+export interface RecordedResource {
+  /** "RegistrationCampaign", "PasskeyPolicy", … */
+  kind: string;
+  name: string;
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/**
+ * A stack's state (`pulumi stack import` JSON) holding these resources, as `pulumi up` records
+ * them: for commands that read a stack (provider/stack.ts) without deploying it.
+ */
+export function recordedState(project: string, stack: string, resources: RecordedResource[]) {
+  const urn = (type: string, name: string) => `urn:pulumi:${stack}::${project}::${type}::${name}`;
+  const root = urn("pulumi:pulumi:Stack", `${project}-${stack}`);
+  const providerId = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const provider = urn("pulumi:providers:pulumi-nodejs", "default");
+  return {
+    version: 3,
+    deployment: {
+      manifest: { time: new Date().toISOString(), magic: "", version: "" },
+      resources: [
+        { urn: root, custom: false, type: "pulumi:pulumi:Stack" },
+        { urn: provider, custom: true, id: providerId, type: "pulumi:providers:pulumi-nodejs" },
+        ...resources.map((r) => ({
+          urn: urn(`pulumi-nodejs:dynamic/entra-nudge:${r.kind}`, r.name),
+          custom: true,
+          id: r.id,
+          type: `pulumi-nodejs:dynamic/entra-nudge:${r.kind}`,
+          inputs: r.inputs,
+          outputs: r.outputs ?? r.inputs,
+          parent: root,
+          provider: `${provider}::${providerId}`,
+        })),
+      ],
+    },
+  };
+}
+
+/**
+ * A stack "dev" that is never deployed (its state is imported with recordedState), in an isolated
+ * workspace, and the environment the CLI's --stack commands read it with: the workspace's backend
+ * and `appEnv` (an emulator app's sign-in), the reports pacing off.
+ */
+export async function undeployedStack(
+  projectName: string,
+  appEnv: Record<string, string>,
+): Promise<{ workspace: IsolatedWorkspace; stack: Stack; env: NodeJS.ProcessEnv }> {
+  const workspace = await isolatedWorkspace();
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: "dev", projectName, program: async () => undefined },
+    {
+      pulumiCommand: workspace.pulumiCommand,
+      pulumiHome: workspace.pulumiHome,
+      envVars: workspace.envVars,
+      workDir: workspace.workDir,
+      projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
+    },
+  );
+  const env = {
+    ...process.env,
+    ...workspace.envVars,
+    ...appEnv,
+    ENTRA_NUDGE_REPORT_RATE_LIMIT: "off",
+  };
+  return { workspace, stack, env };
 }
