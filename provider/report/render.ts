@@ -214,13 +214,21 @@ function chartSeries(report: ProgressReport): ChartSeries[] {
       ),
       emphasis: true,
     },
-    // A campaign for two methods: a line for each method's users.
+    // A campaign for two methods: a line for each method's users, unless a target has exactly
+    // that line (a method targeted through one group): drawn once, as the target's.
     ...(report.countedMethods.length < 2
       ? []
-      : report.countedMethods.map((method) => ({
-          label: `${METHOD_LABEL[method]} (targeted for it)`,
-          values: asPercent(report.byMethod[method].timeline, report.byMethod[method].targeted),
-        }))),
+      : report.countedMethods
+          .filter((method) => {
+            const m = report.byMethod[method];
+            return !report.byTarget.some(
+              (t) => t.targeted === m.targeted && t.timeline.every((v, i) => v === m.timeline[i]),
+            );
+          })
+          .map((method) => ({
+            label: `${METHOD_LABEL[method]} (targeted for it)`,
+            values: asPercent(report.byMethod[method].timeline, report.byMethod[method].targeted),
+          }))),
     // A target holding every targeted user (all users) has the total's line: drawn once.
     ...report.byTarget
       .filter((t) => t.targeted !== report.targeted)
