@@ -307,6 +307,15 @@ describe("bench: readiness in the table", () => {
     expect(row(readinessRows([small]), "wall time (uncached)").verdict).to.equal(
       "— (1.50 × the minimum)",
     );
+    // A `--quick` run measures 10,000 users only: the goal's size is said to be unmeasured.
+    const quickRows = readinessRows([small]);
+    expect(quickRows[quickRows.length - 1]).to.include({
+      figure: "readiness, 100,000 users",
+      measured: "not measured (a `--quick` run: 10,000 users only)",
+    });
+    expect(readinessRows([small, readinessResult({})]).map((r) => r.figure)).to.not.include(
+      "readiness, 100,000 users",
+    );
   });
 
   it("a results file without readiness says it is not measured yet, never a figure", () => {
