@@ -79,6 +79,16 @@ export interface ReadinessReport {
     includeTargets: NudgeConfiguration["campaign"]["includeTargets"];
     excludeTargets: NudgeConfiguration["campaign"]["excludeTargets"];
   };
+  /**
+   * The passkey method counted (the tenant's, or the stack's declared PasskeyPolicy applied to it):
+   * who may set up a passkey, which a passkey nudge needs.
+   */
+  passkeyMethod: {
+    state: string;
+    isSelfServiceRegistrationAllowed: boolean;
+    includeTargets: { id: string; targetType: string }[];
+    excludeTargets: { id: string; targetType: string }[];
+  };
   /** The SMS and Voice method configurations (read only). */
   methodPolicies: { sms: PhoneMethodSettings; voice: PhoneMethodSettings };
   /** Where the answer rests on an approximation (docs/readiness.md). */
@@ -184,6 +194,16 @@ export function computeReadiness(scan: TenantScan, input: ReadinessInput): Readi
       ...(method !== undefined ? { targetedAuthenticationMethod: method } : {}),
       includeTargets: campaign.includeTargets,
       excludeTargets: campaign.excludeTargets,
+    },
+    passkeyMethod: {
+      state: configuration.passkey?.state ?? "disabled",
+      isSelfServiceRegistrationAllowed:
+        configuration.passkey?.isSelfServiceRegistrationAllowed ?? false,
+      includeTargets: (configuration.passkey?.includeTargets ?? []).map(({ id, targetType }) => ({
+        id,
+        targetType,
+      })),
+      excludeTargets: [...(configuration.passkey?.excludeTargets ?? [])],
     },
     methodPolicies: input.methodPolicies,
     approximations: APPROXIMATIONS,

@@ -46,12 +46,19 @@ function policyLine(name: string, policy: PhoneMethodSettings): string {
   return `${name}: ${policy.state}${scope.length ? `, for ${scope.join(", ")}` : ""}${excluded.length ? `, except ${excluded.join(", ")}` : ""}`;
 }
 
+/** The passkey method counted: the tenant's, or the stack's declared PasskeyPolicy. */
+function passkeyLine(report: ReadinessReport): string {
+  const passkey = report.passkeyMethod;
+  return `${policyLine(`Passkey method (${report.source})`, passkey)}${passkey.state === "enabled" ? `; self-service setup ${passkey.isSelfServiceRegistrationAllowed ? "on" : "off"}` : ""}`;
+}
+
 export function readinessTable(report: ReadinessReport): string {
   const lines = [
     "Ready for the end of SMS and voice MFA",
     readinessSummary(report).trimEnd(),
     "",
     `Campaign (${report.source}): ${report.campaign.state}${report.campaign.state === "default" ? " (Microsoft managed)" : ""}${report.campaign.targetedAuthenticationMethod ? `, ${report.campaign.targetedAuthenticationMethod}` : ""}`,
+    passkeyLine(report),
     policyLine("SMS method", report.methodPolicies.sms),
     policyLine("Voice method", report.methodPolicies.voice),
     "",
@@ -89,6 +96,7 @@ export function readinessMarkdown(report: ReadinessReport): string {
       .split("\n")
       .map((line) => `${md(line)}  `),
     "",
+    `- ${md(passkeyLine(report))}`,
     `- ${md(policyLine("SMS method", report.methodPolicies.sms))}`,
     `- ${md(policyLine("Voice method", report.methodPolicies.voice))}`,
     "",
@@ -164,7 +172,7 @@ ${report.byTarget.map((t) => `<tr><td>${e(targetLabel(t))}</td><td class="n">${f
 ${report.notNudgedReasons.map((r) => `<tr><td class="n">${formatCount(r.users)}</td><td>${e(r.description)}</td></tr>`).join("\n")}
 </tbody></table>
 <h2>Method policies</h2>
-<ul><li>${e(policyLine("SMS method", report.methodPolicies.sms))}</li><li>${e(policyLine("Voice method", report.methodPolicies.voice))}</li></ul>
+<ul><li>${e(passkeyLine(report))}</li><li>${e(policyLine("SMS method", report.methodPolicies.sms))}</li><li>${e(policyLine("Voice method", report.methodPolicies.voice))}</li></ul>
 <h2>Approximations</h2>
 <ul>${report.approximations.map((a) => `<li>${e(a)}</li>`).join("")}</ul>
 </body>

@@ -117,6 +117,19 @@ describe("readiness/impact --stack with a declared PasskeyPolicy", function () {
       microsoftAuthenticator: 0,
     });
     expect(declared.byUserType.guest.nudged).to.equal(0);
+    // The report says which passkey method it counted.
+    expect(live.passkeyMethod.state).to.equal("disabled");
+    expect(declared.passkeyMethod).to.deep.equal({
+      state: "enabled",
+      isSelfServiceRegistrationAllowed: true,
+      includeTargets: [{ id: PILOT_GROUP, targetType: "group" }],
+      excludeTargets: [],
+    });
+    const table = captureIo(env, workspace.workDir);
+    expect(await main(["readiness", "--stack", "dev", "--no-cache"], table.io)).to.equal(0);
+    expect(table.stdout()).to.include(
+      `Passkey method (stack dev): enabled, for group ${PILOT_GROUP}; self-service setup on`,
+    );
 
     // impact --stack agrees: the pilot's users start seeing the passkey nudge.
     const out = captureIo(env, workspace.workDir);
