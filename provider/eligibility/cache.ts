@@ -18,8 +18,12 @@ import * as path from "node:path";
 import type { GroupUsers } from "../graph";
 import { groupsByUser, type ScanStats, type ScannedUser, type TenantScan } from "./scan";
 
-/** Bumped when the file's shape changes: older files are then misses. */
-const FORMAT = 2;
+/**
+ * Bumped when the file's shape changes: older files are then misses. 3: the configuration holds the
+ * passkey profiles' names and the default profile (a declared PasskeyPolicy's references resolve
+ * by name) and the campaign read on beta (its snooze limit).
+ */
+const FORMAT = 3;
 
 /** The default lifetime of a cached scan. */
 export const DEFAULT_SCAN_CACHE_TTL_SECONDS = 3600;
