@@ -17,7 +17,12 @@ import { scanTenant } from "../../provider/eligibility/scan";
 import { evaluateUser } from "../../provider/model";
 import type { ReadinessReport } from "../../provider/readiness";
 import { useEmulator } from "../support/emulator";
-import { applyConfiguration, captureIo, graphClient } from "../eligibility/support";
+import {
+  applyConfiguration,
+  captureIo,
+  enablePasskeysForAllUsers,
+  graphClient,
+} from "../eligibility/support";
 
 const tenant: TenantFile = generateTenant({ users: 10_000, seed: 1 });
 
@@ -74,38 +79,6 @@ describe("readiness on a 10,000-user tenant", function () {
     return JSON.parse(out.stdout()) as ReadinessReport;
   }
 
-  /** The passkey method for all users with self-service setup, each target allowing the default profile. */
-  async function passkeysForAllUsers(): Promise<void> {
-    const writer = graphClient(emulator, "writer", { reportRateLimit: null });
-    const path = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2";
-    const current = await writer.request<{ passkeyProfiles?: { id: string }[] }>({
-      operation: "read",
-      method: "GET",
-      permission: "Policy.Read.AuthenticationMethod",
-      path,
-    });
-    const profile = current.passkeyProfiles?.[0]?.id ?? "00000000-0000-0000-0000-000000000001";
-    await writer.request({
-      operation: "enable passkeys for all users",
-      method: "PATCH",
-      permission: "Policy.ReadWrite.AuthenticationMethod",
-      path,
-      body: {
-        "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
-        state: "enabled",
-        isSelfServiceRegistrationAllowed: true,
-        includeTargets: [
-          {
-            id: "all_users",
-            targetType: "group",
-            isRegistrationRequired: false,
-            allowedPasskeyProfiles: [profile],
-          },
-        ],
-      },
-    });
-  }
-
   /** The emulator's witness, restricted to phone-only users, and the model's whole set against it. */
   async function witness(): Promise<{ nudged: number; fido2: number; authenticator: number }> {
     const forecast = emulator.forecastPrompts();
@@ -151,7 +124,7 @@ describe("readiness on a 10,000-user tenant", function () {
   });
 
   it("passkey campaign for all users: every phone-only member, no guest (hand count)", async () => {
-    await passkeysForAllUsers();
+    await enablePasskeysForAllUsers(emulator);
     await applyConfiguration(emulator, {
       campaign: { state: "enabled", targetedAuthenticationMethod: "fido2" },
     });
@@ -165,7 +138,7 @@ describe("readiness on a 10,000-user tenant", function () {
   });
 
   it("passkey campaign for one pilot group: its phone-only members (groups walked by hand)", async () => {
-    await passkeysForAllUsers();
+    await enablePasskeysForAllUsers(emulator);
     const group = tenant.groups.find((g) => g.displayName === "Pilot - Authenticator wave 2");
     await applyConfiguration(emulator, {
       campaign: {
