@@ -21,9 +21,10 @@ import { groupsByUser, type ScanStats, type ScannedUser, type TenantScan } from 
 /**
  * Bumped when the file's shape changes: older files are then misses. 3: the configuration holds the
  * passkey profiles' names and the default profile (a declared PasskeyPolicy's references resolve
- * by name) and the campaign read on beta (its snooze limit).
+ * by name) and the campaign read on beta (its snooze limit). 4: the scan holds the SMS and Voice
+ * configurations (read from the policy's GET), and `readiness` keeps its audit reads beside it.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** The default lifetime of a cached scan. */
 export const DEFAULT_SCAN_CACHE_TTL_SECONDS = 3600;
@@ -92,6 +93,7 @@ interface CacheFile {
   savedAt: string;
   scan: {
     current: TenantScan["current"];
+    phoneMethods: TenantScan["phoneMethods"];
     scannedAt: string;
     stats: ScanStats;
     users: (Omit<ScannedUser, "groupIds"> & { groupIds?: undefined })[];
@@ -137,6 +139,7 @@ export function readCachedScan(
     scannedAt: parsed.scan.scannedAt,
     scan: {
       current: parsed.scan.current,
+      phoneMethods: parsed.scan.phoneMethods,
       users,
       groups,
       scannedAt: parsed.scan.scannedAt,
@@ -176,6 +179,7 @@ export function writeCachedScan(
     fs.writeSync(
       fd,
       `${text(head).slice(0, -1)},"scan":{"current":${text(scan.current)},` +
+        `"phoneMethods":${text(scan.phoneMethods)},` +
         `"scannedAt":${text(scan.scannedAt)},"stats":${text(scan.stats)},"groups":[`,
     );
     let first = true;

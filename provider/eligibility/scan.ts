@@ -19,12 +19,14 @@ import {
   campaignFromGraph,
   groupsNamedBy,
   passkeyEligibilityFromGraph,
+  phoneMethodFromGraph,
   type AuthenticatorSettings,
   type CampaignSettings,
   type GraphAuthenticationMethodsPolicy,
   type GraphAuthenticatorConfiguration,
   type NudgeConfiguration,
   type PasskeyEligibilitySettings,
+  type PhoneMethodSettings,
   type UserFacts,
 } from "../model";
 import { silentProgress, type ProgressSink } from "./progressBar";
@@ -55,8 +57,16 @@ export interface ScanStats {
   fromCache?: boolean;
 }
 
+/** The SMS and Voice method configurations (read only: what `readiness` shows of them). */
+export interface PhoneMethodPolicies {
+  sms: PhoneMethodSettings;
+  voice: PhoneMethodSettings;
+}
+
 export interface TenantScan {
   current: FullConfiguration;
+  /** The SMS and Voice configurations, from the same policy GET as the campaign (§1.1). */
+  phoneMethods: PhoneMethodPolicies;
   users: ScannedUser[];
   /** Each named group's users; undefined for a group that does not exist. */
   groups: Map<string, GroupUsers | undefined>;
@@ -97,6 +107,19 @@ export class PremiumLicenceRequiredError extends Error {
 
 /** The campaign, Authenticator and passkey configuration the tenant holds now. */
 export async function readCurrentConfiguration(graph: GraphClient): Promise<FullConfiguration> {
+  return (await readTenantPolicies(graph)).current;
+}
+
+/**
+ * The configuration in force and the SMS and Voice configurations. The policy's GET expands every
+ * method configuration (graph-contract.md §1.1: authenticationMethodConfigurations is
+ * "automatically expanded", each with its state and targets; §9.2 lists `Sms` and `Voice` among
+ * them), so SMS and Voice cost no request of their own; the same permission reads them
+ * (Policy.Read.AuthenticationMethod, §1.2; passkeys §7).
+ */
+export async function readTenantPolicies(
+  graph: GraphClient,
+): Promise<{ current: FullConfiguration; phoneMethods: PhoneMethodPolicies }> {
   const [policy, authenticator, passkey] = await Promise.all([
     // Beta: enforceRegistrationAfterAllowedSnoozes (limited or unlimited snoozes) is only there
     // (graph-contract-passkeys.md §1); v1.0 leaves it out, so the snooze limit read as the default.
@@ -104,10 +127,22 @@ export async function readCurrentConfiguration(graph: GraphClient): Promise<Full
     getAuthenticatorConfiguration(graph),
     getMethodConfiguration(graph, "Fido2"),
   ]);
+  const configurations = (policy.authenticationMethodConfigurations ?? []) as Record<
+    string,
+    unknown
+  >[];
+  const expanded = (id: string) =>
+    configurations.find((c) => typeof c.id === "string" && c.id.toLowerCase() === id.toLowerCase());
   return {
-    campaign: campaignFromGraph(policy as GraphAuthenticationMethodsPolicy),
-    authenticator: authenticatorFromGraph(authenticator as GraphAuthenticatorConfiguration),
-    passkey: passkeyEligibilityFromGraph(passkey),
+    current: {
+      campaign: campaignFromGraph(policy as GraphAuthenticationMethodsPolicy),
+      authenticator: authenticatorFromGraph(authenticator as GraphAuthenticatorConfiguration),
+      passkey: passkeyEligibilityFromGraph(passkey),
+    },
+    phoneMethods: {
+      sms: phoneMethodFromGraph(expanded("Sms")),
+      voice: phoneMethodFromGraph(expanded("Voice")),
+    },
   };
 }
 
@@ -127,7 +162,7 @@ export async function scanTenant(
   const started = Date.now();
   const before = { ...graph.counters };
   const progress = options.progress ?? silentProgress;
-  const current = await readCurrentConfiguration(graph);
+  const { current, phoneMethods } = await readTenantPolicies(graph);
   const groupIds = [
     ...new Set([
       ...groupsNamedBy(current, ...(options.configurations ?? [])),
@@ -154,6 +189,7 @@ export async function scanTenant(
   }));
   return {
     current,
+    phoneMethods,
     users,
     groups,
     scannedAt: new Date().toISOString(),

@@ -1,12 +1,11 @@
-// `entra-nudge readiness` as a library: one scan of the tenant (cached like `impact`), the SMS and
-// Voice method configurations, and, once a campaign runs, the audit records that date each move
+// `entra-nudge readiness` as a library: one scan of the tenant (cached like `impact`; its policy GET
+// brings the SMS and Voice method configurations), and, once a campaign runs, the audit records that date each move
 // off SMS and voice.
-import { isMissingPremiumLicence, getMethodConfiguration, type GraphClient } from "../graph";
+import { isMissingPremiumLicence, type GraphClient } from "../graph";
 import { scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { PremiumLicenceRequiredError } from "../eligibility/scan";
 import { declaredConfiguration, declaredTargets, type Declaration } from "../impact/declaration";
-import { phoneMethodFromGraph } from "../model";
 import {
   enabledSince,
   readCampaignStateChanges,
@@ -30,18 +29,15 @@ export async function analyzeReadiness(
   options: ReadinessOptions = {},
 ): Promise<ReadinessReport> {
   const { declaration } = options;
-  const [scan, sms, voice] = await Promise.all([
-    scanTenantCached(
-      graph,
-      {
-        configurations: declaration ? [declaredTargets(declaration)] : [],
-        progress: options.progress,
-      },
-      options.cache,
-    ),
-    getMethodConfiguration(graph, "Sms"),
-    getMethodConfiguration(graph, "Voice"),
-  ]);
+  // The SMS and Voice configurations come with the scan: its policy GET expands them (§1.1).
+  const scan = await scanTenantCached(
+    graph,
+    {
+      configurations: declaration ? [declaredTargets(declaration)] : [],
+      progress: options.progress,
+    },
+    options.cache,
+  );
   const configuration = declaration
     ? declaredConfiguration(declaration, scan.current)
     : scan.current;
@@ -69,7 +65,7 @@ export async function analyzeReadiness(
   return computeReadiness(scan, {
     configuration,
     source: declaration?.source ?? "tenant",
-    methodPolicies: { sms: phoneMethodFromGraph(sms), voice: phoneMethodFromGraph(voice) },
+    methodPolicies: scan.phoneMethods,
     ...(campaignSince ? { campaignSince } : {}),
     ...(registrations ? { registrations } : {}),
     now: (options.now ?? Date.now)(),
