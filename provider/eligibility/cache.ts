@@ -9,6 +9,7 @@
 // - What is cached is the scan's result: the campaign, Authenticator and passkey configuration, each
 //   user's registration row (id, UPN, display name, member/guest, methods, default MFA method) and
 //   the named groups' users.
+//   Beside it, parts a command reads with the scan (readiness's audit reads), tied to that scan.
 //   Never a token or a secret. The files hold user names, so they are readable by their owner only.
 // - Location: `${ENTRA_NUDGE_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/pulumi-entra-nudge}/scans/<tenant>/`.
 import { createHash } from "node:crypto";
@@ -208,6 +209,69 @@ export function writeCachedScan(
   fs.closeSync(fd);
   fs.renameSync(temporary, file);
   pruneExpired(path.dirname(file), settings.ttlSeconds);
+}
+
+/**
+ * A part a command reads beside the scan (readiness's audit reads), kept in its own file next to
+ * the scan's, under the same key (so the same tenant, app, endpoint and groups) and tied to the
+ * scan it was read with: it is used only with that very scan (same `scannedAt`), so it expires with
+ * it, and a scan cached without the part (by `impact`) is a miss for the part, never a reason to
+ * skip its read.
+ */
+interface PartFile<T> {
+  format: number;
+  key: string;
+  part: string;
+  scannedAt: string;
+  value: T;
+}
+
+function partFile(root: string, query: ScanQuery, part: string): string {
+  return scanCacheFile(root, query).replace(
+    /\.json$/,
+    `.${part.replace(/[^a-z0-9-]/gi, "_")}.json`,
+  );
+}
+
+/** The part cached with the scan read at `scannedAt`, if any. */
+export function readCachedPart<T>(
+  settings: ScanCacheSettings,
+  query: ScanQuery,
+  part: string,
+  scannedAt: string,
+): T | undefined {
+  if (settings.ttlSeconds <= 0) return undefined;
+  let parsed: PartFile<T>;
+  try {
+    parsed = JSON.parse(
+      fs.readFileSync(partFile(settings.root, query, part), "utf8"),
+    ) as PartFile<T>;
+  } catch {
+    return undefined;
+  }
+  const matches =
+    parsed.format === FORMAT &&
+    parsed.key === scanCacheKey(query) &&
+    parsed.part === part &&
+    parsed.scannedAt === scannedAt;
+  return matches ? parsed.value : undefined;
+}
+
+/** Saves a part beside the scan read at `scannedAt` (owner-only, renamed into place). */
+export function writeCachedPart<T>(
+  settings: ScanCacheSettings,
+  query: ScanQuery,
+  part: string,
+  scannedAt: string,
+  value: T,
+): void {
+  if (settings.ttlSeconds <= 0) return;
+  const file = partFile(settings.root, query, part);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  const content: PartFile<T> = { format: FORMAT, key: scanCacheKey(query), part, scannedAt, value };
+  fs.writeFileSync(temporary, `${JSON.stringify(content)}\n`, { mode: 0o600 });
+  fs.renameSync(temporary, file);
 }
 
 /** Removes this tenant's cache files older than the lifetime (or a day), so they do not pile up. */

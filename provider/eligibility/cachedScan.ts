@@ -1,7 +1,14 @@
 // One tenant scan, from the disk cache when a young enough one exists (cache.ts), otherwise read
 // and saved: what `impact` and `readiness` share.
 import type { GraphClient } from "../graph";
-import { readCachedScan, writeCachedScan, type ScanCacheSettings, type ScanQuery } from "./cache";
+import {
+  readCachedPart,
+  readCachedScan,
+  writeCachedPart,
+  writeCachedScan,
+  type ScanCacheSettings,
+  type ScanQuery,
+} from "./cache";
 import { scanTenant, type ScanOptions, type TenantScan } from "./scan";
 import { groupsNamedBy } from "../model";
 
@@ -14,20 +21,30 @@ export interface ScanCacheUse {
   onSaveError?: (error: Error) => void;
 }
 
+function scanQuery(
+  graph: GraphClient,
+  options: ScanOptions,
+  cache: ScanCacheUse | undefined,
+): ScanQuery | undefined {
+  return (
+    cache && {
+      graphEndpoint: graph.settings.graphEndpoint,
+      tenantId: cache.tenantId,
+      clientId: graph.settings.clientId,
+      groupIds: [
+        ...groupsNamedBy(...(options.configurations ?? [])),
+        ...(options.groups ?? []).map((id) => id.toLowerCase()),
+      ],
+    }
+  );
+}
+
 export async function scanTenantCached(
   graph: GraphClient,
   options: ScanOptions,
   cache: ScanCacheUse | undefined,
 ): Promise<TenantScan> {
-  const query: ScanQuery | undefined = cache && {
-    graphEndpoint: graph.settings.graphEndpoint,
-    tenantId: cache.tenantId,
-    clientId: graph.settings.clientId,
-    groupIds: [
-      ...groupsNamedBy(...(options.configurations ?? [])),
-      ...(options.groups ?? []).map((id) => id.toLowerCase()),
-    ],
-  };
+  const query = scanQuery(graph, options, cache);
   const cached = cache && query && readCachedScan(cache.settings, query);
   if (cached) {
     cache.onCached?.(cached.scannedAt);
@@ -42,4 +59,30 @@ export async function scanTenantCached(
     }
   }
   return scan;
+}
+
+/**
+ * What a command reads beside the scan (named `part`: readiness's audit reads), from the cache when
+ * it was saved with this very scan (cache.ts, readCachedPart), otherwise read and saved with it.
+ * `options` are the scan's, so the part is keyed as the scan is.
+ */
+export async function scanPartCached<T>(
+  graph: GraphClient,
+  options: ScanOptions,
+  cache: ScanCacheUse | undefined,
+  scan: TenantScan,
+  part: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  const query = scanQuery(graph, options, cache);
+  if (!cache || !query) return read();
+  const cached = readCachedPart<T>(cache.settings, query, part, scan.scannedAt);
+  if (cached !== undefined) return cached;
+  const value = await read();
+  try {
+    writeCachedPart(cache.settings, query, part, scan.scannedAt, value);
+  } catch (err) {
+    cache.onSaveError?.(err as Error);
+  }
+  return value;
 }

@@ -43,6 +43,8 @@ for (const config of tenant.authenticationMethodConfigurations) {
 }
 
 const PHONE_CONFIGURATION = /authenticationMethodConfigurations\/(sms|voice)$/i;
+const AUDIT = /\/auditLogs\//i;
+const REPORT = /\/reports\/authenticationMethods\/userRegistrationDetails/i;
 
 describe("readiness: its Graph reads", function () {
   this.timeout(90_000);
@@ -87,5 +89,65 @@ describe("readiness: its Graph reads", function () {
       includeTargets: [{ id: VOICE_INCLUDE, targetType: "group" }],
       excludeTargets: [],
     });
+  });
+
+  /** The environment of a run with the cache on (the emulator's endpoint is not cached unless asked for). */
+  function cached(name: string): NodeJS.ProcessEnv {
+    return {
+      ...env,
+      ENTRA_NUDGE_CACHE_DIR: path.join(dir, name),
+      ENTRA_NUDGE_SCAN_CACHE_TTL: "1h",
+    };
+  }
+
+  it("a rerun within the lifetime sends no Graph request, says so, and reports the same", async () => {
+    const cacheEnv = cached("rerun");
+    const first = await run("readiness", ["--json"], cacheEnv);
+    expect(first.code, first.stderr).to.equal(0);
+    // The generated tenant is Microsoft managed: the trend reads the audit log.
+    expect(first.paths.filter((p) => AUDIT.test(p)).length).to.be.greaterThan(0);
+    const before = JSON.parse(first.stdout) as ReadinessReport;
+    expect(before.trend).not.to.equal(null);
+
+    const second = await run("readiness", ["--json"], cacheEnv);
+    expect(second.code, second.stderr).to.equal(0);
+    expect(second.paths, "Graph requests on the rerun").to.deep.equal([]);
+    expect(second.stderr).to.include(`Using the tenant scan cached at ${before.scan.scannedAt}`);
+    const after = JSON.parse(second.stdout) as ReadinessReport;
+    expect(after.scan.fromCache).to.equal(true);
+    // The same audit records: the same trend (its 30 days are counted back from each run's now).
+    const { periodStart: _start, ...trend } = after.trend ?? { periodStart: "" };
+    const { periodStart: _before, ...trendBefore } = before.trend ?? { periodStart: "" };
+    void _start;
+    void _before;
+    expect(trend).to.deep.equal(trendBefore);
+    expect(after.methodPolicies).to.deep.equal(before.methodPolicies);
+    expect(after.phoneOnlyNudged).to.equal(before.phoneOnlyNudged);
+  });
+
+  it("a scan impact cached (without the audit part) still makes readiness read the audit log", async () => {
+    const cacheEnv = cached("shared");
+    fs.writeFileSync(
+      path.join(dir, "all.json"),
+      JSON.stringify({
+        campaign: { state: "enabled", includeTargets: [{ id: "all_users", targetType: "group" }] },
+      }),
+    );
+    const impact = await run("impact", ["--declaration", "all.json", "--json"], cacheEnv);
+    expect(impact.code, impact.stderr).to.equal(0);
+
+    const readiness = await run("readiness", ["--json"], cacheEnv);
+    expect(readiness.code, readiness.stderr).to.equal(0);
+    expect(readiness.stderr, "the same key: impact's scan is used").to.include(
+      "Using the tenant scan cached",
+    );
+    expect(readiness.paths.filter((p) => REPORT.test(p))).to.deep.equal([]);
+    expect(readiness.paths.filter((p) => AUDIT.test(p)).length).to.be.greaterThan(0);
+    expect((JSON.parse(readiness.stdout) as ReadinessReport).trend).not.to.equal(null);
+
+    const again = await run("readiness", ["--json"], cacheEnv);
+    expect(again.paths, "Graph requests on readiness's rerun").to.deep.equal([]);
+    const impactAgain = await run("impact", ["--declaration", "all.json", "--json"], cacheEnv);
+    expect(impactAgain.paths, "impact's rerun beside readiness's part").to.deep.equal([]);
   });
 });
