@@ -43,6 +43,52 @@ export interface BreakGlassImpact {
   nudgedUsers: string[];
 }
 
+/**
+ * The passkey (FIDO2) method as the eligibility model sees it (graph-contract-passkeys.md §3–§4):
+ * state, self-service setup, targets with their allowed profiles, the profiles, and the default
+ * profile (null: not read). A configuration without one is the model's "not read": disabled.
+ */
+export interface PasskeyConfigurationPart {
+  state: string;
+  isSelfServiceRegistrationAllowed: boolean;
+  includeTargets: { id: string; targetType: string; allowedPasskeyProfiles: string[] }[];
+  excludeTargets: { id: string; targetType: string }[];
+  passkeyProfiles: {
+    id: string;
+    name: string | null;
+    passkeyTypes: string[];
+    attestationEnforcement: string;
+    keyRestrictions: { isEnforced: boolean; enforcementType: string; aaGuids: string[] } | null;
+  }[];
+  defaultPasskeyProfile: string | null;
+}
+
+function passkeyPart(passkey: NudgeConfiguration["passkey"]): PasskeyConfigurationPart {
+  return {
+    state: passkey?.state ?? "disabled",
+    isSelfServiceRegistrationAllowed: passkey?.isSelfServiceRegistrationAllowed ?? false,
+    includeTargets: (passkey?.includeTargets ?? []).map((t) => ({
+      id: t.id,
+      targetType: t.targetType,
+      allowedPasskeyProfiles: [...t.allowedPasskeyProfiles],
+    })),
+    excludeTargets: (passkey?.excludeTargets ?? []).map(({ id, targetType }) => ({
+      id,
+      targetType,
+    })),
+    passkeyProfiles: (passkey?.passkeyProfiles ?? []).map((profile) => ({
+      id: profile.id,
+      name: profile.name ?? null,
+      passkeyTypes: [...profile.passkeyTypes],
+      attestationEnforcement: profile.attestationEnforcement,
+      keyRestrictions: profile.keyRestrictions
+        ? { ...profile.keyRestrictions, aaGuids: [...profile.keyRestrictions.aaGuids] }
+        : null,
+    })),
+    defaultPasskeyProfile: passkey?.defaultPasskeyProfile ?? null,
+  };
+}
+
 /** One configuration's numbers. Top-level numbers are what `preview-summary --impact` shows. */
 export interface ImpactSide {
   /** Where the configuration came from: "stack dev", "file declared.json", "tenant". */
@@ -53,7 +99,9 @@ export interface ImpactSide {
   nudgedGuests: number;
   /** The nudged users by the method they are nudged to set up (passkeys §2–§3). */
   nudgedByMethod: Record<NudgeMethod, number>;
-  configuration: NudgeConfiguration;
+  configuration: Pick<NudgeConfiguration, "campaign" | "authenticator"> & {
+    passkey: PasskeyConfigurationPart;
+  };
   byUserType: Record<UserKind, { users: number; nudged: number }>;
   /** Per campaign include target (targets overlap: a user may count under several). */
   byTarget: TargetImpact[];
@@ -184,6 +232,7 @@ function side(
           includeTargets: configuration.authenticator.includeTargets,
           excludeTargets: configuration.authenticator.excludeTargets,
         },
+        passkey: passkeyPart(configuration.passkey),
       },
       byUserType,
       byTarget,

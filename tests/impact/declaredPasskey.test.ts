@@ -12,7 +12,8 @@ import {
   declaredConfiguration,
   type Declaration,
 } from "../../provider/impact";
-import type { FullConfiguration } from "../../provider/eligibility/scan";
+import { computeImpact } from "../../provider/impact/impact";
+import type { FullConfiguration, TenantScan } from "../../provider/eligibility/scan";
 import {
   evaluateUser,
   parseArgs,
@@ -120,6 +121,52 @@ describe("impact/readiness --stack: a declared PasskeyPolicy applied to the tena
     expect(passkey?.includeTargets).to.deep.equal([
       { id: PILOT, targetType: "group", allowedPasskeyProfiles: [DEFAULT_PROFILE] },
     ]);
+  });
+
+  it("impact --json's configuration shows the passkey part of each side: state, self-service, targets, profiles", () => {
+    const declaration = declaring({
+      state: "enabled",
+      includeTargets: [{ id: PILOT, targetType: "group" }],
+    });
+    const current = tenant();
+    const scan = {
+      current,
+      phoneMethods: {
+        sms: { state: "enabled", includeTargets: [], excludeTargets: [] },
+        voice: { state: "disabled", includeTargets: [], excludeTargets: [] },
+      },
+      users: [],
+      groups: new Map(),
+      scannedAt: "2026-12-03T20:00:00.000Z",
+      stats: {
+        users: 0,
+        groups: 0,
+        requests: 0,
+        reportRequests: 0,
+        reportWaitMs: 0,
+        durationMs: 0,
+      },
+    } as TenantScan;
+    const report = computeImpact(scan, {
+      declared: declaredConfiguration(declaration, current),
+      declaredSource: "file declared.json",
+    });
+    const declared = report.declared.configuration.passkey;
+    expect(declared.state).to.equal("enabled");
+    expect(declared.isSelfServiceRegistrationAllowed).to.equal(
+      current.passkey.isSelfServiceRegistrationAllowed,
+    );
+    expect(declared.includeTargets).to.deep.equal([
+      { id: PILOT, targetType: "group", allowedPasskeyProfiles: [DEFAULT_PROFILE] },
+    ]);
+    expect(declared.passkeyProfiles.map((p) => p.id)).to.deep.equal([
+      DEFAULT_PROFILE,
+      PILOT_PROFILE,
+    ]);
+    expect(declared.defaultPasskeyProfile).to.equal(DEFAULT_PROFILE);
+    expect(report.current.configuration.passkey.state).to.equal("disabled");
+    // JSON as printed: no Set or undefined that would vanish.
+    expect(JSON.parse(JSON.stringify(declared))).to.deep.equal(declared);
   });
 
   it("the reverse: declared disabled, or self-service setup off, stops the tenant's passkey nudges", () => {
