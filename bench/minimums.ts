@@ -344,6 +344,15 @@ export interface ReadinessMinimum {
  * pages are the fewer of two documented ways (§6.1 filters `loggedByService` and
  * `activityDisplayName` with `eq`, no `or` documented): one query per activity (the policy updates
  * only for an enabled campaign), or one query by service alone that returns both.
+ *
+ * Which is fewer depends on records nobody can count without reading them (directoryAudits
+ * documents no `$count`, §6.1). `readiness` sends the per-activity queries: each self-service
+ * registration is also logged as "User started security info registration" by the same service
+ * (§6.3), so the service's records are at least 2 × registrations + policy updates, and from 500
+ * registrations in the period the per-activity queries are never more pages than the one by
+ * service (tests/bench/minimums.test.ts). Below that, one page by service may do where they take
+ * two: one report-limited request above this floor, a whole 10-second window only when the
+ * report's pages fill their last window exactly. The Microsoft-managed case reads one query.
  */
 export function readinessMinimum(
   shape: ReadinessShape,

@@ -220,6 +220,43 @@ describe("bench: readiness's minimum", () => {
   });
 });
 
+describe("readiness's audit queries against the floor (an enabled campaign)", () => {
+  // What readiness sends: one query per activity, the policy updates (its start) then the
+  // registrations of the period.
+  const twoQueries = (policyUpdates: number, registrations: number) =>
+    Math.ceil(policyUpdates / 999) + Math.max(1, Math.ceil(registrations / 999));
+  const shape = (registrations: number, policyUpdates: number, serviceRecords: number) =>
+    ({
+      reportedUsers: 9_840,
+      campaignState: "enabled",
+      registrationRecords: registrations,
+      policyUpdateRecords: policyUpdates,
+      serviceRecords,
+    }) as const;
+
+  it("users registering through the nudge: at 500 registrations or more the two queries are the floor", () => {
+    // Each self-service registration is also logged as "User started security info registration"
+    // by the same service (graph-contract.md §6.3), so the service's records are at least
+    // 2 × registrations + policy updates: from 500 registrations (and one policy update) they fill
+    // more than one 999-record page, and from there one page per 999 registrations more.
+    for (const registrations of [500, 600, 998, 999, 1_000, 2_500, 9_990, 50_000]) {
+      for (const policyUpdates of [1, 3, 40]) {
+        const service = 2 * registrations + policyUpdates;
+        const floor = readinessMinimum(shape(registrations, policyUpdates, service)).auditPages;
+        expect(twoQueries(policyUpdates, registrations), `${registrations} registrations`).to.equal(
+          floor,
+        );
+      }
+    }
+  });
+
+  it("fewer than 500 registrations: one page by service may do, one request above the floor", () => {
+    const floor = readinessMinimum(shape(120, 1, 2 * 120 + 1)).auditPages;
+    expect(floor).to.equal(1);
+    expect(twoQueries(1, 120)).to.equal(2);
+  });
+});
+
 /** A readiness result with the 100,000-user floor (190 s) and the given figures. */
 function readinessResult(run: Partial<ReadinessResult["run"]>): ReadinessResult {
   const base = {
