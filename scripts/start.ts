@@ -370,6 +370,40 @@ async function summary(tenant: TenantView, terminal: Terminal): Promise<void> {
   console.log("\nNext: the same program against a real tenant, see docs/real-tenant.md.");
 }
 
+/**
+ * The demo's working directory, removed at the end. The same path every run, as a user's project
+ * keeps its path: the TypeScript compiler Pulumi's Node.js runtime loads (the ts-node it vendors)
+ * keeps compiled programs in os.tmpdir()/ts-node-*, under a digest that differs with the project's
+ * directory, so a new directory each run compiled and type-checked index.ts again in the first
+ * `pulumi preview` (about 1.5–2 s of a warm run, measured 2026-12-03). A directory another
+ * running demo holds (its pid file names a live process) is left alone: this run takes a fresh one.
+ */
+function demoDirectory(): string {
+  const stable = path.join(os.tmpdir(), "entra-nudge-demo");
+  const pidFile = path.join(stable, "pid");
+  try {
+    const holder = Number(fs.readFileSync(pidFile, "utf8"));
+    if (holder !== process.pid && processIsAlive(holder))
+      return fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-demo-"));
+  } catch {
+    // No demo holds it.
+  }
+  fs.rmSync(stable, { recursive: true, force: true });
+  fs.mkdirSync(stable, { mode: 0o700 });
+  fs.writeFileSync(pidFile, String(process.pid));
+  return stable;
+}
+
+function processIsAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function main(): Promise<number> {
   console.log("pulumi-entra-nudge: the seed scenario");
   console.log(
@@ -382,7 +416,7 @@ async function main(): Promise<number> {
     "A stand-in for a tenant: real HTTPS, real sign-in, on loopback.",
   );
   const emulator = await timed("emulator", () => startEmulator());
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-demo-"));
+  const workDir = demoDirectory();
   try {
     await demo(emulator, workDir);
     return 0;
