@@ -3,7 +3,13 @@
 // the ReadinessReport itself.
 import { formatCount } from "../impact/impact";
 import { progressChartSvg, escapeXml } from "../report/chart";
-import { STYLE, escapeMarkdown, reasonsMarkdown } from "../report/render";
+import {
+  escapeMarkdown,
+  htmlFigure,
+  htmlPage,
+  reasonRowsHtml,
+  reasonsMarkdown,
+} from "../report/render";
 import type { PhoneMethodSettings } from "../model";
 import type { ReadinessReport, ReadinessTarget } from "./readiness";
 
@@ -119,8 +125,6 @@ export function readinessMarkdown(report: ReadinessReport): string {
 export function readinessHtml(report: ReadinessReport): string {
   const e = escapeXml;
   const title = "Ready for the end of SMS and voice MFA";
-  const figure = (id: string, value: string, label: string) =>
-    `<div class="figure" id="${id}"><div class="value">${e(value)}</div><div class="muted">${e(label)}</div></div>`;
   const trend = report.trend;
   const chart = trend
     ? `<h2>Phone-only users over time</h2>
@@ -142,22 +146,14 @@ ${progressChartSvg(
 ${trend.points.map((p) => `<tr><td>${p.date}</td><td class="n">${formatCount(p.phoneOnly)}</td></tr>`).join("\n")}
 </tbody></table>`
     : `<p class="muted" id="no-trend">No campaign runs: no trend yet.</p>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${e(title)}</h1>
-<p id="headline">${e(readinessSummary(report)).replace(/\n/g, "<br>")}</p>
+  return htmlPage(
+    title,
+    `<p id="headline">${e(readinessSummary(report)).replace(/\n/g, "<br>")}</p>
 <div class="figures">
-${figure("days-left", formatCount(report.daysLeft), `days left until ${report.deadline}`)}
-${figure("phone-only", formatCount(report.phoneOnly), "users with only SMS or voice")}
-${figure("nudged", formatCount(report.phoneOnlyNudged), "of them nudged")}
-${figure("not-nudged", formatCount(report.phoneOnlyNotNudged), "not reached")}
+${htmlFigure("days-left", formatCount(report.daysLeft), `days left until ${report.deadline}`)}
+${htmlFigure("phone-only", formatCount(report.phoneOnly), "users with only SMS or voice")}
+${htmlFigure("nudged", formatCount(report.phoneOnlyNudged), "of them nudged")}
+${htmlFigure("not-nudged", formatCount(report.phoneOnlyNotNudged), "not reached")}
 </div>
 ${chart}
 <h2>By target</h2>
@@ -169,13 +165,11 @@ ${report.byTarget.map((t) => `<tr><td>${e(targetLabel(t))}</td><td class="n">${f
 </table>
 <h2>Not reached</h2>
 <table id="reasons"><tbody>
-${report.notNudgedReasons.map((r) => `<tr><td class="n">${formatCount(r.users)}</td><td>${e(r.description)}</td></tr>`).join("\n")}
+${reasonRowsHtml(report.notNudgedReasons)}
 </tbody></table>
 <h2>Method policies</h2>
 <ul><li>${e(passkeyLine(report))}</li><li>${e(policyLine("SMS method", report.methodPolicies.sms))}</li><li>${e(policyLine("Voice method", report.methodPolicies.voice))}</li></ul>
 <h2>Approximations</h2>
-<ul>${report.approximations.map((a) => `<li>${e(a)}</li>`).join("")}</ul>
-</body>
-</html>
-`;
+<ul>${report.approximations.map((a) => `<li>${e(a)}</li>`).join("")}</ul>`,
+  );
 }
