@@ -39,8 +39,15 @@ function usage(): string {
     "Commands:",
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     "",
-    "Run `entra-nudge <command> --help` for a command's options.",
+    "Run `entra-nudge <command> --help` for a command's options; `entra-nudge --version` prints",
+    "the package's version.",
   ].join("\n");
+}
+
+/** The installed package's version, read from its package.json (two levels above dist/provider/). */
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../../package.json") as { version: string }).version;
 }
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
@@ -48,6 +55,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${usage()}\n`);
     return name ? 0 : 1;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {

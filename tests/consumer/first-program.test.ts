@@ -128,6 +128,21 @@ describe("the README's first program in a consumer project, through the pulumi C
     expect((await tenant.campaign()).snoozeDurationInDays).to.equal(0);
   });
 
+  it("ships its licence and changelog, and `entra-nudge --version` names the installed version", async () => {
+    const installed = path.join(project.dir, "node_modules", "pulumi-entra-nudge");
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
+      version: string;
+      keywords?: string[];
+    };
+    expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).to.match(
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
+    expect(fs.readFileSync(path.join(installed, "CHANGELOG.md"), "utf8")).to.match(/^# Changelog/);
+    expect(manifest.keywords).to.include("pulumi");
+    const version = await project.run("npx entra-nudge --version");
+    expect(version.stdout.trim()).to.equal(manifest.version);
+  });
+
   it("runs every entra-nudge command through npx", async () => {
     const help = await project.run("npx entra-nudge --help");
     const listed = [...help.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]);
