@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { declarationFromFile, declarationFromStack } from "../drift/declaration";
 import { detectDrift, type DriftReport } from "../drift/detect";
-import { ReportError } from "../drift/errors";
+import { ReportError } from "../errors";
 import {
   driftJson,
   driftMarkdown,
@@ -15,7 +15,7 @@ import {
   fleetTable,
   type StackOutcome,
 } from "../drift/format";
-import { mapWithConcurrency } from "../drift/pool";
+import { mapWithConcurrency } from "./pool";
 import { runCommand, sessionFor, type Format } from "./command";
 import type { CommandIO } from "./types";
 

@@ -5,20 +5,8 @@ import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ConfigLookup } from "../config";
 import type { GraphClient } from "../graph";
-import { ReportError } from "../drift/errors";
-import { readImpact, type ImpactNumbers } from "../drift/impact";
-import { readLive } from "../drift/live";
-import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "../drift/names";
-import { parsePreview, type ParsedPreview } from "../drift/preview";
-import { findDangers, planChanges, previewMarkdown, type SummaryContext } from "../drift/summary";
-import {
-  isSingleton,
-  normalizeArgs,
-  type InputsByKind,
-  type LikeByKind,
-  type ResourceKind,
-  type SettingsByKind,
-} from "../model";
+import { ReportError } from "../errors";
+import { readImpact, summarizePreview } from "../preview";
 import { readStack } from "../stack";
 import { runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
@@ -93,21 +81,6 @@ function readInput(file: string, cwd: string): string {
   }
 }
 
-/** Display names the preview itself knows: the pilot groups' own. */
-function namesInPreview(preview: ParsedPreview, types: ObjectTypes): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const resource of preview.resources) {
-    collectObjectTypes(resource.old?.inputs, types);
-    collectObjectTypes(resource.new?.inputs, types);
-    if (resource.kind !== "PilotGroup" || !resource.old?.id) continue;
-    const id = resource.old.id.toLowerCase();
-    types.set(id, "group");
-    const name = resource.old.outputs.displayName;
-    if (typeof name === "string") names.set(id, name);
-  }
-  return names;
-}
-
 async function stackConfig(
   stack: string,
   cwd: string,
@@ -138,47 +111,24 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 }
 
 async function summarize(parsed: Options, { io, session }: Job): Promise<number> {
-  const preview = parsePreview(readInput(parsed.input, io.cwd), parsed.input);
-  const impact: ImpactNumbers | undefined = parsed.impact
-    ? readImpact(parsed.impact, io.cwd)
-    : undefined;
-  const types: ObjectTypes = new Map();
-  let names = namesInPreview(preview, types);
-  const live = new Map<string, SettingsByKind[ResourceKind]>();
+  const previewText = readInput(parsed.input, io.cwd);
+  const impact = parsed.impact ? readImpact(parsed.impact, io.cwd) : undefined;
   let graph: GraphClient | undefined;
   if (!parsed.offline) {
     const config = parsed.stack
       ? await stackConfig(parsed.stack, parsed.cwd ?? io.cwd, io.env)
       : undefined;
-    const reader = (graph = session(config).graph);
-    // A singleton being created adopts the tenant's settings: read them, as create() will.
-    await Promise.all(
-      preview.resources
-        .filter((r) => isSingleton(r.kind) && (r.op === "create" || r.op === "replace") && r.new)
-        .map(async (r) => {
-          const declared = normalizeArgs(r.kind, r.new?.inputs as LikeByKind[ResourceKind]);
-          const state = await readLive(reader, r.kind, "", declared as InputsByKind[ResourceKind]);
-          if (state.exists) {
-            live.set(r.urn, state.actual);
-            collectObjectTypes(state.actual, types);
-          }
-        }),
-    );
+    graph = session(config).graph;
   }
-  const plans = planChanges(preview, live);
-  if (graph) {
-    const ids = plans.flatMap((plan) => plan.changes.flatMap(idsInChange));
-    names = await lookUpNames(graph, ids, types, names);
-  }
-  const summaryContext: SummaryContext = {
-    names,
-    breakGlass: new Set(parsed.breakGlass),
-    live,
-    impact,
-    stack: parsed.stack,
-  };
   io.stdout(
-    previewMarkdown(preview, plans, findDangers(plans, summaryContext), summaryContext, types),
+    await summarizePreview({
+      previewText,
+      source: parsed.input,
+      impact,
+      breakGlass: parsed.breakGlass,
+      stack: parsed.stack,
+      graph,
+    }),
   );
   return 0;
 }

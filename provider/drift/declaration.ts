@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { InputValidationError, parseArgs, type InputsByKind, type ResourceKind } from "../model";
 import { readStack, resourcesOfState, type StackResource } from "../stack";
 import type { ConfigLookup } from "../config";
-import { ReportError } from "./errors";
+import { ReportError } from "../errors";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/entra-nudge:";
 

@@ -5,10 +5,10 @@ import type { JsonValue, ResourceKind } from "../model";
 import { describeChanges, type LikeByKind } from "../model";
 import type { Session } from "../session";
 import type { Declaration, DeclarationSource } from "./declaration";
-import { ReportError } from "./errors";
-import { readLive } from "./live";
-import { significantWords } from "./words";
-import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "./names";
+import { ReportError } from "../errors";
+import { readLive } from "../live";
+import { significantWords } from "../render/words";
+import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "../render/names";
 
 export type ResourceStatus = "inSync" | "drifted" | "missing";
 

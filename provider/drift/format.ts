@@ -2,8 +2,8 @@
 // schema (docs/commands.md, "entra-nudge drift"), and Markdown for a job summary or a comment.
 import type { DeclarationSource } from "./declaration";
 import { EXISTS_PROPERTY, type DriftDifference, type DriftReport } from "./detect";
-import { errorKind } from "./errors";
-import { escapeMarkdown, table } from "./text";
+import { errorKind } from "../errors";
+import { escapeMarkdown, table } from "../render/text";
 import {
   KIND_WORDS,
   bracketedId,
@@ -12,7 +12,7 @@ import {
   propertyWords,
   valueWords,
   type Names,
-} from "./words";
+} from "../render/words";
 
 /** Bumped only for changes that break consumers; added fields keep the version. */
 export const DRIFT_SCHEMA_VERSION = 1;

@@ -1,11 +1,5 @@
-// Drift detection and preview summaries: built on the providers' reads and the model's one
-// comparison; formatting for terminals, JSON consumers and Markdown (job summaries, comments).
+// Drift: a stack's declaration compared with what the tenant holds, through the providers' reads
+// and the model's one comparison; formatted for terminals, JSON consumers and Markdown.
 export * from "./declaration";
 export * from "./detect";
-export * from "./errors";
 export * from "./format";
-export * from "./impact";
-export * from "./pool";
-export * from "./preview";
-export * from "./summary";
-export * from "./words";

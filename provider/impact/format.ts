@@ -2,7 +2,7 @@
 // ImpactReport itself), and as the short summary the seed scenario's demo ends with.
 import { describeTarget } from "../model";
 import type { ImpactReport, ImpactSide, TargetImpact } from "./impact";
-import { formatCount } from "./impact";
+import { formatCount } from "../render/text";
 
 function plural(count: number, one: string): string {
   return `${formatCount(count)} ${count === 1 ? one : `${one}s`}`;

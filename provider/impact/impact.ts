@@ -14,6 +14,7 @@ import {
   type NudgeMethod,
   type UserKind,
 } from "../model";
+import { formatCount } from "../render/text";
 
 export interface TargetImpact {
   id: string;
@@ -134,10 +135,6 @@ export interface ImpactInput {
   declared: NudgeConfiguration;
   declaredSource: string;
   breakGlassGroups?: readonly string[];
-}
-
-export function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

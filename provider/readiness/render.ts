@@ -1,8 +1,8 @@
 // The readiness answer for people: a terminal table, Markdown, a self-contained HTML page with a
 // chart of phone-only users over time, and the one-paragraph summary `npm start` ends with. JSON is
 // the ReadinessReport itself.
-import { formatCount } from "../impact/impact";
-import { progressChartSvg, escapeXml } from "../report/chart";
+import { formatCount } from "../render/text";
+import { progressChartSvg, escapeXml } from "../render/chart";
 import {
   escapeMarkdown,
   htmlFigure,

@@ -11,7 +11,7 @@ import { computeProgress, type ProgressReport } from "./progress";
 export * from "./audits";
 export * from "./progress";
 export * from "./render";
-export { progressChartSvg } from "./chart";
+export { progressChartSvg } from "../render/chart";
 
 export async function analyzeProgress(
   graph: GraphClient,

@@ -1,9 +1,9 @@
 // The progress report for people: a terminal table, Markdown (a job summary, a ticket), a
 // self-contained HTML page with a chart that a manager can open offline, and the short summary
 // the seed scenario's demo ends with. JSON is the ProgressReport itself.
-import { formatCount } from "../impact/impact";
+import { formatCount } from "../render/text";
 import type { NudgeMethod } from "../model";
-import { SERIES_COLOURS, escapeXml, progressChartSvg, type ChartSeries } from "./chart";
+import { SERIES_COLOURS, escapeXml, progressChartSvg, type ChartSeries } from "../render/chart";
 import type { ProgressReport, TargetProgress } from "./progress";
 
 /** What "registered" means for the users targeted for each method (passkeys §5, contract §5.5). */

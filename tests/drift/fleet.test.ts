@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { RegistrationCampaign } from "../../provider";
-import { mapWithConcurrency } from "../../provider/drift/pool";
+import { mapWithConcurrency } from "../../provider/cli/pool";
 import { useEmulator } from "../support/emulator";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
 import {

@@ -8,7 +8,7 @@ import type { RunningEmulator } from "../../emulator/index.js";
 import type { ConfigLookup } from "../../provider/config";
 import type { Declaration } from "../../provider/drift/declaration";
 import { detectDrift, type DriftReport } from "../../provider/drift/detect";
-import { mapWithConcurrency } from "../../provider/drift/pool";
+import { mapWithConcurrency } from "../../provider/cli/pool";
 import { parseArgs } from "../../provider/model";
 import { createSession } from "../../provider/session";
 import { useEmulator } from "../support/emulator";

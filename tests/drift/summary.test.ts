@@ -6,13 +6,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import {
-  changeWords,
   findDangers,
   parsePreview,
   planChanges,
   previewMarkdown,
   type SummaryContext,
-} from "../../provider/drift";
+} from "../../provider/preview";
+import { changeWords } from "../../provider/render";
 import { entraNudge } from "./support";
 
 const TYPE = "pulumi-nodejs:dynamic/entra-nudge:";

@@ -5,7 +5,7 @@
 // dynamic provider sends no detailed diff, so the old and new inputs are kept for the model's
 // comparison to name each changed property.
 import { isRecord, type ResourceKind } from "../model";
-import { ReportError } from "./errors";
+import { ReportError } from "../errors";
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/entra-nudge:";
 /** In the order a rollout depends on them (summaries list resources in this order, then by name). */

@@ -19,11 +19,11 @@ import {
 } from "../model";
 import type { ImpactNumbers } from "./impact";
 import { impactLabel } from "./impact";
-import { managedPart } from "./live";
-import type { ObjectTypes } from "./names";
-import { idsInChange } from "./names";
-import type { ParsedPreview, PlannedOp, PlannedResource } from "./preview";
-import { escapeMarkdown } from "./text";
+import { managedPart } from "../live";
+import type { ObjectTypes } from "../render/names";
+import { idsInChange } from "../render/names";
+import type { ParsedPreview, PlannedOp, PlannedResource } from "./parse";
+import { escapeMarkdown } from "../render/text";
 import {
   KIND_WORDS,
   changeWords,
@@ -34,7 +34,7 @@ import {
   targetWords,
   valueWords,
   type Names,
-} from "./words";
+} from "../render/words";
 
 type Props = Record<string, unknown>;
 

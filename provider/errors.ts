@@ -1,8 +1,8 @@
 // Failures of the drift and preview-summary commands that are not Graph's: a stack that cannot be
 // read, a declaration or preview file that is not what it should be, another tenant. Each is an
 // error (exit 1), never reported as drift or as no drift.
-import { GraphRequestError } from "../graph";
-import { InputValidationError } from "../model";
+import { GraphRequestError } from "./graph";
+import { InputValidationError } from "./model";
 
 export type ReportErrorKind =
   | "usage" // bad command-line options

@@ -1,9 +1,12 @@
-// The live counterpart of a declared resource, read exactly as the resource's own read() does
-// (provider/live: the reads and managed-subset filters the providers use too), so that drift and
-// `pulumi refresh` never disagree about what the tenant holds.
+// The live counterpart of a declared resource of any kind, read exactly as the resource's own
+// read() does (the reads and managed-subset filters beside this file, which the providers use too),
+// so that drift, preview summaries and `pulumi refresh` never disagree about what the tenant holds.
 import type { GraphClient } from "../graph";
 import type { InputsByKind, PilotGroupObserved, ResourceKind, SettingsByKind } from "../model";
-import { liveAuthenticator, liveCampaign, livePasskey, readPilotGroup } from "../live";
+import { liveAuthenticator } from "./authenticator";
+import { liveCampaign } from "./campaign";
+import { livePasskey } from "./passkey";
+import { readPilotGroup } from "./pilotGroup";
 
 export type LiveState =
   { exists: true; actual: SettingsByKind[ResourceKind]; displayName?: string } | { exists: false };

@@ -3,7 +3,7 @@
 // file so that the summary depends on that command's documented output, not on its code.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ReportError } from "./errors";
+import { ReportError } from "../errors";
 
 export interface ImpactNumbers {
   /** Numbers for the declaration (after this change), by metric. */

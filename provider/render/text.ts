@@ -1,4 +1,9 @@
-// Small text helpers for the reports: aligned terminal columns and Markdown escaping.
+// Small text helpers for the reports: counts, aligned terminal columns and Markdown escaping.
+
+/** A count as people read it: 12,345. */
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}
 
 /** Rows as left-aligned columns separated by two spaces (no trailing spaces). */
 export function table(rows: string[][]): string[] {
