@@ -1,7 +1,7 @@
 // `entra-nudge drift`: does the tenant still match the stack? Exit 0 in sync, 2 drift, 1 error
 // (an error is never reported as drift or as no drift).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { declarationFromFile, declarationFromStack } from "../drift/declaration";
+import { declarationFromFile, declarationFromStack } from "../declaration/read";
 import { detectDrift, type DriftReport } from "../drift/detect";
 import { ReportError } from "../errors";
 import {

@@ -4,7 +4,7 @@
 import type { JsonValue, ResourceKind } from "../model";
 import { describeChanges, type LikeByKind } from "../model";
 import type { Session } from "../session";
-import type { Declaration, DeclarationSource } from "./declaration";
+import type { Declaration, DeclarationSource } from "../declaration/read";
 import { ReportError } from "../errors";
 import { readLive } from "../live";
 import { significantWords } from "../render/words";

@@ -1,6 +1,6 @@
 // The three forms of a drift report: a terminal table (default), JSON with a stable, documented
 // schema (docs/commands.md, "entra-nudge drift"), and Markdown for a job summary or a comment.
-import type { DeclarationSource } from "./declaration";
+import type { DeclarationSource } from "../declaration/read";
 import { EXISTS_PROPERTY, type DriftDifference, type DriftReport } from "./detect";
 import { errorKind } from "../errors";
 import { escapeMarkdown, table } from "../render/text";

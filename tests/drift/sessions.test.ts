@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator/index.js";
 import type { ConfigLookup } from "../../provider/config";
-import type { Declaration } from "../../provider/drift/declaration";
+import type { Declaration } from "../../provider/declaration/read";
 import { detectDrift, type DriftReport } from "../../provider/drift/detect";
 import { mapWithConcurrency } from "../../provider/cli/pool";
 import { parseArgs } from "../../provider/model";
