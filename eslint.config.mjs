@@ -2,7 +2,16 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".cache/**", "examples/**/node_modules/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".cache/**",
+      "examples/**/node_modules/**",
+      "reports/**",
+      ".stryker-tmp/**",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
