@@ -77,8 +77,26 @@ export interface PermissionEntry {
 }
 
 const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, PermissionEntry> => ({
-  // check and diff run on the inputs alone: the tenant id comes from the settings.
-  preview: { feature: `${name} preview`, required: [] },
+  // check and diff run on the inputs (the tenant id comes from the settings), except that check
+  // looks up the targets a declaration adds, to refuse one that names no user or group.
+  preview: {
+    feature: `${name} preview`,
+    required: [],
+    conditional: [
+      {
+        permission: USER_READ,
+        when: "a user target is added: it is checked to exist",
+        degrades: true,
+        without: "a warning, unchecked",
+      },
+      {
+        permission: GROUP_MEMBER_READ,
+        when: "a group target is added: it is checked to exist",
+        degrades: true,
+        without: "a warning, unchecked",
+      },
+    ],
+  },
   refresh: { feature: `${name} refresh`, required: [POLICY_READ] },
   // create and update read the settings first (adoption, the overwrite warning), then PATCH.
   // Before the PATCH, the targets' ids are looked up to check each is the user or group declared.
@@ -88,13 +106,13 @@ const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, Permi
     conditional: [
       {
         permission: USER_READ,
-        when: "a target is a user: its kind is checked before the write",
+        when: "a target is a user: it is checked to exist, as a user, before the write",
         degrades: true,
         without: "a warning, unchecked",
       },
       {
         permission: GROUP_MEMBER_READ,
-        when: "a target is a group: its kind is checked before the write",
+        when: "a target is a group: it is checked to exist, as a group, before the write",
         degrades: true,
         without: "a warning, unchecked",
       },

@@ -9,7 +9,14 @@ export * from "./campaign";
 export * from "./authenticator";
 export * from "./passkey";
 export * from "./pilotGroup";
-export { targetTypeProblems, type TargetObject } from "./targets";
+export {
+  declaredTargets,
+  missingTargetProblems,
+  newTargets,
+  targetTypeProblems,
+  type DeclaredTarget,
+  type TargetObject,
+} from "./targets";
 export * from "./check";
 export * from "./changes";
 export * from "./externalChange";

