@@ -98,9 +98,9 @@ export interface DiffOutcome {
 
 /**
  * diff(id, olds, news) on canonical forms: reordering targets, GUID case, spelled-out defaults and
- * `__provider` are never changes; an input unknown during preview always is. Any resource is
- * replaced when its tenant changes; a singleton deletes first, so that the old tenant's settings
- * are restored before the new tenant's are adopted; a pilot group is created in the new tenant first.
+ * `__provider` are never changes; an input unknown during preview always is. A resource whose
+ * tenant is not the one the provider signs in to now is never replaced: TenantSwitchError, at
+ * preview, before any Graph call.
  */
 export function diffResult<K extends ResourceKind>(
   kind: K,
@@ -119,17 +119,19 @@ export function diffResult<K extends ResourceKind>(
     (name) => !(UPDATE_SETTING_ARGUMENTS as readonly string[]).includes(name),
   );
   const unknownArguments = argumentNames.filter((name) => containsUnknown(news[name]));
-  // Every resource is bound to its tenant; a singleton's old tenant is restored first.
-  const replace = tenantChanged(tenants);
+  // Every resource is bound to the tenant it was created in.
+  if (tenantChanged(tenants)) {
+    throw new TenantSwitchError(kind, tenants.prior as string, tenants.current as string);
+  }
   const changed = new Set([
     ...unknownArguments,
     ...propertyChanges.map((change) => change.property.split(/[.[]/, 1)[0]),
   ]);
   return {
-    changes: replace || changed.size > 0,
-    replaces: replace ? ["tenantId"] : [],
-    deleteBeforeReplace: replace && isSingleton(kind),
-    stables: replace ? [] : argumentNames.filter((name) => !changed.has(name)),
+    changes: changed.size > 0,
+    replaces: [],
+    deleteBeforeReplace: false,
+    stables: argumentNames.filter((name) => !changed.has(name)),
     propertyChanges,
   };
 }
@@ -138,4 +140,37 @@ function tenantChanged({ prior, current }: TenantIds): boolean {
   const known = (value: string | undefined): value is string =>
     typeof value === "string" && value !== "" && !isUnknown(value);
   return known(prior) && known(current) && prior.toLowerCase() !== current.toLowerCase();
+}
+
+/**
+ * A stack pointed at another tenant (or cloud) than the one its resources were created in. A
+ * replacement would sign in to the new tenant only: the old tenant's settings could not be
+ * restored (nor its group deleted), and the new tenant's would be overwritten in the same run. So
+ * the preview fails, before any Graph call, and says the two ways that leave neither tenant
+ * abandoned.
+ */
+export class TenantSwitchError extends Error {
+  readonly kind: ResourceKind;
+  readonly prior: string;
+  readonly current: string;
+
+  constructor(kind: ResourceKind, prior: string, current: string) {
+    const undo = isSingleton(kind)
+      ? 'restores the settings it found there (or leaves them, with onDelete: "retain")'
+      : "deletes the group there";
+    super(
+      `${kind}: the stack now signs in to tenant ${current.toLowerCase()}, but this resource belongs to tenant ${prior.toLowerCase()}, ` +
+        `so nothing was written to either tenant. A stack is bound to the tenant it was first deployed to: ` +
+        `moving it would leave tenant ${prior.toLowerCase()} with this stack's settings and nobody managing them. ` +
+        `Either (1) point the stack back at tenant ${prior.toLowerCase()} (entra-nudge:tenantId or AZURE_TENANT_ID, and the cloud it was in), ` +
+        `run \`pulumi destroy\` there (it ${undo}), then point it at tenant ${current.toLowerCase()} and run \`pulumi up\`; ` +
+        `or (2) keep this stack for tenant ${prior.toLowerCase()} and create a new stack for tenant ${current.toLowerCase()} (\`pulumi stack init\`).`,
+    );
+    this.name = "TenantSwitchError";
+    // A finding about the settings, not a bug: the engine shows the message without a stack.
+    this.stack = `${this.name}: ${this.message}`;
+    this.kind = kind;
+    this.prior = prior;
+    this.current = current;
+  }
 }

@@ -137,7 +137,7 @@ export function planChanges(
     if (op === "delete" && before) return planDelete(resource, before);
     const tenantSwitch =
       op === "replace" && isSingleton(kind)
-        ? `Replaced because the stack now signs in to another tenant (it was adopted in tenant ${String(before?.outputs.tenantId ?? "unknown")}): that tenant's settings are restored${before?.outputs.onDelete === "retain" ? " unless onDelete is retain" : ""}, and the new tenant's are adopted.`
+        ? `Replaced because the stack now signs in to another tenant (it was adopted in tenant ${String(before?.outputs.tenantId ?? "unknown")}): that tenant is not signed in to, so its settings are NOT restored, and the new tenant's are adopted. Destroy the stack on the old tenant first, or use a new stack.`
         : undefined;
     if (isSingleton(kind) && current !== undefined) {
       return {
@@ -237,7 +237,7 @@ export function findDangers(plans: ResourcePlan[], context: SummaryContext): Dan
     const add = (message: string) => dangers.push({ resource: name, message });
     if (op === "replace" && isSingleton(kind)) {
       add(
-        `Tenant switch: the ${KIND_WORDS[kind]} is replaced because the stack now signs in to another tenant. Check that this is intended before merging.`,
+        `Tenant switch: the ${KIND_WORDS[kind]} is replaced because the stack now signs in to another tenant; the old tenant's settings stay as this stack set them. Destroy the stack on the old tenant first, or use a new stack.`,
       );
     }
     if (!plan.fromKnown) continue;

@@ -11,7 +11,8 @@ import type { RunningEmulator } from "../../emulator/index.js";
 import { RegistrationCampaign } from "../../provider";
 import { useEmulator } from "../support/emulator";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import { Tenant } from "./harness";
+import { tenantWithId } from "../drift/support";
+import { BREAK_GLASS_GROUP_ID, Tenant } from "./harness";
 
 const PROJECT = "entra-nudge-ownership-tests";
 const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
@@ -101,6 +102,8 @@ function policyWrites(emulator: RunningEmulator, from = 0): string[] {
 describe("what a stack may write, through the real engine", function () {
   this.timeout(300_000);
   const emulator = useEmulator();
+  /** A second tenant (the same directory content, another tenant id), on its own emulator. */
+  const other = useEmulator({ tenant: tenantWithId("c0ffee00-86f1-41af-91ab-2d7cd011db47") });
   let workspace: IsolatedWorkspace;
   let tenant: Tenant;
 
@@ -132,6 +135,51 @@ describe("what a stack may write, through the real engine", function () {
       }
       expect(policyWrites(emulator), "nothing written").to.deep.equal([]);
       expect(await tenant.campaign()).to.deep.equal(before);
+    });
+  });
+
+  describe("a tenant switch is refused, not replaced", () => {
+    it("a stack pointed at another tenant fails at preview and at up, naming the two safe ways; nothing is written to either tenant", async () => {
+      emulator.reset();
+      other.reset();
+      const stack = await ProgramStack.create(workspace, emulator, "tenant-switch");
+      stack.program = () =>
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
+      await stack.succeed("up");
+      const applied = await tenant.campaign();
+      const otherBefore = await new Tenant(other).campaign();
+      const marks = { a: emulator.requests().length, b: other.requests().length };
+      const a = emulator.info.tenantId.toLowerCase();
+      const b = other.info.tenantId.toLowerCase();
+
+      stack.signInTo(other);
+      for (const operation of ["preview", "up"] as const) {
+        const outcome = await stack.run(operation);
+        expect(outcome.error, `${operation} fails`).to.not.equal(undefined);
+        expect(outcome.text).to.include(
+          `RegistrationCampaign: the stack now signs in to tenant ${b}, but this resource belongs to tenant ${a}, so nothing was written to either tenant.`,
+        );
+        expect(outcome.text).to.include(`point the stack back at tenant ${a}`);
+        expect(outcome.text).to.include(`create a new stack for tenant ${b}`);
+      }
+      expect(policyWrites(emulator, marks.a), "nothing written to the old tenant").to.deep.equal(
+        [],
+      );
+      expect(policyWrites(other, marks.b), "nothing written to the new tenant").to.deep.equal([]);
+      expect(await tenant.campaign()).to.deep.equal(applied);
+      expect(await new Tenant(other).campaign()).to.deep.equal(otherBefore);
+
+      // The first safe way: destroy on the old tenant (restoring it), then up on the new one.
+      stack.signInTo(emulator);
+      await stack.succeed("destroy");
+      expect((await tenant.campaign()).state).to.equal("default");
+      stack.signInTo(other);
+      await stack.succeed("up");
+      expect((await new Tenant(other).campaign()).snoozeDurationInDays).to.equal(0);
     });
   });
 });

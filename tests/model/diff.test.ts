@@ -1,5 +1,5 @@
 // diff on canonical forms: equivalent spellings never differ, real differences are named per
-// property, unknowns always count as changes, singletons are replaced only for another tenant.
+// property, unknowns always count as changes, another tenant is refused (never a replacement).
 import {
   ALL_USERS,
   NIL_GUID,
@@ -8,6 +8,7 @@ import {
   describeChanges,
   describeOverwrites,
   diffResult,
+  TenantSwitchError,
   formatChange,
   formatOverwriteWarning,
   type LikeByKind,
@@ -529,7 +530,7 @@ describe("model: unknown values during preview always count as changes", () => {
   });
 });
 
-describe("model: resources are replaced only when the tenant changes", () => {
+describe("model: a resource is never moved to another tenant", () => {
   const news = checked("RegistrationCampaign", {
     state: "enabled",
     snoozeDurationInDays: 0,
@@ -539,13 +540,31 @@ describe("model: resources are replaced only when the tenant changes", () => {
   const tenantA = "72f988bf-86f1-41af-91ab-2d7cd011db47";
   const tenantB = "c0ffee00-86f1-41af-91ab-2d7cd011db47";
 
-  it("another tenant replaces, deleting (restoring) first", () => {
-    const result = diffResult("RegistrationCampaign", campaignOutputs(), news, {
-      prior: tenantA,
-      current: tenantB,
-    });
-    expect(result).to.include({ changes: true, deleteBeforeReplace: true });
-    expect(result.replaces).to.deep.equal(["tenantId"]);
+  /** The error diffResult throws for a tenant switch. */
+  function switchError(run: () => unknown): TenantSwitchError {
+    try {
+      run();
+    } catch (error) {
+      expect(error).to.be.instanceOf(TenantSwitchError);
+      return error as TenantSwitchError;
+    }
+    expect.fail("a tenant switch must be refused");
+  }
+
+  it("another tenant is refused, naming both tenants and the two safe ways; never a replacement", () => {
+    const error = switchError(() =>
+      diffResult("RegistrationCampaign", campaignOutputs(), news, {
+        prior: tenantA,
+        current: tenantB,
+      }),
+    );
+    expect(error.message).to.include(
+      `RegistrationCampaign: the stack now signs in to tenant ${tenantB}, but this resource belongs to tenant ${tenantA}, so nothing was written to either tenant.`,
+    );
+    expect(error.message).to.include(
+      `point the stack back at tenant ${tenantA} (entra-nudge:tenantId or AZURE_TENANT_ID, and the cloud it was in), run \`pulumi destroy\` there (it restores the settings it found there`,
+    );
+    expect(error.message).to.include(`create a new stack for tenant ${tenantB}`);
   });
 
   const same: [string, { prior?: string; current?: string }][] = [
@@ -555,35 +574,37 @@ describe("model: resources are replaced only when the tenant changes", () => {
     ["no tenant given", {}],
   ];
   for (const [name, tenants] of same) {
-    it(`${name}: no replacement`, () => {
+    it(`${name}: no replacement, no refusal`, () => {
       const result = diffResult("RegistrationCampaign", campaignOutputs(), news, tenants);
       expect(result).to.include({ changes: false, deleteBeforeReplace: false });
       expect(result.replaces).to.deep.equal([]);
     });
   }
 
-  it("the Authenticator configuration is a singleton too", () => {
-    const result = diffResult(
-      "AuthenticatorPolicy",
-      authenticatorOutputs(),
-      checked("AuthenticatorPolicy", { state: "enabled" }),
-      { prior: tenantA, current: tenantB },
+  it("the Authenticator configuration is refused too", () => {
+    switchError(() =>
+      diffResult(
+        "AuthenticatorPolicy",
+        authenticatorOutputs(),
+        checked("AuthenticatorPolicy", { state: "enabled" }),
+        { prior: tenantA, current: tenantB },
+      ),
     );
-    expect(result.replaces).to.deep.equal(["tenantId"]);
   });
 
-  it("a pilot group in another tenant is replaced too, created there before the old one's delete (issue 17)", () => {
-    const result = diffResult(
-      "PilotGroup",
-      groupOutputs(),
-      checked("PilotGroup", {
-        displayName: "Pilot - Authenticator wave 1",
-        members: [G3, "alice@contoso.com"],
-      }),
-      { prior: tenantA, current: tenantB },
+  it("a pilot group is refused too: its destroy on the old tenant deletes it there", () => {
+    const error = switchError(() =>
+      diffResult(
+        "PilotGroup",
+        groupOutputs(),
+        checked("PilotGroup", {
+          displayName: "Pilot - Authenticator wave 1",
+          members: [G3, "alice@contoso.com"],
+        }),
+        { prior: tenantA, current: tenantB },
+      ),
     );
-    expect(result).to.include({ changes: true, deleteBeforeReplace: false });
-    expect(result.replaces).to.deep.equal(["tenantId"]);
+    expect(error.message).to.include("run `pulumi destroy` there (it deletes the group there)");
   });
 
   it("renaming a pilot group in the same tenant is an update", () => {

@@ -154,17 +154,18 @@ describe("resource safety (providers against the emulator)", function () {
     const group = () => provider("PilotGroup");
     const OTHER_TENANT = "c0ffee00-86f1-41af-91ab-2d7cd011db47";
 
-    it("a tenant change is a replacement (the new group is created first); a state without tenantId is not replaced", async () => {
+    it("a tenant change is refused at diff (preview), with no Graph call; a state without tenantId is not refused", async () => {
       const created = await group().create(await checked("PilotGroup", { displayName: "Moved" }));
       const news = await checked("PilotGroup", { displayName: "Moved" });
       expect(created.outs.tenantId).to.equal(emulator.info.tenantId);
-      const moved = await group().diff!(
-        created.id,
-        { ...created.outs, tenantId: OTHER_TENANT },
-        news,
+      const requestsBefore = emulator.requests().length;
+      const error = await failure(
+        group().diff!(created.id, { ...created.outs, tenantId: OTHER_TENANT }, news),
       );
-      expect(moved).to.include({ changes: true, deleteBeforeReplace: false });
-      expect(moved.replaces).to.deep.equal(["tenantId"]);
+      expect(error.message).to.include(
+        `PilotGroup: the stack now signs in to tenant ${emulator.info.tenantId}, but this resource belongs to tenant ${OTHER_TENANT}, so nothing was written to either tenant.`,
+      );
+      expect(emulator.requests().length, "no Graph call").to.equal(requestsBefore);
       const same = await group().diff!(created.id, created.outs, news);
       expect(same).to.include({ changes: false });
       const { tenantId: _t, ...old } = created.outs;

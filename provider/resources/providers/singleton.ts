@@ -2,7 +2,8 @@
 // Authenticator configuration). Dynamic resources cannot be imported, so create adopts: it reads
 // the tenant's settings, keeps them as `originalSettings`, and applies the declaration only where
 // it differs (adopting identical settings writes nothing). Delete restores `originalSettings`
-// unless `onDelete: "retain"`. The id holds the tenant id, and a tenant change is a replacement.
+// unless `onDelete: "retain"`. The id holds the tenant id; a stack pointed at another tenant fails
+// its preview (model/changes.ts TenantSwitchError), nothing written to either tenant.
 //
 // Settings changed outside the stack (another stack, a script, the portal) are never overwritten
 // silently: a create that replaces what it adopts warns old → new, and so does an update that

@@ -1,8 +1,9 @@
-// Every resource is bound to the tenant it was created in (its `tenantId` output): a tenant change
-// is a replacement (model/changes.ts diffResult), and a read or delete while the provider signs in
-// to another tenant does nothing there and says so. A state from before tenants were recorded (no
-// `tenantId`) cannot be told apart: it is read and deleted where the provider signs in, and the
-// tenant is recorded at its next refresh or update (docs/resources.md).
+// Every resource is bound to the tenant it was created in (its `tenantId` output): pointing the stack
+// at another tenant fails the preview (model/changes.ts diffResult, TenantSwitchError) before any
+// write, and a read or delete while the provider signs in to another tenant does nothing there and
+// says so. A state from before tenants were recorded (no `tenantId`) cannot be told apart: it is
+// read and deleted where the provider signs in, and the tenant is recorded at its next refresh or
+// update (docs/resources.md).
 import * as context from "./processSession";
 
 export interface TenantMove {
@@ -23,7 +24,7 @@ export async function tenantMove(props: Record<string, unknown>): Promise<Tenant
 /** Warns that a read under another tenant was not made; `what` says what lives in the old one. */
 export function warnNotRead(kind: string, id: string, what: string, move: TenantMove): void {
   context.warn(
-    `${kind} ${id}: the provider now signs in to tenant ${move.current}, not ${move.recorded} where ${what}; it was not read. Run \`pulumi up\` to move it to the new tenant (a replacement), or point the settings back.`,
+    `${kind} ${id}: the provider now signs in to tenant ${move.current}, not ${move.recorded} where ${what}; it was not read. A stack stays with the tenant it was first deployed to: point the settings back to tenant ${move.recorded} (and destroy there before moving the stack), or use a new stack for tenant ${move.current}.`,
   );
 }
 
