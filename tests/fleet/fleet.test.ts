@@ -352,7 +352,12 @@ describe("fleet example (examples/fleet)", () => {
     });
 
     it("the schema fixture is the operator CRD's v1 openAPIV3Schema (when ../shared is present)", function () {
-      if (!fs.existsSync(SHARED_CRD)) this.skip(); // a clone without the shared data
+      // CI lays shared/ beside its clone, so there a missing copy is a failure; a developer's clone
+      // elsewhere skips (tests/pending-allowed.json says so).
+      if (!fs.existsSync(SHARED_CRD)) {
+        if (process.env.CI) throw new Error(`CI runs without the operator's CRD at ${SHARED_CRD}.`);
+        this.skip();
+      }
       const crd = load(fs.readFileSync(SHARED_CRD, "utf8")) as {
         spec: {
           group: string;
