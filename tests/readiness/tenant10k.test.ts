@@ -121,6 +121,9 @@ describe("readiness on a 10,000-user tenant", function () {
       },
     ]);
     expect(report.trend).to.equal(null);
+    // The emulator prompts nobody either (its whole set, not only the phone-only users).
+    expect(await witness()).to.deep.equal({ nudged: 0, fido2: 0, authenticator: 0 });
+    expect(emulator.forecastPrompts().prompted).to.deep.equal([]);
   });
 
   it("passkey campaign for all users: every phone-only member, no guest (hand count)", async () => {

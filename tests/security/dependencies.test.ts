@@ -3,8 +3,9 @@
 // vulnerability in the production dependencies; where it refuses (this project's registry mirror
 // answers the bulk advisory endpoint with HTTP 405), that check is reported as skipped ("not
 // audited: registry refused …"), never as a pass. Separately, the production dependency tree must
-// be exactly the one recorded in production-dependencies.json (last audited where the audit runs),
-// so that any change to it fails here until it is audited and the record renewed (docs/security.md).
+// be exactly the one recorded in production-dependencies.json (recorded 2026-11-29 and never audited:
+// the registry refused), so that any change to it fails here until it is audited where the audit
+// runs and the record renewed (docs/security.md).
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -108,7 +109,8 @@ describe("dependencies", function () {
     expect(verdict.serious, "high or critical advisories: see docs/security.md").to.deep.equal([]);
   });
 
-  it("the production dependency tree is the one recorded (and audited) in production-dependencies.json", () => {
+  // Recorded, not audited: the registry has refused every audit of this tree (the record says so).
+  it("the production dependency tree is the one recorded in production-dependencies.json", () => {
     const record = JSON.parse(fs.readFileSync(RECORD, "utf8")) as { packages: string[] };
     expect(
       productionTree(lock),
