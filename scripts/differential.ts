@@ -1,7 +1,9 @@
 // `npm run differential [-- --tenants N --configurations M]`: the eligibility model against the
 // emulator's independent sign-in rules on N seeded random tenants × M seeded random
-// configurations (default 20 × 16 = 320), tests/differential/differential.ts. Prints each
-// disagreement (seed, user, what each side says) and a summary; exit 1 on any disagreement.
+// configurations (default 20 × 16 = 320), tests/differential/differential.ts: weighted towards
+// Microsoft managed and passkeys, written as raw Graph bodies (never through the product's PATCH
+// code). Prints each disagreement (seed, user, what each side says) and a summary; exit 1 on any
+// disagreement.
 import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator/index";
 import {
