@@ -202,6 +202,22 @@ function daysAgo(days: number, minutes = 0): string {
   return `-P${days}DT${minutes}M`;
 }
 
+/**
+ * A redeemed B2B user's identities: the account's own userPrincipalName identity, and the
+ * `federated` one of the identity provider it signs in with (learn.microsoft.com/entra/external-id/user-properties,
+ * "Identities"): mostly another Microsoft Entra tenant, then Microsoft accounts, email one-time
+ * passcodes and Google.
+ */
+function identitiesOf(i: number, upn: string, domain: string): TenantUser["identities"] {
+  const r = (i * 7919) % 20;
+  const issuer =
+    r < 14 ? "ExternalAzureAD" : r < 17 ? "MicrosoftAccount" : r < 19 ? "mail" : "google.com";
+  return [
+    { signInType: "userPrincipalName", issuer: domain, issuerAssignedId: upn },
+    { signInType: "federated", issuer, issuerAssignedId: null },
+  ];
+}
+
 /** Drops undefined properties, so in-memory and written tenants are the same data. */
 function withoutUndefined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[])
@@ -279,29 +295,43 @@ function produce(options: GenerateOptions, sink: Sink): void {
       .replace(/\s+/g, "");
     const breakGlass = i < 2;
     const guest = !breakGlass && i >= adminCount && rng() < 0.08;
+    // The populations of the SMS/voice retirement (graph-contract-passkeys.md §7), decided by the
+    // index so the random stream (and every other figure of a seeded tenant) stays as it was: one
+    // guest in six is an internal guest (an account of this tenant, userType Guest), one member in
+    // fifty an external member (a B2B user of a sister tenant, userType Member); the first admin
+    // after the break-glass accounts does MFA by SMS only.
+    const internalGuest = guest && i % 6 === 0;
+    const externalMember = !guest && !breakGlass && i >= adminCount && i % 50 === 7;
+    const external = (guest && !internalGuest) || externalMember;
     const enabled = breakGlass || rng() >= 0.02;
     department[i] = Math.floor(rng() * DEPARTMENTS.length);
     const partner = pick(rng, PARTNERS);
-    const upn = guest
+    const upn = external
       ? `${local}_${partner}#EXT#@${domain}`
       : `${breakGlass ? `breakglass0${i + 1}` : local}@${domain}`;
-    const registration = breakGlass ? { methods: ["fido2SecurityKey"] } : registrationFor(rng);
+    const drawn = breakGlass ? { methods: ["fido2SecurityKey"] } : registrationFor(rng);
+    const registration = i === 2 ? { methods: ["mobilePhone"], preferred: "sms" } : drawn;
     const created = Math.floor(rng() * 1500) + 30;
+    // Drawn for every guest, as before, so the stream does not depend on who is internal.
+    const accepted = guest ? rng() < 0.9 : true;
+    const externalState = external ? (accepted ? "Accepted" : "PendingAcceptance") : undefined;
     const u: TenantUser = {
       id: userId(i),
       userPrincipalName: upn,
       displayName: breakGlass
         ? `Emergency Access 0${i + 1}`
-        : `${first} ${last}${guest ? ` (${partner})` : ""}`,
+        : `${first} ${last}${external ? ` (${partner})` : ""}`,
       givenName: breakGlass ? undefined : first,
       surname: breakGlass ? undefined : last,
-      mail: guest ? `${local}@${partner}` : upn,
+      mail: external ? `${local}@${partner}` : upn,
       department: guest ? undefined : DEPARTMENTS[department[i]],
       userType: guest ? "Guest" : "Member",
       accountEnabled: enabled,
       createdDateTime: daysAgo(created),
-      externalUserState: guest ? (rng() < 0.9 ? "Accepted" : "PendingAcceptance") : undefined,
+      externalUserState: externalState,
       adminRoles: i < adminCount ? ["Global Administrator"] : undefined,
+      identities:
+        external && externalState === "Accepted" ? identitiesOf(i, upn, domain) : undefined,
       methods: registration.methods,
       preferredMethod: "preferred" in registration ? registration.preferred : undefined,
     };

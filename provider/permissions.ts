@@ -11,6 +11,7 @@ export const GROUP_MEMBER_WRITE = "GroupMember.ReadWrite.All";
 export const GROUP_WRITE = "Group.ReadWrite.All";
 export const USER_READ = "User.Read.All";
 export const AUDIT_READ = "AuditLog.Read.All";
+export const ROLE_READ = "RoleManagement.Read.Directory";
 
 export type Permission =
   | typeof POLICY_READ
@@ -19,7 +20,8 @@ export type Permission =
   | typeof GROUP_MEMBER_WRITE
   | typeof GROUP_WRITE
   | typeof USER_READ
-  | typeof AUDIT_READ;
+  | typeof AUDIT_READ
+  | typeof ROLE_READ;
 
 /**
  * For each least-privileged permission a call names, the broader permissions of this table that
@@ -34,6 +36,7 @@ export const GRANTED_ALSO_BY: Readonly<Record<Permission, readonly Permission[]>
   [GROUP_WRITE]: [],
   [USER_READ]: [],
   [AUDIT_READ]: [],
+  [ROLE_READ]: [],
 };
 
 /** Whether holding `held` lets a call that names `needed` through. */
@@ -187,9 +190,26 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, PermissionEntry>>
   // The policy, Authenticator, Fido2, Sms and Voice configurations (passkeys §7: reading them needs
   // Policy.Read.AuthenticationMethod), the named groups' members, the registration report and the
   // audit log.
+  // Beside those: who holds the Global Administrator role (GET roleManagement/directory/roleAssignments,
+  // rbacapplication-list-roleassignments: RoleManagement.Read.Directory least privileged) and every
+  // user's identities (GET /users, §4.7): the two populations on 2027-07-01 (passkeys §7).
   readiness: {
     feature: "entra-nudge readiness",
     required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
+    conditional: [
+      {
+        permission: ROLE_READ,
+        when: "telling Global Administrators apart, whose date is 2027-07-01",
+        degrades: true,
+        without: "they are counted on 2027-02-01 and a warning",
+      },
+      {
+        permission: USER_READ,
+        when: "telling external users apart by their identities, whose date is 2027-07-01",
+        degrades: true,
+        without: "they are counted on 2027-02-01 and a warning",
+      },
+    ],
   },
   export: {
     feature: "entra-nudge export",

@@ -157,15 +157,25 @@ export function userProperty(u: TenantUser, name: string, domain: string): unkno
     case "deletedDateTime":
       return null;
     case "identities":
-      return [
-        { signInType: "userPrincipalName", issuer: domain, issuerAssignedId: u.userPrincipalName },
-      ];
+      return (
+        u.identities?.map((i) => ({ ...i, issuerAssignedId: i.issuerAssignedId ?? null })) ?? [
+          {
+            signInType: "userPrincipalName",
+            issuer: domain,
+            issuerAssignedId: u.userPrincipalName,
+          },
+        ]
+      );
     case "proxyAddresses":
       return u.mail && u.userType === "Member" ? [`SMTP:${u.mail}`] : [];
     case "mailNickname":
       return u.mailNickname ?? u.userPrincipalName.split("@")[0];
     case "creationType":
-      return u.creationType ?? (u.userType === "Guest" ? "Invitation" : null);
+      // An invited (B2B) guest; an internal guest (an account of this tenant) has none.
+      return (
+        u.creationType ??
+        (u.userType === "Guest" && u.userPrincipalName.includes("#EXT#") ? "Invitation" : null)
+      );
     case "externalUserState":
       return u.externalUserState ?? null;
     case "showInAddressList":

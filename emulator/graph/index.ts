@@ -47,6 +47,7 @@ import {
   type PromptForecast,
   type SimulationResult,
 } from "./simulate";
+import { listRoleAssignments } from "./roles";
 import { DirectoryState, Seed } from "./state";
 import { runMicrosoftMigration, type MigrationResult } from "./migration";
 import { countUsers, getUser, listUsers } from "./users";
@@ -137,6 +138,7 @@ const ROUTES: Route[] = [
   route("reports/authenticationMethods/usersRegisteredByFeature", {
     GET: usersRegisteredByFeature,
   }),
+  route("roleManagement/directory/roleAssignments", { GET: listRoleAssignments }),
   route("auditLogs/directoryAudits", { GET: listDirectoryAudits }),
   route("auditLogs/directoryAudits/:id", { GET: getDirectoryAudit }),
 ];

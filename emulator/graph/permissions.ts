@@ -61,6 +61,17 @@ export const PERMISSIONS = {
   reportRead: ["AuditLog.Read.All"],
   /** §5.2: beta also lists UserAuthenticationMethod.Read.All as higher. */
   reportReadBeta: ["AuditLog.Read.All", "UserAuthenticationMethod.Read.All"],
+  /**
+   * GET /roleManagement/directory/roleAssignments (rbacapplication-list-roleassignments, directory
+   * provider, application permissions least privileged first).
+   */
+  roleAssignmentRead: [
+    "RoleManagement.Read.Directory",
+    "RoleManagement.Read.All",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+  ],
   /** §6.1: directoryAudits. */
   auditRead: ["AuditLog.Read.All", "Directory.Read.All"],
 } as const;

@@ -41,8 +41,18 @@ export interface TenantUser {
   /** Guests: "Accepted" or "PendingAcceptance". */
   externalUserState?: string;
   creationType?: string;
-  /** Directory role names held; a user with any is an admin in the registration report. */
+  /**
+   * Directory role names held (active assignments at the tenant scope, served by
+   * /roleManagement/directory/roleAssignments); a user with any is an admin in the registration report.
+   */
   adminRoles?: string[];
+  /**
+   * How the user signs in (Graph's objectIdentity: signInType, issuer, issuerAssignedId). Absent:
+   * one `userPrincipalName` identity issued by the tenant's domain, as for an account of this
+   * tenant. A B2B user signing in with another tenant or identity provider has a `federated`
+   * identity (issuer `ExternalAzureAD`, `MicrosoftAccount`, `mail`, `google.com`, ...).
+   */
+  identities?: { signInType: string; issuer: string; issuerAssignedId?: string | null }[];
   /** Registered authentication methods, in the report's `methodsRegistered` vocabulary (§5.5). */
   methods?: string[];
   /** userPreferredMethodForSecondaryAuthentication; derived from `methods` when absent (§5.4). */
@@ -63,6 +73,8 @@ export interface TenantGroup {
   visibility?: string;
   mail?: string;
   isAssignableToRole?: boolean;
+  /** Directory role names assigned to the group (role-assignable groups only): its members hold them. */
+  adminRoles?: string[];
   createdDateTime: TenantTime;
   /** Object ids of direct members: users or groups (nesting). */
   members?: string[];

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { JsonObject, TenantFile } from "./format";
 import { graphTimestamp, resolveTenantTime, secondsTimestamp } from "../graph/time";
 import { configurationProblem, policyProblem } from "../graph/policy";
+import { BUILT_IN_ROLES } from "../graph/roles";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -192,9 +193,26 @@ function checkUsers(c: Checker, users: unknown, loadMs: number): Set<string> {
         `${path}.preferredMethod`,
         `expected one of ${[...PREFERRED_METHODS].filter(Boolean).join(", ")}`,
       );
-    c.strings(u, "adminRoles", path);
+    checkRoleNames(c, c.strings(u, "adminRoles", path), `${path}.adminRoles`);
+    if (u.identities !== undefined) {
+      if (!Array.isArray(u.identities)) c.fail(`${path}.identities`, "expected an array");
+      else
+        u.identities.forEach((identity, j) => {
+          const at = `${path}.identities[${j}]`;
+          if (!isObject(identity)) return c.fail(at, "expected an object");
+          c.string(identity, "signInType", at);
+          c.string(identity, "issuer", at);
+        });
+    }
   });
   return ids;
+}
+
+/** Role names must be built-in roles the emulator knows (their template ids, graph/roles.ts). */
+function checkRoleNames(c: Checker, names: string[], path: string): void {
+  for (const name of names)
+    if (!(name in BUILT_IN_ROLES))
+      c.fail(path, `unknown role '${name}'; use one of ${Object.keys(BUILT_IN_ROLES).join(", ")}`);
 }
 
 function checkGroups(c: Checker, groups: unknown, userIds: Set<string>, loadMs: number): void {
@@ -224,6 +242,10 @@ function checkGroups(c: Checker, groups: unknown, userIds: Set<string>, loadMs: 
       if (!userIds.has(o))
         c.fail(`${path}.owners`, `${o} is not a user of this file (owners are users)`);
     }
+    const roles = c.strings(g, "adminRoles", path);
+    checkRoleNames(c, roles, `${path}.adminRoles`);
+    if (roles.length > 0 && g.isAssignableToRole !== true)
+      c.fail(`${path}.adminRoles`, "only a group with isAssignableToRole: true can hold a role");
     const types = c.strings(g, "groupTypes", path);
     if (types.some((t) => t !== "Unified"))
       c.fail(`${path}.groupTypes`, 'expected [] or ["Unified"]');

@@ -39,10 +39,15 @@ function scanQuery(
   );
 }
 
+/**
+ * `onRead` runs when the tenant is really read (no cached scan), before the scan starts: a command
+ * starts its own reads there, beside the scan's paced report pages.
+ */
 export async function scanTenantCached(
   graph: GraphClient,
   options: ScanOptions,
   cache: ScanCacheUse | undefined,
+  onRead?: () => void,
 ): Promise<TenantScan> {
   const query = scanQuery(graph, options, cache);
   const cached = cache && query && readCachedScan(cache.settings, query);
@@ -50,6 +55,7 @@ export async function scanTenantCached(
     cache.onCached?.(cached.scannedAt);
     return cached.scan;
   }
+  onRead?.();
   const scan = await scanTenant(graph, options);
   if (cache && query) {
     try {

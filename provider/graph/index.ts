@@ -7,3 +7,4 @@ export * from "./policy";
 export * from "./rateLimit";
 export * from "./reports";
 export * from "./users";
+export * from "./roles";

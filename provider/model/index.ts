@@ -23,3 +23,4 @@ export * from "./externalChange";
 export * from "./cloud";
 export * from "./eligibility";
 export * from "./methodConfigurations";
+export * from "./population";

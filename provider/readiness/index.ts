@@ -12,14 +12,26 @@ import {
   readNonPhoneRegistrations,
   type PushRegistration,
 } from "../report/audits";
-import { computeReadiness, type ReadinessReport } from "./readiness";
+import { readPopulations } from "./populations";
+import {
+  computeReadiness,
+  type ExemptGroup,
+  type PopulationFacts,
+  type ReadinessReport,
+} from "./readiness";
 
 export * from "./readiness";
+export { readPopulations } from "./populations";
 export * from "./render";
 
 export interface ReadinessOptions {
   /** The stack's declaration (--stack): its campaign and method policies count instead of the tenant's. */
   declaration?: Declaration;
+  /**
+   * --exempt-group: object ids of groups whose users are routed to a customer-managed telephony
+   * provider (counted apart, not at risk).
+   */
+  exemptGroups?: readonly string[];
   progress?: ProgressSink;
   cache?: ScanCacheUse;
   now?: () => number;
@@ -31,16 +43,35 @@ export async function analyzeReadiness(
 ): Promise<ReadinessReport> {
   const { declaration } = options;
   // The SMS and Voice configurations come with the scan: its policy GET expands them (§1.1).
+  const exemptIds = [...new Set((options.exemptGroups ?? []).map((id) => id.toLowerCase()))];
   const scanOptions = {
     configurations: declaration ? [declaredTargets(declaration)] : [],
+    ...(exemptIds.length > 0 ? { groups: exemptIds } : {}),
     progress: options.progress,
   };
-  const scan = await scanTenantCached(graph, scanOptions, options.cache);
+  // Who holds the Global Administrator role and how users sign in are read beside the scan (not
+  // report-limited: the report's paced pages hide them), unless a cached scan is used.
+  let beside: Promise<PopulationFacts> | undefined;
+  const scan = await scanTenantCached(graph, scanOptions, options.cache, () => {
+    beside = readPopulations(graph);
+    beside.catch(() => undefined); // awaited below; a failed scan must not leave it unhandled
+  });
   const configuration = declaration
     ? declaredConfiguration(declaration, scan.current)
     : scan.current;
   const running =
     configuration.campaign.state === "enabled" || configuration.campaign.state === "default";
+  // Global Administrators and external users (their date is 2027-07-01), cached with the scan.
+  const populations = scanPartCached(
+    graph,
+    scanOptions,
+    options.cache,
+    scan,
+    "readiness-populations",
+    () => beside ?? readPopulations(graph),
+  );
+  // Awaited below; a failure of the audit read meanwhile must not leave it unhandled.
+  populations.catch(() => undefined);
   let audit: { campaignSince?: string; registrations: PushRegistration[] } | undefined;
   if (running) {
     // The campaign's start counts only for a live campaign switched to enabled; otherwise its
@@ -72,7 +103,17 @@ export async function analyzeReadiness(
       },
     );
   }
+  const exemptGroups: ExemptGroup[] = exemptIds.map((id) => {
+    const group = scan.groups.get(id);
+    return {
+      id,
+      ...(group?.displayName !== undefined ? { displayName: group.displayName } : {}),
+      ...(group ? { userIds: group.userIds } : {}),
+    };
+  });
   return computeReadiness(scan, {
+    populations: await populations,
+    exemptGroups,
     configuration,
     source: declaration?.source ?? "tenant",
     methodPolicies: scan.phoneMethods,
@@ -81,3 +122,4 @@ export async function analyzeReadiness(
     now: (options.now ?? Date.now)(),
   });
 }
+export * from "./people";

@@ -7,8 +7,12 @@
 import type { TenantScan } from "../eligibility/scan";
 import { displayNameOf } from "../impact/impact";
 import {
+  LATER_SMS_VOICE_DEADLINE,
   NOT_NUDGED_REASONS,
   PASSKEY_APPROXIMATION,
+  POPULATION_TEXT,
+  SMS_VOICE_DEADLINE,
+  SMS_VOICE_DEADLINES,
   PHONE_METHODS,
   REASON_TEXT,
   campaignIncludeTargets,
@@ -20,12 +24,15 @@ import {
   type NudgeConfiguration,
   type NudgeMethod,
   type PhoneMethodSettings,
+  type Population,
+  type SmsVoiceDeadline,
   type UserKind,
+  deadlineOf,
+  populationOf,
 } from "../model";
 import type { PushRegistration } from "../report/audits";
 
-/** SMSRET: Microsoft-provided SMS and voice delivery ends (public cloud). */
-export const SMS_VOICE_DEADLINE = "2027-02-01";
+export { LATER_SMS_VOICE_DEADLINE, SMS_VOICE_DEADLINE };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ReadinessTarget {
@@ -56,6 +63,49 @@ export interface ReadinessTrend {
   beforeDeadline: boolean | null;
 }
 
+/** One phone-only user: who, which date applies, and whether the campaign nudges them. */
+export interface PhoneOnlyUser {
+  id: string;
+  userPrincipalName: string;
+  displayName?: string;
+  /** The report's userType. */
+  userType: UserKind;
+  population: Population;
+  deadline: SmsVoiceDeadline;
+  /** The method the campaign nudges them to set up; null when it does not nudge them. */
+  nudgedTo: NudgeMethod | null;
+  /** Why the campaign does not nudge them; null when it does. */
+  reason: NotNudgedReason | null;
+  /** In an --exempt-group (moved to a customer-managed telephony provider): not at risk. */
+  exempt: boolean;
+}
+
+/** The phone-only users of one retirement date (exempt users left out). */
+export interface ReadinessCohort {
+  deadline: SmsVoiceDeadline;
+  phoneOnly: number;
+  phoneOnlyNudged: number;
+  phoneOnlyNotNudged: number;
+  /** Phone-only users of each population on this date. */
+  populations: Partial<Record<Population, number>>;
+}
+
+/** What decides a user's date, as read from the tenant (readiness/populations.ts). */
+export interface PopulationFacts {
+  /** Lower-case ids of the users holding the Global Administrator role; null: could not be read. */
+  globalAdministrators: readonly string[] | null;
+  /** Lower-case ids of the external users (identities from another tenant or provider); null: not read. */
+  externalUsers: readonly string[] | null;
+}
+
+/** An --exempt-group: its users are routed to a customer-managed telephony provider. */
+export interface ExemptGroup {
+  id: string;
+  displayName?: string;
+  /** Lower-case ids of its users, transitively; undefined when the group does not exist. */
+  userIds?: ReadonlySet<string>;
+}
+
 export interface ReadinessReport {
   deadline: typeof SMS_VOICE_DEADLINE;
   asOf: string;
@@ -63,13 +113,41 @@ export interface ReadinessReport {
   daysLeft: number;
   /** Whose campaign is counted: "tenant" (live) or the stack's declaration. */
   source: string;
+  /** Display names of the groups the scan read (lower-case id → name), to name targets. */
+  groupNames: Record<string, string>;
   users: number;
-  /** Users whose only MFA methods are SMS or voice (mobilePhone, alternateMobilePhone, officePhone). */
+  /**
+   * Users whose only MFA methods are SMS or voice (mobilePhone, alternateMobilePhone, officePhone),
+   * --exempt-group members left out (as in every count below but `exempt`).
+   */
   phoneOnly: number;
   phoneOnlyNudged: number;
   phoneOnlyNotNudged: number;
   phoneOnlyNudgedByMethod: Record<NudgeMethod, number>;
   byUserType: Record<UserKind, { phoneOnly: number; nudged: number }>;
+  /** The phone-only users of each retirement date: 2027-02-01, then 2027-07-01. */
+  cohorts: ReadinessCohort[];
+  /** Phone-only users and nudged ones per population. */
+  byPopulation: Record<Population, { phoneOnly: number; nudged: number }>;
+  /**
+   * Whether Global Administrators and external users could be told apart (their reads need
+   * RoleManagement.Read.Directory and User.Read.All); when not, those users are counted on
+   * 2027-02-01, the earlier date.
+   */
+  populationsKnown: { globalAdministrators: boolean; externalUsers: boolean };
+  /** Phone-only users in an --exempt-group (moved to a customer-managed telephony provider). */
+  exempt: number;
+  exemptGroups: { id: string; displayName?: string; found: boolean; phoneOnly: number }[];
+  /**
+   * The passkeys-by-default opt-out (beta optOutSettings.passkeyDynamicMigration; null when not
+   * read): it delays Microsoft's 2026-09-01 changes until 2027-02-01 and never the retirement.
+   */
+  optOut: { passkeyDynamicMigration: boolean | null; until: typeof SMS_VOICE_DEADLINE };
+  /**
+   * Every phone-only user (exempt ones included, flagged): the --users CSV and the HTML page's list.
+   * Left out of --json (readinessJson), which stays a summary at any tenant size.
+   */
+  people: PhoneOnlyUser[];
   byTarget: ReadinessTarget[];
   /** Why the phone-only users who are not nudged are not, most common first. */
   notNudgedReasons: { reason: NotNudgedReason; description: string; users: number }[];
@@ -106,6 +184,10 @@ export interface ReadinessInput {
   campaignSince?: string;
   /** First registrations of a non-phone MFA method per user in the period (undefined: no trend). */
   registrations?: readonly PushRegistration[];
+  /** Global Administrators and external users; absent: everyone on 2027-02-01 (not read). */
+  populations?: PopulationFacts;
+  /** --exempt-group: their users are counted apart. */
+  exemptGroups?: readonly ExemptGroup[];
   now: number;
 }
 
@@ -125,8 +207,47 @@ export function daysUntilDeadline(now: number): number {
   return Math.max(0, Math.round((deadline - today) / DAY_MS));
 }
 
+/** Each phone-only user with their population, date and the campaign's outcome. */
+export function phoneOnlyUsers(
+  scan: TenantScan,
+  configuration: NudgeConfiguration,
+  populations: PopulationFacts | undefined,
+  exemptGroups: readonly ExemptGroup[] = [],
+): PhoneOnlyUser[] {
+  const admins = new Set(populations?.globalAdministrators ?? []);
+  const external = new Set(populations?.externalUsers ?? []);
+  const exempt = new Set(exemptGroups.flatMap((g) => [...(g.userIds ?? [])]));
+  const people: PhoneOnlyUser[] = [];
+  for (const user of scan.users) {
+    if (!isPhoneOnly(user.methodsRegistered)) continue;
+    const population = populationOf({
+      userType: user.userType,
+      globalAdministrator: admins.has(user.id),
+      external: external.has(user.id),
+    });
+    const outcome = evaluateUser(user, configuration);
+    people.push({
+      id: user.id,
+      userPrincipalName: user.userPrincipalName,
+      ...(user.displayName !== undefined ? { displayName: user.displayName } : {}),
+      userType: user.userType,
+      population,
+      deadline: deadlineOf(population),
+      nudgedTo: outcome.nudged ? outcome.method : null,
+      reason: outcome.nudged ? null : outcome.reason,
+      exempt: exempt.has(user.id),
+    });
+  }
+  return people;
+}
+
+const POPULATIONS = Object.keys(POPULATION_TEXT) as Population[];
+
 export function computeReadiness(scan: TenantScan, input: ReadinessInput): ReadinessReport {
   const { configuration } = input;
+  const people = phoneOnlyUsers(scan, configuration, input.populations, input.exemptGroups);
+  const counted = people.filter((p) => !p.exempt);
+  const usersById = new Map(scan.users.map((u) => [u.id, u]));
   const targets = campaignIncludeTargets(configuration.campaign);
   const byTarget: ReadinessTarget[] = targets.map((target) => ({
     id: target.id,
@@ -143,30 +264,47 @@ export function computeReadiness(scan: TenantScan, input: ReadinessInput): Readi
   };
   const byMethod: Record<NudgeMethod, number> = { microsoftAuthenticator: 0, fido2: 0 };
   const reasons = new Map<NotNudgedReason, number>();
-  let phoneOnly = 0;
+  const byPopulation = Object.fromEntries(
+    POPULATIONS.map((p) => [p, { phoneOnly: 0, nudged: 0 }]),
+  ) as ReadinessReport["byPopulation"];
+  const cohorts: ReadinessCohort[] = SMS_VOICE_DEADLINES.map((deadline) => ({
+    deadline,
+    phoneOnly: 0,
+    phoneOnlyNudged: 0,
+    phoneOnlyNotNudged: 0,
+    populations: {},
+  }));
   let nudged = 0;
-  for (const user of scan.users) {
-    if (!isPhoneOnly(user.methodsRegistered)) continue;
-    phoneOnly++;
-    byUserType[user.userType].phoneOnly++;
-    const outcome = evaluateUser(user, configuration);
-    if (outcome.nudged) {
+  for (const person of counted) {
+    const user = usersById.get(person.id);
+    if (!user) continue;
+    byUserType[person.userType].phoneOnly++;
+    byPopulation[person.population].phoneOnly++;
+    const cohort = cohorts.find((c) => c.deadline === person.deadline) as ReadinessCohort;
+    cohort.phoneOnly++;
+    cohort.populations[person.population] = (cohort.populations[person.population] ?? 0) + 1;
+    if (person.nudgedTo) {
       nudged++;
-      byUserType[user.userType].nudged++;
-      byMethod[outcome.method]++;
-    } else {
-      reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+      cohort.phoneOnlyNudged++;
+      byUserType[person.userType].nudged++;
+      byPopulation[person.population].nudged++;
+      byMethod[person.nudgedTo]++;
+    } else if (person.reason) {
+      cohort.phoneOnlyNotNudged++;
+      reasons.set(person.reason, (reasons.get(person.reason) ?? 0) + 1);
     }
     targets.forEach((target, t) => {
       if (!targetCovers(target, user)) return;
       const entry = byTarget[t];
       entry.phoneOnly++;
-      if (!outcome.nudged) return;
+      if (!person.nudgedTo) return;
       entry.nudged++;
-      if (outcome.method === "fido2") entry.nudgedToPasskey++;
+      if (person.nudgedTo === "fido2") entry.nudgedToPasskey++;
       else entry.nudgedToAuthenticator++;
     });
   }
+  const phoneOnly = counted.length;
+  const exemptIds = new Set(people.filter((p) => p.exempt).map((p) => p.id));
   const { campaign } = configuration;
   const method = (campaign as { targetedAuthenticationMethod?: string })
     .targetedAuthenticationMethod;
@@ -175,12 +313,36 @@ export function computeReadiness(scan: TenantScan, input: ReadinessInput): Readi
     asOf: new Date(input.now).toISOString(),
     daysLeft: daysUntilDeadline(input.now),
     source: input.source,
+    groupNames: Object.fromEntries(
+      [...scan.groups.values()]
+        .filter((g) => g?.displayName !== undefined)
+        .map((g) => [g?.id ?? "", g?.displayName ?? ""]),
+    ),
     users: scan.users.length,
     phoneOnly,
     phoneOnlyNudged: nudged,
     phoneOnlyNotNudged: phoneOnly - nudged,
     phoneOnlyNudgedByMethod: byMethod,
     byUserType,
+    cohorts,
+    byPopulation,
+    populationsKnown: {
+      globalAdministrators: input.populations?.globalAdministrators != null,
+      externalUsers: input.populations?.externalUsers != null,
+    },
+    exempt: exemptIds.size,
+    exemptGroups: (input.exemptGroups ?? []).map((g) => ({
+      id: g.id,
+      ...(g.displayName !== undefined ? { displayName: g.displayName } : {}),
+      found: g.userIds !== undefined,
+      phoneOnly: [...(g.userIds ?? [])].filter((id) => exemptIds.has(id)).length,
+    })),
+    optOut: {
+      passkeyDynamicMigration:
+        (campaign as { passkeyMigrationOptOut?: boolean }).passkeyMigrationOptOut ?? null,
+      until: SMS_VOICE_DEADLINE,
+    },
+    people,
     byTarget,
     notNudgedReasons: NOT_NUDGED_REASONS.filter((reason) => reasons.has(reason))
       .map((reason) => ({

@@ -162,7 +162,7 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
       await count("methodsRegistered/any(m:m eq 'mobilePhone') and isMfaCapable eq true"),
     ).to.equal(16);
     expect(await count("userType eq 'guest'")).to.equal(4);
-    expect(await count("isAdmin eq true")).to.equal(4);
+    expect(await count("isAdmin eq true")).to.equal(5);
     expect(await count("startsWith(userDisplayName,'Emergency')")).to.equal(2);
     expect(await count("systemPreferredAuthenticationMethods/any(m:m eq 'sms')")).to.equal(13);
     expect(await count("userPreferredMethodForSecondaryAuthentication eq 'push'")).to.equal(8);
@@ -262,7 +262,7 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
       api,
       "/reports/authenticationMethods/usersRegisteredByFeature(includedUserTypes='all',includedUserRoles='privilegedAdmin')",
     );
-    expect(admins.totalUserCount).to.equal(3);
+    expect(admins.totalUserCount).to.equal(4);
     await expectGraphError(
       call(
         api,

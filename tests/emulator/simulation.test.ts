@@ -45,7 +45,7 @@ const MEMBERS_WITHOUT_PASSKEY = [
 /** Guests whose default MFA method is SMS and who have no Authenticator push. */
 const SMS_GUESTS = [
   "alex_fabrikam.com#EXT#@contoso.onmicrosoft.com",
-  "pat.o'neil_woodgrovebank.com#EXT#@contoso.onmicrosoft.com",
+  "pat.o'neil@contoso.onmicrosoft.com",
 ];
 
 function patchCampaign(api: TestApi, campaign: Json) {

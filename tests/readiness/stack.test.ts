@@ -127,8 +127,9 @@ describe("readiness/impact --stack with a declared PasskeyPolicy", function () {
     });
     const table = captureIo(env, workspace.workDir);
     expect(await main(["readiness", "--stack", "dev", "--no-cache"], table.io)).to.equal(0);
+    // The group is named where the scan read its name (it used to be shown by id alone).
     expect(table.stdout()).to.include(
-      `Passkey method (stack dev): enabled, for group ${PILOT_GROUP}; self-service setup on`,
+      "Passkey method (stack dev): enabled, for group Pilot - Authenticator wave 1; self-service setup on",
     );
 
     // impact --stack agrees: the pilot's users start seeing the passkey nudge.
