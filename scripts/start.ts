@@ -20,6 +20,7 @@ import {
   GraphClient,
   listRelationship,
   patchRegistrationEnforcement,
+  userRegistrationDetailsPages,
 } from "../provider/graph";
 import { provideEngine, type Engine } from "./engine";
 import { runTrustingEmulator } from "./trustEmulator";
@@ -90,6 +91,24 @@ class TenantView {
   async describeTargets(targets: Campaign["includeTargets"]): Promise<string> {
     const names = await Promise.all((targets ?? []).map((t) => this.describeTarget(t)));
     return names.length > 0 ? names.join(", ") : "nobody";
+  }
+
+  /**
+   * Of the users with Authenticator push registered, how many may still use it, as the
+   * registration report says (its strongest usable phone or app method is push while the
+   * Authenticator policy allows it for them).
+   */
+  async authenticatorKept(): Promise<{ registered: number; kept: number }> {
+    let registered = 0;
+    let kept = 0;
+    const filter = "methodsRegistered/any(m: m eq 'microsoftAuthenticatorPush')";
+    for await (const page of userRegistrationDetailsPages(this.graph, { filter })) {
+      for (const row of page) {
+        registered += 1;
+        if (row.systemPreferredAuthenticationMethods?.includes("push")) kept += 1;
+      }
+    }
+    return { registered, kept };
   }
 }
 
@@ -269,7 +288,8 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   step(
     "Up: apply the declaration",
     "The pilot group is created, the Authenticator policy and the campaign are adopted (their\n" +
-      "settings before are kept, and restored by `pulumi destroy`) and set as declared.",
+      "settings before are kept, and restored by `pulumi destroy`) and set as declared.\n" +
+      "Authenticator stays enabled for every user, so nobody who signs in with it loses it.",
   );
   // `--skip-preview`: the preview is the step before (at a terminal, `pulumi up` asks to confirm).
   await timed("up", () => terminal.run("pulumi up --yes --skip-preview"));
@@ -277,6 +297,10 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
   note(`Campaign now: ${applied.state}, snooze ${applied.snoozeDurationInDays} days.`);
   note(`Nudged:   ${await tenant.describeTargets(applied.includeTargets)}`);
   note(`Excluded: ${await tenant.describeTargets(applied.excludeTargets)}`);
+  const authenticator = await tenant.authenticatorKept();
+  note(
+    `Authenticator push: ${authenticator.kept} of the ${authenticator.registered} users who have it registered may still use it (registration report).`,
+  );
 
   step(
     "Someone edits the campaign in the portal",
@@ -409,7 +433,8 @@ async function main(): Promise<number> {
   console.log(
     "Contoso's users sign in with SMS codes. The platform team nudges a pilot group to set up\n" +
       "Microsoft Authenticator after their next MFA sign-in (no snoozing), keeping the break-glass\n" +
-      "accounts out of it, with policy as code: examples/seed-scenario/index.ts.",
+      "accounts out of it and Authenticator enabled for everyone who already uses it, with policy\n" +
+      "as code: examples/seed-scenario/index.ts.",
   );
   step(
     "Start the Graph emulator",

@@ -6,7 +6,10 @@
 //      user to Authenticator.
 //   2: the campaign's method becomes "fido2", its target the pilot group only.
 //   3: passkeys enabled, and the passkey nudge, for every user.
-// The break-glass group is excluded from every policy at every stage.
+// At every stage the break-glass group is never nudged and keeps its passkeys: emergency accounts
+// sign in with a phishing-resistant method, often a security key and nothing else (Microsoft's
+// emergency-access guidance, docs/guardrails.md), so the PasskeyPolicy includes them, never
+// excludes them.
 import * as pulumi from "@pulumi/pulumi";
 import {
   AuthenticatorPolicy,
@@ -20,7 +23,7 @@ export type Stage = (typeof STAGES)[number];
 
 export interface AuthenticatorToPasskeysSettings {
   stage: Stage;
-  /** Object id of the emergency-access (break-glass) group, never nudged or enabled. */
+  /** Object id of the emergency-access (break-glass) group: never nudged, keeps its passkeys. */
   breakGlassGroupId: pulumi.Input<string>;
   /** The passkey pilot's users: user principal names or object ids. */
   pilotMembers: pulumi.Input<string>[];
@@ -70,26 +73,40 @@ export function authenticatorToPasskeys(
   const breakGlass = [{ id: settings.breakGlassGroupId, targetType: "group" as const }];
   const passkeyAudience = settings.stage === 3 ? "all_users" : pilotGroup.id;
 
-  // Authenticator stays enabled for everyone: users who set it up keep signing in with it.
+  // Authenticator stays enabled for everyone: users who set it up keep signing in with it. Its
+  // notifications show the app and the location (CISA SCuBA MS.AAD.3.3v2, the policy pack's rule).
   const authenticator = new AuthenticatorPolicy("authenticator", {
     state: "enabled",
     includeTargets: [{ id: "all_users", targetType: "group", authenticationMode: "any" }],
     excludeTargets: breakGlass,
+    featureSettings: {
+      displayAppInformationRequiredState: { state: "enabled" },
+      displayLocationInformationRequiredState: { state: "enabled" },
+    },
   });
 
-  // The pilot's profile allows synced passkeys as well as device-bound ones; the default profile
-  // (device-bound only) is the tenant's own and is kept.
+  // The pilot's profile allows synced passkeys as well as device-bound ones. The default profile is
+  // declared as the tenant has it (device-bound only, attestation at registration), and the
+  // break-glass group keeps it: their security keys stay usable at every stage.
   const passkeys = new PasskeyPolicy("passkeys", {
     state: "enabled",
     isSelfServiceRegistrationAllowed: true, // a passkey campaign needs self-service setup
     passkeyProfiles: [
-      { name: "Default passkey profile", passkeyTypes: ["deviceBound"] },
+      {
+        name: "Default passkey profile",
+        passkeyTypes: ["deviceBound"],
+        attestationEnforcement: "registrationOnly",
+      },
       { name: "Pilot", passkeyTypes: ["deviceBound", "synced"] },
     ],
     includeTargets: [
+      {
+        id: settings.breakGlassGroupId,
+        targetType: "group",
+        allowedPasskeyProfiles: ["Default passkey profile"],
+      },
       { id: passkeyAudience, targetType: "group", allowedPasskeyProfiles: ["Pilot"] },
     ],
-    excludeTargets: breakGlass,
   });
 
   // Stage 1 keeps the Authenticator nudge for everyone; from stage 2 the one method is "fido2",

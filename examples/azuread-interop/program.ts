@@ -1,6 +1,7 @@
-// Groups managed with @pulumi/azuread feed the nudge: a pilot group created with azuread.Group and
-// an existing break-glass group found with azuread.getGroup become the targets of the Microsoft
-// Authenticator method and of the registration campaign.
+// Groups managed with @pulumi/azuread feed the nudge: a pilot group created with azuread.Group is
+// the registration campaign's target, and an existing break-glass group found with azuread.getGroup
+// is excluded from the campaign and the Microsoft Authenticator method. Authenticator stays enabled
+// for every user: narrowing it to the pilot would take it from everyone else who set it up.
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AuthenticatorPolicy, RegistrationCampaign } from "pulumi-entra-nudge";
@@ -44,10 +45,16 @@ export function azureadInterop(settings: AzureadInteropSettings): AzureadInterop
   const pilot = [{ id: pilotGroup.objectId, targetType: "group" as const }];
   const excluded = [{ id: breakGlass.objectId, targetType: "group" as const }];
 
+  // Notifications show the app and the location (CISA SCuBA MS.AAD.3.3v2, the policy pack's
+  // login-context rule).
   const authenticator = new AuthenticatorPolicy("authenticator", {
     state: "enabled",
-    includeTargets: pilot.map((target) => ({ ...target, authenticationMode: "any" as const })),
+    includeTargets: [{ id: "all_users", targetType: "group", authenticationMode: "any" }],
     excludeTargets: excluded,
+    featureSettings: {
+      displayAppInformationRequiredState: { state: "enabled" },
+      displayLocationInformationRequiredState: { state: "enabled" },
+    },
   });
   const campaign = new RegistrationCampaign(
     "campaign",

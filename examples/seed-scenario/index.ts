@@ -1,6 +1,7 @@
-// The seed scenario (DESIGN.md): Microsoft Authenticator enabled, in mode "any", for a pilot group
-// whose test user signs in with SMS; the registration campaign enabled for that group with 0 snooze
-// days (the prompt comes back at every MFA sign-in); the break-glass group excluded.
+// The seed scenario (DESIGN.md): Microsoft Authenticator enabled, in mode "any", for every user (as
+// tenants have it today: narrowing it to the pilot would take Authenticator from everyone else who
+// uses it); the registration campaign enabled for a pilot group, whose test user signs in with SMS,
+// with 0 snooze days (the prompt comes back at every MFA sign-in); the break-glass group excluded.
 //
 // The module's export is the program itself: the Node.js language host calls an exported function
 // (root Pulumi.yaml, `pulumi up` against a real tenant; `npm start`, which copies this file into a
@@ -60,9 +61,16 @@ function seedScenario(options: SeedScenarioOptions = {}): SeedScenarioOutputs {
   });
 
   // Prerequisite of the nudge: the pilot may use Authenticator in mode any (push or passwordless).
+  // Everyone may, so nobody who set it up loses it; the app shows the application and the location
+  // in its notifications, so a push nobody started is recognised (CISA SCuBA MS.AAD.3.3v2, the
+  // policy pack's login-context rule). One-time codes are left as the tenant has them.
   const authenticator = new AuthenticatorPolicy("authenticator", {
     state: "enabled",
-    includeTargets: [{ id: pilot.id, targetType: "group", authenticationMode: "any" }],
+    includeTargets: [{ id: "all_users", targetType: "group", authenticationMode: "any" }],
+    featureSettings: {
+      displayAppInformationRequiredState: { state: "enabled" },
+      displayLocationInformationRequiredState: { state: "enabled" },
+    },
   });
 
   const campaign = new RegistrationCampaign(

@@ -1,6 +1,7 @@
 // A staged rollout of the Authenticator nudge: a pilot group first, then every user. One stack
-// setting, `stage`, moves both the Microsoft Authenticator method and the registration campaign from
-// the pilot group to all users; the break-glass group stays excluded at every stage.
+// setting, `stage`, moves the registration campaign from the pilot group to all users; Microsoft
+// Authenticator stays enabled for every user at every stage (narrowing it to the pilot would take
+// it from everyone else who set it up). The break-glass group is excluded from both.
 import * as pulumi from "@pulumi/pulumi";
 import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "pulumi-entra-nudge";
 
@@ -9,7 +10,7 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StagedRolloutSettings {
   stage: Stage;
-  /** Object id of the emergency-access (break-glass) group, never nudged or enabled. */
+  /** Object id of the emergency-access (break-glass) group, excluded from both policies. */
   breakGlassGroupId: pulumi.Input<string>;
   /** The pilot's users: user principal names or object ids. */
   pilotMembers: pulumi.Input<string>[];
@@ -54,11 +55,17 @@ export function stagedRollout(settings: StagedRolloutSettings): StagedRollout {
   const audience = settings.stage === "pilot" ? pilotGroup.id : "all_users";
   const breakGlass = [{ id: settings.breakGlassGroupId, targetType: "group" as const }];
 
-  // Mode "any" keeps users eligible for the nudge; "deviceBasedPush" would make them ineligible.
+  // Every user, at every stage, in mode "any": it keeps the audience eligible for the nudge
+  // ("deviceBasedPush" would make them ineligible) and takes the app from nobody. Notifications show
+  // the app and the location (CISA SCuBA MS.AAD.3.3v2, the policy pack's login-context rule).
   const authenticator = new AuthenticatorPolicy("authenticator", {
     state: "enabled",
-    includeTargets: [{ id: audience, targetType: "group", authenticationMode: "any" }],
+    includeTargets: [{ id: "all_users", targetType: "group", authenticationMode: "any" }],
     excludeTargets: breakGlass,
+    featureSettings: {
+      displayAppInformationRequiredState: { state: "enabled" },
+      displayLocationInformationRequiredState: { state: "enabled" },
+    },
   });
 
   const campaign = new RegistrationCampaign(
@@ -71,7 +78,7 @@ export function stagedRollout(settings: StagedRolloutSettings): StagedRollout {
       includeTargets: [{ id: audience, targetType: "group" }],
       excludeTargets: breakGlass,
     },
-    // Widening to "all" enables Authenticator for everyone before anyone is asked to set it up.
+    // Users are enabled for Authenticator before anyone is asked to set it up.
     { dependsOn: [authenticator] },
   );
 

@@ -20,11 +20,20 @@ export const POLICY = {
 
 export type PolicyName = (typeof POLICY)[keyof typeof POLICY];
 
+/**
+ * How the emergency-access accounts sign in: Microsoft's guidance asks for a phishing-resistant
+ * passwordless method, a passkey (FIDO2, typically a security key) or certificate-based
+ * authentication (https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/security-emergency-access).
+ */
+export type BreakGlassSignIn = "passkey" | "certificate";
+
 export interface BreakGlassConfig {
   /** Object ids of the emergency-access groups (lower-cased when parsed). */
   groupIds: string[];
   /** Object ids of emergency-access users; each must be excluded by its own id. */
   userIds: string[];
+  /** "passkey" (the default): the PasskeyPolicy must keep them able to use their passkey. */
+  signInMethod: BreakGlassSignIn;
 }
 
 export type CampaignStateName = "enabled" | "disabled" | "default";
@@ -64,6 +73,13 @@ export const CONFIG_SCHEMAS: Partial<Record<PolicyName, PolicyConfigSchema>> = {
         default: [],
         description:
           "Object ids of emergency-access users that must be excluded by their own id (membership of an excluded group cannot be seen by a policy).",
+      },
+      signInMethod: {
+        type: "string",
+        enum: ["passkey", "certificate"],
+        default: "passkey",
+        description:
+          'How the emergency-access accounts sign in: "passkey" (a FIDO2 security key or other passkey: the PasskeyPolicy must keep them enabled) or "certificate" (certificate-based authentication).',
       },
     },
   },
@@ -105,7 +121,11 @@ function ids(value: unknown): string[] {
 
 export function parseBreakGlassConfig(raw: unknown): BreakGlassConfig {
   const config = isRecord(raw) ? raw : {};
-  return { groupIds: ids(config.groupIds), userIds: ids(config.userIds) };
+  return {
+    groupIds: ids(config.groupIds),
+    userIds: ids(config.userIds),
+    signInMethod: config.signInMethod === "certificate" ? "certificate" : "passkey",
+  };
 }
 
 export function parseCampaignPinnedConfig(raw: unknown): CampaignPinnedConfig {

@@ -176,9 +176,9 @@ export function guardrailPolicies(): Policies {
       POLICY.breakGlassExcluded,
       {
         description:
-          "Break-glass (emergency access) accounts are excluded from the campaign, from Authenticator targets that require registration or allow only Passwordless mode, and from passkey targets that require registration.",
+          "Break-glass (emergency access) accounts are excluded from the campaign and from Authenticator targets that require registration or allow only Passwordless mode, and keep the passkey they sign in with (the PasskeyPolicy enabled for them, never excluding them).",
         remediationSteps:
-          "Add each break-glass group and user to the excludeTargets of the RegistrationCampaign, the AuthenticatorPolicy and the PasskeyPolicy.",
+          'Add each break-glass group and user to the excludeTargets of the RegistrationCampaign and the AuthenticatorPolicy; keep them included in the PasskeyPolicy, not excluded (set signInMethod to "certificate" if they sign in with certificate-based authentication).',
       },
       {
         RegistrationCampaign: (props, config) =>

@@ -170,32 +170,75 @@ export function breakGlassAuthenticatorViolations(
   return violations;
 }
 
+/** Microsoft's emergency-access guidance, named in the passkey rule's messages. */
+export const EMERGENCY_ACCESS_GUIDANCE =
+  "https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/security-emergency-access";
+
 /**
- * Break-glass accounts are excluded from passkey targets that require registration
- * (isRegistrationRequired, graph-contract-passkeys.md): such a target interrupts their sign-in
- * until a passkey is set up, and an emergency sign-in must never stop at a registration wizard.
- * As for Authenticator, a group target (and all_users) may reach them; only their exclusion from
- * the PasskeyPolicy settles it. A disabled configuration targets nobody.
+ * Break-glass accounts keep a phishing-resistant method they can sign in with. Microsoft's
+ * emergency-access guidance (EMERGENCY_ACCESS_GUIDANCE) has them sign in passwordless with a
+ * passkey (FIDO2, typically a security key) or certificate-based authentication, and often that
+ * is their only method. Where it is a passkey (config signInMethod "passkey", the default), the
+ * PasskeyPolicy must keep them able to use it: not disabled, not excluded, and included (any
+ * group target, all_users or their own id may include them; a policy cannot see membership).
+ * Excluding them is then never a fix; a target that requires registration cannot stop them
+ * either, since they hold a passkey already. With signInMethod "certificate" they hold none, so a
+ * passkey target that requires registration (isRegistrationRequired, graph-contract-passkeys.md)
+ * and may reach them would stop an emergency sign-in at a registration wizard: they are excluded,
+ * or the requirement dropped.
  */
 export function breakGlassPasskeyViolations(props: Props, config: BreakGlassConfig): Violation[] {
   const accounts = breakGlassAccounts(config);
   if (accounts.length === 0) return [NOT_CONFIGURED];
   const passkey = normalizePasskeyArgs(props as unknown as PasskeyLike);
-  if (passkey.state === "disabled") return [];
+  const keepsPasskey = config.signInMethod === "passkey";
+  const why =
+    "Microsoft's emergency-access guidance has these accounts sign in with a phishing-resistant passwordless method " +
+    `(${EMERGENCY_ACCESS_GUIDANCE}), and a passkey or security key is often their only one`;
+  const otherwise =
+    'If they sign in with certificate-based authentication instead, set "signInMethod": "certificate" under "break-glass-excluded" in the policy pack config.';
+  if (passkey.state === "disabled") {
+    if (!keepsPasskey) return [];
+    return accounts.map((account) => ({
+      message:
+        `The PasskeyPolicy's state is "disabled", so the ${account.label} can no longer sign in with a passkey or security key. ` +
+        `${why}. Set the PasskeyPolicy's state to "enabled". ${otherwise}`,
+    }));
+  }
   const included = knownTargets<{ isRegistrationRequired?: unknown }>(passkey.includeTargets);
   const excluded = knownTargets<Target>(passkey.excludeTargets);
   const violations: Violation[] = [];
   for (const account of accounts) {
-    if (excluded.targets.some((target) => target.id === account.id)) continue;
-    if (!excluded.complete) continue; // an unknown exclusion may be this one
-    for (const target of included.targets) {
-      if (!mayReach(target, account) || target.isRegistrationRequired !== true) continue;
+    const isExcluded = excluded.targets.some((target) => target.id === account.id);
+    if (isExcluded && keepsPasskey) {
+      violations.push({
+        message:
+          `The PasskeyPolicy excludes the ${account.label}, so it can no longer sign in with a passkey or security key. ${why}. ` +
+          `Remove ${exclusion(account)} from the PasskeyPolicy's excludeTargets and include it (for example as its own include target, ` +
+          `isRegistrationRequired false, with a profile that allows its keys). ${otherwise}`,
+      });
+      continue;
+    }
+    if (isExcluded || !excluded.complete) continue; // an unknown exclusion may be this one
+    const reaching = included.targets.filter((target) => mayReach(target, account));
+    if (keepsPasskey) {
+      if (included.complete && reaching.length === 0) {
+        violations.push({
+          message:
+            `No passkey target includes the ${account.label}, so it cannot sign in with a passkey or security key. ${why}. ` +
+            `Add ${exclusion(account)} to the PasskeyPolicy's includeTargets (isRegistrationRequired false, with a profile that allows its keys). ${otherwise}`,
+        });
+      }
+      continue;
+    }
+    for (const target of reaching) {
+      if (target.isRegistrationRequired !== true) continue;
       const who = target.id === ALL_USERS ? "all users" : `${target.targetType} ${target.id}`;
       violations.push({
         message:
           `The passkey target ${who}${reachPhrase(target, account)} requires registration (isRegistrationRequired), which would stop an emergency ` +
-          `sign-in until a passkey is set up, and the ${account.label} is not excluded. Add ${exclusion(account)} to the ` +
-          `PasskeyPolicy's excludeTargets, or set isRegistrationRequired to false on that target.`,
+          `sign-in of the ${account.label} (signing in with a certificate, it holds no passkey) until a passkey is set up. ` +
+          `Add ${exclusion(account)} to the PasskeyPolicy's excludeTargets, or set isRegistrationRequired to false on that target.`,
       });
     }
   }

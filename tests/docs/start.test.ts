@@ -1,7 +1,7 @@
 // `npm start` (README, "The two commands"): the narrated seed scenario runs the commands a user
 // types, in a temporary Pulumi project, through the `pulumi` CLI and the `entra-nudge` command
-// (not Automation API inline programs); it finds the drift the portal edit causes, repairs it,
-// prints no secret and leaves nothing behind.
+// (not Automation API inline programs); it takes Microsoft Authenticator from nobody, finds the
+// drift the portal edit causes, repairs it, prints no secret and leaves nothing behind.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -77,6 +77,14 @@ describe("npm start: the seed scenario through the CLI", function () {
     expect(fixed).to.include("In sync: every resource matches the tenant.");
     expect(output).to.match(/Registration campaign\s+enabled; asked at every MFA sign-in/);
     expect(output).to.match(/Never nudged\s+Emergency Access Accounts/);
+  });
+
+  it("takes Microsoft Authenticator from nobody: it stays enabled for all users, and the report agrees", () => {
+    expect(output).to.match(/Microsoft Authenticator enabled for all users, mode any\n/);
+    // The default tenant's 8 users with Authenticator push registered may all still use it.
+    expect(output).to.include(
+      "Authenticator push: 8 of the 8 users who have it registered may still use it",
+    );
   });
 
   it("ends with what changed in 2026 and the demo stack's readiness for 2027-02-01", () => {

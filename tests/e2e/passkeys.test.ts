@@ -1,5 +1,6 @@
 // Issue 13's "done when", through the real engine against the emulator: a program declaring a
-// PasskeyPolicy (a pilot profile, the pilot group enabled with it) and a passkey ("fido2") campaign
+// PasskeyPolicy as docs/passkeys.md does (a pilot profile, the pilot group enabled with it, the
+// break-glass group keeping the default profile) and a passkey ("fido2") campaign
 // previews, applies, refreshes with no changes, detects a portal edit (refresh exit 7, `entra-nudge
 // drift` exit 2 naming the property in words), and destroys back to the exact original settings.
 import { expect } from "chai";
@@ -25,13 +26,21 @@ function passkeyProgram(): void {
     state: "enabled",
     isSelfServiceRegistrationAllowed: true,
     passkeyProfiles: [
-      { name: "Default passkey profile", passkeyTypes: ["deviceBound"] },
+      {
+        name: "Default passkey profile",
+        passkeyTypes: ["deviceBound"],
+        attestationEnforcement: "registrationOnly",
+      },
       { name: "Pilot", passkeyTypes: ["deviceBound", "synced"] },
     ],
     includeTargets: [
+      {
+        id: BREAK_GLASS_GROUP_ID,
+        targetType: "group",
+        allowedPasskeyProfiles: ["Default passkey profile"],
+      },
       { id: SALES_GROUP_ID, targetType: "group", allowedPasskeyProfiles: ["Pilot"] },
     ],
-    excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
   });
   // The orchestration order the contract gives (passkeys §6): the users are enabled for passkeys
   // before the campaign nudges them to set one up.

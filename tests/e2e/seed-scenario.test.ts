@@ -132,25 +132,43 @@ describe("e2e: the seed scenario through the engine", function () {
       enforceRegistrationAfterAllowedSnoozes:
         original.campaignBeta.enforceRegistrationAfterAllowedSnoozes,
     });
-    const authenticatorTargets = [
-      {
-        targetType: "group",
-        id: pilotGroupId,
-        isRegistrationRequired: false,
-        authenticationMode: "any",
-      },
-    ];
-    // Only what is declared changes: feature settings and TOTP codes stay as they were.
-    expect(await tenant.authenticator("v1.0")).to.deep.equal({
-      ...original.authenticator,
-      state: "enabled",
-      includeTargets: authenticatorTargets,
-    });
-    expect(await tenant.authenticator("beta")).to.deep.equal({
-      ...original.authenticatorBeta,
-      state: "enabled",
-      includeTargets: authenticatorTargets,
-    });
+    // Authenticator stays enabled for every user, as the tenant had it (nobody loses it); only the
+    // declared login context changes. TOTP codes and the undeclared feature settings stay as they were.
+    const withLoginContext = (authenticator: Props): Props => {
+      const features = authenticator.featureSettings as Record<string, Props>;
+      return {
+        ...authenticator,
+        state: "enabled",
+        includeTargets: [
+          {
+            targetType: "group",
+            id: "all_users",
+            isRegistrationRequired: false,
+            authenticationMode: "any",
+          },
+        ],
+        featureSettings: {
+          ...features,
+          displayAppInformationRequiredState: {
+            ...features.displayAppInformationRequiredState,
+            state: "enabled",
+          },
+          displayLocationInformationRequiredState: {
+            ...features.displayLocationInformationRequiredState,
+            state: "enabled",
+          },
+        },
+      };
+    };
+    expect(original.authenticator.includeTargets).to.deep.equal(
+      withLoginContext(original.authenticator).includeTargets,
+    );
+    expect(await tenant.authenticator("v1.0")).to.deep.equal(
+      withLoginContext(original.authenticator),
+    );
+    expect(await tenant.authenticator("beta")).to.deep.equal(
+      withLoginContext(original.authenticatorBeta),
+    );
     // One write per resource, nothing else.
     expect(tenant.writes().sort()).to.deep.equal([
       "PATCH /v1.0/policies/authenticationMethodsPolicy",

@@ -89,7 +89,11 @@ function microsoftManaged(): void {
   });
 }
 
-/** A passkey campaign; `careless`: self-service setup off, registration required of all users, break-glass not excluded there. */
+/**
+ * A passkey campaign, passkeys required of all users; `careless`: self-service setup off, and the
+ * break-glass accounts excluded from the PasskeyPolicy (the pack's advice until 2026-12), which
+ * takes the security keys they sign in with.
+ */
 function passkeys(careless: boolean): void {
   new nudge.RegistrationCampaign("campaign", {
     state: "enabled",
@@ -103,7 +107,7 @@ function passkeys(careless: boolean): void {
     state: "enabled",
     isSelfServiceRegistrationAllowed: !careless,
     includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
-    excludeTargets: careless ? [] : breakGlassExclusions,
+    excludeTargets: careless ? breakGlassExclusions : [],
   });
 }
 
@@ -220,7 +224,7 @@ describe("guardrails policy pack through the engine", function () {
     ).to.deep.equal([[POLICY.campaignPinned, "advisory"]]);
   });
 
-  it("checks a passkey campaign's PasskeyPolicy and the break-glass accounts' passkey exclusion", async () => {
+  it("checks a passkey campaign's PasskeyPolicy and that the break-glass accounts keep their passkeys", async () => {
     program = () => passkeys(true);
     const careless = await preview(BREAK_GLASS_CONFIG);
     expect(careless.error, "a mandatory violation fails the preview").not.to.equal(undefined);
@@ -230,7 +234,10 @@ describe("guardrails policy pack through the engine", function () {
     });
     const text = careless.violations.map((v) => v.message).join("\n");
     expect(text).to.include("Set isSelfServiceRegistrationAllowed to true");
-    expect(text).to.include("to the PasskeyPolicy's excludeTargets");
+    expect(text).to.include(
+      `Remove { id: "${BREAK_GLASS_GROUP}", targetType: "group" } from the PasskeyPolicy's excludeTargets and include it`,
+    );
+    expect(text).to.include("security-emergency-access");
     const passkey = careless.violations.find((v) => v.policyName === POLICY.campaignPasskeyPolicy);
     expect(passkey?.resourceUrn, "the stack policy points at the campaign").to.match(
       /RegistrationCampaign::campaign$/,

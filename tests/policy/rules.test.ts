@@ -26,9 +26,16 @@ const BREAK_GLASS_USER = "6ec85dbc-3f90-5c4f-9276-d103b845bee8";
 const PILOT = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 const SALES = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74";
 
+const PILOT_USER = "bb1d6c17-7043-5689-a17d-aa610e2a4115";
+
 const breakGlass = parseBreakGlassConfig({
   groupIds: [BREAK_GLASS_GROUP.toUpperCase()],
   userIds: [BREAK_GLASS_USER],
+});
+const breakGlassByCertificate = parseBreakGlassConfig({
+  groupIds: [BREAK_GLASS_GROUP],
+  userIds: [BREAK_GLASS_USER],
+  signInMethod: "certificate",
 });
 
 const campaign = (change: Props = {}): Props => ({
@@ -374,14 +381,18 @@ const CASES: Case[] = [
     check: () => loginContextViolations(authenticator({ state: "disabled", featureSettings: {} })),
     says: [],
   },
-  // break-glass-excluded: the passkey policy
+  // break-glass-excluded: the passkey policy (the accounts sign in with a passkey by default)
   {
-    name: "passkey target that does not require registration cannot lock them out",
-    check: () => breakGlassPasskeyViolations(passkey(), breakGlass),
+    name: "passkeys enabled for all users keep the break-glass accounts' security keys",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({ includeTargets: [{ id: "all_users", targetType: "group" }] }),
+        breakGlass,
+      ),
     says: [],
   },
   {
-    name: "passkey target for all users requiring registration, break-glass accounts not excluded",
+    name: "a target requiring registration cannot stop accounts that hold a passkey already",
     check: () =>
       breakGlassPasskeyViolations(
         passkey({
@@ -389,22 +400,13 @@ const CASES: Case[] = [
         }),
         breakGlass,
       ),
-    says: [
-      [
-        "The passkey target all users, which includes them, requires registration (isRegistrationRequired)",
-        `the break-glass group ${BREAK_GLASS_GROUP} is not excluded`,
-        `Add { id: "${BREAK_GLASS_GROUP}", targetType: "group" } to the PasskeyPolicy's excludeTargets`,
-        "or set isRegistrationRequired to false on that target",
-      ],
-      [`the break-glass user ${BREAK_GLASS_USER} is not excluded`],
-    ],
+    says: [],
   },
   {
-    name: "passkey target requiring registration, break-glass accounts excluded",
+    name: "excluding the break-glass accounts from the PasskeyPolicy takes their only method",
     check: () =>
       breakGlassPasskeyViolations(
         passkey({
-          includeTargets: [{ id: PILOT, targetType: "group", isRegistrationRequired: true }],
           excludeTargets: [
             { id: BREAK_GLASS_GROUP, targetType: "group" },
             { id: BREAK_GLASS_USER, targetType: "user" },
@@ -412,18 +414,101 @@ const CASES: Case[] = [
         }),
         breakGlass,
       ),
-    says: [],
+    says: [
+      [
+        `The PasskeyPolicy excludes the break-glass group ${BREAK_GLASS_GROUP}, so it can no longer sign in with a passkey or security key`,
+        "https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/security-emergency-access",
+        `Remove { id: "${BREAK_GLASS_GROUP}", targetType: "group" } from the PasskeyPolicy's excludeTargets and include it`,
+        '"signInMethod": "certificate"',
+      ],
+      [`The PasskeyPolicy excludes the break-glass user ${BREAK_GLASS_USER}`],
+    ],
   },
   {
-    name: "disabled passkey policy targets nobody",
+    name: "passkeys enabled only for named users leave the break-glass accounts out",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({ includeTargets: [{ id: PILOT_USER, targetType: "user" }] }),
+        breakGlass,
+      ),
+    says: [
+      [
+        `No passkey target includes the break-glass group ${BREAK_GLASS_GROUP}`,
+        `Add { id: "${BREAK_GLASS_GROUP}", targetType: "group" } to the PasskeyPolicy's includeTargets`,
+      ],
+      [`No passkey target includes the break-glass user ${BREAK_GLASS_USER}`],
+    ],
+  },
+  {
+    name: "a break-glass user named as its own passkey target is included",
     check: () =>
       breakGlassPasskeyViolations(
         passkey({
-          state: "disabled",
-          includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
+          includeTargets: [
+            { id: PILOT_USER, targetType: "user" },
+            { id: BREAK_GLASS_USER, targetType: "user" },
+            { id: BREAK_GLASS_GROUP, targetType: "group" },
+          ],
         }),
         breakGlass,
       ),
+    says: [],
+  },
+  {
+    name: "a disabled PasskeyPolicy takes the break-glass accounts' passkeys",
+    check: () => breakGlassPasskeyViolations(passkey({ state: "disabled" }), breakGlass),
+    says: [
+      [
+        `The PasskeyPolicy's state is "disabled", so the break-glass group ${BREAK_GLASS_GROUP} can no longer sign in`,
+        'Set the PasskeyPolicy\'s state to "enabled"',
+      ],
+      [`the break-glass user ${BREAK_GLASS_USER} can no longer sign in`],
+    ],
+  },
+  {
+    name: "an unknown exclusion waits for up",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({ excludeTargets: [{ id: UNKNOWN, targetType: "group" }] }),
+        breakGlass,
+      ),
+    says: [],
+  },
+  // break-glass-excluded: the passkey policy, accounts that sign in with a certificate
+  {
+    name: "certificate sign-in: a target for all users requiring registration, accounts not excluded",
+    check: () =>
+      breakGlassPasskeyViolations(
+        passkey({
+          includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
+        }),
+        breakGlassByCertificate,
+      ),
+    says: [
+      [
+        "The passkey target all users, which includes them, requires registration (isRegistrationRequired)",
+        `sign-in of the break-glass group ${BREAK_GLASS_GROUP}`,
+        `Add { id: "${BREAK_GLASS_GROUP}", targetType: "group" } to the PasskeyPolicy's excludeTargets`,
+        "or set isRegistrationRequired to false on that target",
+      ],
+      [`sign-in of the break-glass user ${BREAK_GLASS_USER}`],
+    ],
+  },
+  {
+    name: "certificate sign-in: excluded accounts, or a disabled policy, are fine",
+    check: () => [
+      ...breakGlassPasskeyViolations(
+        passkey({
+          includeTargets: [{ id: PILOT, targetType: "group", isRegistrationRequired: true }],
+          excludeTargets: [
+            { id: BREAK_GLASS_GROUP, targetType: "group" },
+            { id: BREAK_GLASS_USER, targetType: "user" },
+          ],
+        }),
+        breakGlassByCertificate,
+      ),
+      ...breakGlassPasskeyViolations(passkey({ state: "disabled" }), breakGlassByCertificate),
+    ],
     says: [],
   },
   // campaign-passkey-policy
@@ -526,12 +611,13 @@ describe("guardrail settings", () => {
       parseBreakGlassConfig({
         groupIds: [BREAK_GLASS_GROUP, BREAK_GLASS_GROUP.toUpperCase(), "not-a-guid", 7],
       }),
-    ).to.deep.equal({ groupIds: [BREAK_GLASS_GROUP], userIds: [] });
+    ).to.deep.equal({ groupIds: [BREAK_GLASS_GROUP], userIds: [], signInMethod: "passkey" });
   });
 
   it("falls back to the defaults on settings the schema would refuse", () => {
     expect(parseMaxSnoozeConfig({ maxSnoozeDays: 15 })).to.deep.equal({ maxSnoozeDays: 1 });
     expect(parseMaxSnoozeConfig({ maxSnoozeDays: 2.5 })).to.deep.equal({ maxSnoozeDays: 1 });
+    expect(parseBreakGlassConfig({ signInMethod: "sms" }).signInMethod).to.equal("passkey");
     expect(parseCampaignPinnedConfig({ allowedStates: [] })).to.deep.equal({
       allowedStates: ["enabled", "disabled"],
     });

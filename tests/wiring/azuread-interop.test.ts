@@ -1,8 +1,21 @@
 // Wiring of examples/azuread-interop: the object id of a group created with azuread.Group and of
-// one found with azuread.getGroup reach the Authenticator method's and the campaign's targets.
+// one found with azuread.getGroup reach the campaign's and the Authenticator method's targets.
 import * as path from "node:path";
 import { expect } from "chai";
 import { validateArgs } from "../../provider/model";
+import {
+  breakGlassAuthenticatorViolations,
+  breakGlassCampaignViolations,
+  campaignPasskeyPolicyViolations,
+  campaignPinnedViolations,
+  campaignSnoozeViolations,
+  campaignTargetsViolations,
+  knownProps,
+  loginContextViolations,
+  parseBreakGlassConfig,
+  parseCampaignPinnedConfig,
+  parseMaxSnoozeConfig,
+} from "../../provider/policy";
 import {
   azureadInterop,
   type AzureadInteropSettings,
@@ -71,10 +84,10 @@ describe("examples/azuread-interop wiring", () => {
     ]);
   });
 
-  it("the azuread group's object id is the include target of both policies", async () => {
+  it("the azuread group's object id is the campaign's include target; Authenticator stays for all users", async () => {
     const run = await interop();
     expect(declaredInputs(onlyOne(run, TYPES.authenticator)).includeTargets).to.deep.equal([
-      { id: PILOT_OBJECT_ID, targetType: "group", authenticationMode: "any" },
+      { id: "all_users", targetType: "group", authenticationMode: "any" },
     ]);
     expect(declaredInputs(onlyOne(run, TYPES.campaign)).includeTargets).to.deep.equal([
       { id: PILOT_OBJECT_ID, targetType: "group" },
@@ -99,6 +112,24 @@ describe("examples/azuread-interop wiring", () => {
     expect(validateArgs("RegistrationCampaign", onlyOne(run, TYPES.campaign).inputs)).to.deep.equal(
       [],
     );
+  });
+
+  it("passes the policy pack's rules, run in-process (the engine cannot load @pulumi/azuread here)", async () => {
+    const run = await interop();
+    const campaign = knownProps(declaredInputs(onlyOne(run, TYPES.campaign)));
+    const authenticator = knownProps(declaredInputs(onlyOne(run, TYPES.authenticator)));
+    const breakGlass = parseBreakGlassConfig({ groupIds: [BREAK_GLASS_OBJECT_ID] });
+    // Every mandatory rule of the pack with docs/guardrails.md's settings (the OTP rule is advisory
+    // there: the program leaves one-time codes as the tenant has them).
+    expect([
+      ...breakGlassCampaignViolations(campaign, breakGlass),
+      ...breakGlassAuthenticatorViolations(authenticator, breakGlass),
+      ...campaignPinnedViolations(campaign, parseCampaignPinnedConfig({})),
+      ...campaignSnoozeViolations(campaign, parseMaxSnoozeConfig({ maxSnoozeDays: 3 })),
+      ...campaignTargetsViolations(campaign, authenticator),
+      ...campaignPasskeyPolicyViolations(campaign, []),
+      ...loginContextViolations(authenticator),
+    ]).to.deep.equal([]);
   });
 
   it("index.ts reads the group names and members from the stack config", async () => {

@@ -1,6 +1,6 @@
-// Wiring of examples/staged-rollout: the stage setting moves the Authenticator method and the
-// campaign from the pilot group to all users, the break-glass group stays excluded, and the
-// declared arguments pass the model's validation.
+// Wiring of examples/staged-rollout: the stage setting moves the campaign from the pilot group to
+// all users while the Authenticator method stays enabled for all users, the break-glass group
+// stays excluded, and the declared arguments pass the model's validation.
 import * as path from "node:path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
@@ -50,13 +50,14 @@ describe("examples/staged-rollout wiring", () => {
     ]);
   });
 
-  it("stage pilot: targets the pilot group's id and prompts at every sign-in", async () => {
+  it("stage pilot: the campaign targets the pilot group's id and prompts at every sign-in", async () => {
     const run = await rollout("pilot");
     const authenticator = declaredInputs(onlyOne(run, TYPES.authenticator));
     const campaign = declaredInputs(onlyOne(run, TYPES.campaign));
-    expect(authenticator.includeTargets).to.deep.equal([
-      { id: PILOT_GROUP_ID, targetType: "group", authenticationMode: "any" },
-    ]);
+    expect(
+      authenticator.includeTargets,
+      "nobody outside the pilot loses Authenticator",
+    ).to.deep.equal([{ id: "all_users", targetType: "group", authenticationMode: "any" }]);
     expect(authenticator.excludeTargets).to.deep.equal(breakGlassExcluded);
     expect(campaign).to.deep.include({
       state: "enabled",
