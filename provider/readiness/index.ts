@@ -59,8 +59,10 @@ export async function analyzeReadiness(
   const configuration = declaration
     ? declaredConfiguration(declaration, scan.current)
     : scan.current;
-  const running =
-    configuration.campaign.state === "enabled" || configuration.campaign.state === "default";
+  const runs = (c: typeof configuration) =>
+    c.campaign.state === "enabled" || c.campaign.state === "default";
+  // The live campaign's record measures the forecast's rate even when the declaration stops it.
+  const running = runs(configuration) || runs(scan.current);
   // Global Administrators and external users (their date is 2027-07-01), cached with the scan.
   const populations = scanPartCached(
     graph,

@@ -7,6 +7,7 @@
 import type { TenantScan } from "../eligibility/scan";
 import { displayNameOf } from "../impact/impact";
 import {
+  ALLOWED_SNOOZES,
   LATER_SMS_VOICE_DEADLINE,
   NOT_NUDGED_REASONS,
   PASSKEY_APPROXIMATION,
@@ -31,6 +32,27 @@ import {
   populationOf,
 } from "../model";
 import type { PushRegistration } from "../report/audits";
+import type { ScannedUser } from "../eligibility/scan";
+import {
+  ASSUMED_BEHAVIOUR,
+  ASSUMED_RANGE,
+  elapsedDays,
+  fitBehaviour,
+  forecastPhoneOnly,
+  measuredDailyConversion,
+  planFor,
+  recordSuffices,
+  survival,
+  type Behaviour,
+  type CampaignRecord,
+  type DailyForecast,
+  type DeadlineForecast,
+  type ForecastUser,
+  type Plan,
+  type PlanStatus,
+  type RecordGroup,
+  type SnoozeRules,
+} from "./forecast";
 
 export { LATER_SMS_VOICE_DEADLINE, SMS_VOICE_DEADLINE };
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,12 +77,43 @@ export interface ReadinessTrend {
   atStart: number;
   /** Phone-only users at the end of each day (the last: now). */
   points: { date: string; phoneOnly: number }[];
-  /** Phone-only users moving to another MFA method per day, on average over the period. */
-  movedPerDay: number;
-  /** At that pace, the day the last phone-only user moves (null: nobody is moving). */
-  projectedLastMove: string | null;
-  /** Whether that day is before the deadline (null: never at this pace). */
-  beforeDeadline: boolean | null;
+}
+
+export interface ReadinessForecast {
+  /** "measured": fitted to this campaign's record; "assumed": no record yet (ASSUMED_BEHAVIOUR). */
+  basis: "measured" | "assumed";
+  /**
+   * Reached phone-only users who move per day: measured, registrations per reached user-day over
+   * the record; assumed, the same over the first week at the assumed behaviour.
+   */
+  dailyConversion: number;
+  /** The per-user figures the forecast runs on (fitted or assumed). */
+  behaviour: Behaviour;
+  /** The record measured: its start, whole days, reached phone-only users, and who of them registered. */
+  record: {
+    since: string;
+    days: number;
+    reached: number;
+    registered: number;
+    /** Of them, per whole day since the start ([0] = its first 24 hours). */
+    registeredPerDay: number[];
+    /** Reached users at the start and registrations per day, by the snooze rules they are under. */
+    byRules: { rules: SnoozeRules; reached: number; registeredPerDay: number[] }[];
+  } | null;
+  /** Expected phone-only users per day, [0] = today, to 2027-07-01. */
+  daily: DailyForecast[];
+  atDeadline: DeadlineForecast[];
+}
+
+export interface ReadinessPlan extends Plan {
+  /** With --stack: the same plan for the live campaign, and by how many days the declared change moves latestStart (later is positive). */
+  live?: {
+    latestStart: string | null;
+    status: PlanStatus;
+    daysNeeded: number | null;
+    notReached: number;
+  };
+  shiftDays?: number | null;
 }
 
 /** One phone-only user: who, which date applies, and whether the campaign nudges them. */
@@ -173,6 +226,8 @@ export interface ReadinessReport {
   approximations: string[];
   /** Null until a campaign runs (state enabled or Microsoft managed). */
   trend: ReadinessTrend | null;
+  forecast: ReadinessForecast;
+  plan: ReadinessPlan;
   scan: TenantScan["stats"] & { scannedAt: string };
 }
 
@@ -373,6 +428,16 @@ export function computeReadiness(scan: TenantScan, input: ReadinessInput): Readi
       input.registrations && (campaign.state === "enabled" || campaign.state === "default")
         ? computeTrend(scan, phoneOnly, input.registrations, input.campaignSince, input.now)
         : null,
+    ...forecastAndPlan(
+      scan,
+      input,
+      counted.flatMap((person) => {
+        const user = usersById.get(person.id);
+        return user
+          ? [{ user, outcome: evaluateUser(user, configuration), deadline: person.deadline }]
+          : [];
+      }),
+    ),
     scan: { ...scan.stats, scannedAt: scan.scannedAt },
   };
 }
@@ -440,19 +505,198 @@ export function computeTrend(
     while (moved < moves.length && moves[moved] < end) moved++;
     points.push({ date: day(firstDay + d * DAY_MS), phoneOnly: atStart - moved });
   }
-  const elapsedDays = Math.max(1, (now - start) / DAY_MS);
-  const movedPerDay = Math.round((moves.length / elapsedDays) * 100) / 100;
-  let projectedLastMove: string | null = null;
-  if (phoneOnlyNow === 0) projectedLastMove = day(now);
-  else if (moves.length > 0)
-    projectedLastMove = day(now + Math.ceil(phoneOnlyNow / (moves.length / elapsedDays)) * DAY_MS);
   return {
     periodStart: new Date(start).toISOString(),
     startSource: campaignSince ? "audit" : "retention",
     atStart,
     points,
-    movedPerDay,
-    projectedLastMove,
-    beforeDeadline: projectedLastMove === null ? null : projectedLastMove < SMS_VOICE_DEADLINE,
   };
+}
+
+function isRunning(configuration: NudgeConfiguration): boolean {
+  return configuration.campaign.state === "enabled" || configuration.campaign.state === "default";
+}
+
+/** The user as they were before their first registration of another MFA method: phone methods only. */
+function beforeRegistration(user: ScannedUser): ScannedUser {
+  return {
+    ...user,
+    methodsRegistered: user.methodsRegistered.filter(
+      (m) => PHONE_METHODS.includes(m) || m === "email" || m === "securityQuestion",
+    ),
+    isMfaRegistered: true,
+    preferredMfaMethod: undefined,
+  };
+}
+
+function rulesKey(rules: SnoozeRules): string {
+  return `${rules.snoozeDays}/${rules.snoozeLimit ?? "unlimited"}`;
+}
+
+/**
+ * The live campaign's record: the phone-only users it reaches now and those it reached who
+ * registered another MFA method since it started (judged on the user before that registration),
+ * each under their snooze rules, with the day they registered. Null when the live campaign does
+ * not run or no audit records were read.
+ */
+export function campaignRecord(
+  scan: TenantScan,
+  registrations: readonly PushRegistration[] | undefined,
+  campaignSince: string | undefined,
+  now: number,
+): CampaignRecord | null {
+  const live = scan.current;
+  if (!registrations || !isRunning(live)) return null;
+  const start = campaignSince ? Date.parse(campaignSince) : now - 30 * DAY_MS;
+  const days = Math.max(0, Math.floor((now - start) / DAY_MS));
+  const groups = new Map<string, RecordGroup & { registeredPerDay: number[] }>();
+  const groupOf = (rules: SnoozeRules) => {
+    const key = rulesKey(rules);
+    let group = groups.get(key);
+    if (!group)
+      groups.set(
+        key,
+        (group = { rules, reachedAtStart: 0, registeredPerDay: new Array<number>(days).fill(0) }),
+      );
+    return group;
+  };
+  let registered = 0;
+  const firstMove = new Map<string, number>();
+  for (const r of registrations) {
+    const at = Date.parse(r.at);
+    if (at < start || at > now) continue;
+    firstMove.set(r.userId, Math.min(at, firstMove.get(r.userId) ?? Infinity));
+  }
+  for (const user of scan.users) {
+    const at = firstMove.get(user.id);
+    let judged: ScannedUser;
+    if (isPhoneOnly(user.methodsRegistered)) judged = user;
+    else if (at !== undefined && wasPhoneOnlyBeforeOneRegistration(user.methodsRegistered))
+      judged = beforeRegistration(user);
+    else continue;
+    const outcome = evaluateUser(judged, live);
+    if (!outcome.nudged) continue;
+    const group = groupOf({ snoozeDays: outcome.snoozeDays, snoozeLimit: outcome.snoozeLimit });
+    group.reachedAtStart++;
+    if (judged !== user && at !== undefined) {
+      registered++;
+      const t = Math.floor((at - start) / DAY_MS);
+      if (t < days) group.registeredPerDay[t]++;
+    }
+  }
+  return { since: new Date(start).toISOString(), days, registered, groups: [...groups.values()] };
+}
+
+/** The snooze rules a campaign reaching the users the configuration does not would have: its own. */
+export function campaignRules(configuration: NudgeConfiguration): SnoozeRules {
+  const { campaign } = configuration;
+  // Microsoft managed: 1 day; unlimited for the passkey nudge it now gives (the slower of the two).
+  if (campaign.state === "default") return { snoozeDays: 1, snoozeLimit: null };
+  return {
+    snoozeDays: campaign.snoozeDurationInDays ?? 1,
+    snoozeLimit: campaign.enforceRegistrationAfterAllowedSnoozes === false ? null : ALLOWED_SNOOZES,
+  };
+}
+
+/** Reached user-days and moves over the first week at this behaviour (the assumed daily figure). */
+function modelledDailyConversion(rules: SnoozeRules, behaviour: Behaviour): number {
+  const s = survival(rules, behaviour, 7);
+  let userDays = 0;
+  for (let t = 0; t < 7; t++) userDays += s[t];
+  return (1 - s[7]) / userDays;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function forecastAndPlan(
+  scan: TenantScan,
+  input: ReadinessInput,
+  phoneOnly: { user: ScannedUser; outcome: ReturnType<typeof evaluateUser>; deadline: string }[],
+): { forecast: ReadinessForecast; plan: ReadinessPlan } {
+  // The newest audit record wins when later (a service clock ahead of this one), as in the trend.
+  const now = (input.registrations ?? []).reduce(
+    (latest, r) => Math.max(latest, Date.parse(r.at)),
+    input.now,
+  );
+  const record = campaignRecord(scan, input.registrations, input.campaignSince, now);
+  const measured = record !== null && recordSuffices(record);
+  const fit = measured ? fitBehaviour(record) : undefined;
+  const behaviour = fit?.behaviour ?? ASSUMED_BEHAVIOUR;
+  const rules = campaignRules(input.configuration);
+  // Users the live campaign reaches have been prompted since the record's start; the others start now.
+  const liveRunning = isRunning(scan.current);
+  const users: ForecastUser[] = phoneOnly.map(({ user, outcome, deadline }) => {
+    if (!outcome.nudged) return { deadline, reached: null };
+    const reachedLive =
+      record !== null && liveRunning && evaluateUser(user, scan.current).nudged
+        ? elapsedDays(record.since, now)
+        : 0;
+    return {
+      deadline,
+      reached: {
+        rules: { snoozeDays: outcome.snoozeDays, snoozeLimit: outcome.snoozeLimit },
+        elapsedDays: reachedLive,
+      },
+    };
+  });
+  const { daily, atDeadline } = forecastPhoneOnly({
+    users,
+    behaviour,
+    plausible: fit?.plausible ?? ASSUMED_RANGE,
+    now,
+  });
+  const forecast: ReadinessForecast = {
+    basis: measured ? "measured" : "assumed",
+    dailyConversion: round(
+      measured ? measuredDailyConversion(record) : modelledDailyConversion(rules, behaviour),
+      4,
+    ),
+    behaviour: {
+      signInPerDay: round(behaviour.signInPerDay, 3),
+      registerPerPrompt: round(behaviour.registerPerPrompt, 3),
+    },
+    record: record
+      ? {
+          since: record.since,
+          days: record.days,
+          reached: record.groups.reduce((sum, g) => sum + g.reachedAtStart, 0),
+          registered: record.registered,
+          registeredPerDay: Array.from({ length: record.days }, (_, t) =>
+            record.groups.reduce((sum, g) => sum + (g.registeredPerDay[t] ?? 0), 0),
+          ),
+          byRules: record.groups.map((g) => ({
+            rules: g.rules,
+            reached: g.reachedAtStart,
+            registeredPerDay: [...g.registeredPerDay],
+          })),
+        }
+      : null,
+    daily,
+    atDeadline,
+  };
+  const plan: ReadinessPlan = planFor(users, rules, behaviour, now);
+  if (input.source !== "tenant") {
+    // The what-if: the same plan for the live campaign, on the same people and behaviour.
+    const liveUsers: ForecastUser[] = phoneOnly.map(({ user, deadline }) => ({
+      deadline,
+      reached: evaluateUser(user, scan.current).nudged
+        ? { rules: campaignRules(scan.current), elapsedDays: 0 }
+        : null,
+    }));
+    const live = planFor(liveUsers, campaignRules(scan.current), behaviour, now);
+    plan.live = {
+      latestStart: live.latestStart,
+      status: live.status,
+      daysNeeded: live.daysNeeded,
+      notReached: live.notReached,
+    };
+    plan.shiftDays =
+      plan.latestStart && live.latestStart
+        ? Math.round((Date.parse(plan.latestStart) - Date.parse(live.latestStart)) / DAY_MS)
+        : null;
+  }
+  return { forecast, plan };
 }

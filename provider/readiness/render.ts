@@ -79,20 +79,138 @@ function methodLabel(report: ReadinessReport): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
-/** The summary: how many are phone-only, how many the campaign reaches, days left. */
+function users(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? "user" : "users"}`;
+}
+
+function campaignName(report: ReadinessReport): string {
+  return `the ${report.source === "tenant" ? "live" : "declared"} campaign`;
+}
+
+/** A range wider than ±20 % of its point: the forecast says so rather than promise the point. */
+function isWide(d: { expectedPhoneOnly: number; low: number; high: number }): boolean {
+  return (d.high - d.low) / 2 > 0.2 * Math.max(d.expectedPhoneOnly, 1);
+}
+
+/** Per deadline: phone-only now, expected left (range), not reached, the date to act by. */
+function forecastRows(report: ReadinessReport): string[][] {
+  return report.forecast.atDeadline
+    .filter((d) => d.phoneOnly > 0)
+    .map((d) => {
+      const plan = report.plan.byDeadline.find((p) => p.deadline === d.deadline);
+      return [
+        d.deadline,
+        formatCount(d.phoneOnly),
+        `${formatCount(Math.round(d.expectedPhoneOnly))} (${formatCount(Math.round(d.low))}–${formatCount(Math.round(d.high))})`,
+        formatCount(d.notReached),
+        plan?.latestStart ??
+          (plan?.status === "nothingToReach"
+            ? "nobody to reach"
+            : plan?.status === "tooLate"
+              ? "too late: reach them now"
+              : "not at this rate"),
+      ];
+    });
+}
+
+const FORECAST_HEADERS = [
+  "Deadline",
+  "Phone-only now",
+  "Expected left (range)",
+  "Not reached",
+  "Reach them by",
+];
+
+/**
+ * The sentence a manager needs, per deadline with phone-only users: how many are expected to be
+ * left on it, and how many of those the campaign does not reach (they never move by it).
+ */
+export function deadlineSentences(report: ReadinessReport): string[] {
+  return report.forecast.atDeadline
+    .filter((d) => d.phoneOnly > 0)
+    .map((d) => {
+      const expected = Math.round(d.expectedPhoneOnly);
+      const outside =
+        d.notReached === 0
+          ? `${campaignName(report)} reaches all ${formatCount(d.phoneOnly)}`
+          : d.notReached === d.phoneOnly
+            ? `${campaignName(report)} reaches none of them`
+            : `${formatCount(d.notReached)} of them ${d.notReached === 1 ? "is" : "are"} outside ${campaignName(report)}'s reach`;
+      if (expected === 0 && d.notReached === 0)
+        return `On ${d.deadline}, fewer than one of the ${users(d.phoneOnly)} who have only SMS or voice today is expected to still have it: ${outside}.`;
+      const range = isWide(d)
+        ? ` (between ${formatCount(Math.round(d.low))} and ${formatCount(Math.round(d.high))}: the record cannot tell yet)`
+        : "";
+      return `On ${d.deadline}, about ${users(Math.max(expected, d.notReached))}${range} will still have only SMS or voice: ${outside}.`;
+    });
+}
+
+function percent(share: number): string {
+  const p = share * 100;
+  const digits = p >= 10 ? 0 : p >= 1 ? 1 : 2;
+  return `${Number(p.toFixed(digits))} %`;
+}
+
+/** How the forecast was made: measured (the campaign's record) or assumed, and the figure. */
+export function forecastBasisLine(report: ReadinessReport): string {
+  const { forecast } = report;
+  const { record } = forecast;
+  const figure = `about ${percent(forecast.dailyConversion)} a day at first`;
+  const basis =
+    forecast.basis === "measured" && record
+      ? `measured on the live campaign since ${record.since.slice(0, 10)}: ${formatCount(record.registered)} of the ${users(record.reached)} it reached registered in ${formatCount(record.days)} days; they sign in with MFA on ${percent(forecast.behaviour.signInPerDay)} of days and complete ${percent(forecast.behaviour.registerPerPrompt)} of the prompts they may skip`
+      : `assumed, ${record ? `the live campaign's record (${users(record.reached)} reached, ${formatCount(record.days)} days) is too short to measure` : "no campaign runs to measure"}: one MFA sign-in a week, one skippable prompt in ten completed`;
+  const reached = report.phoneOnlyNudged;
+  const who =
+    reached === 0
+      ? "Nobody phone-only is reached now; a reached user would move at"
+      : `The ${users(reached)} ${campaignName(report)} reaches move at`;
+  return `${who} ${figure} (${basis}).`;
+}
+
+/** The date to act by, for the users the campaign does not reach. */
+export function planLine(report: ReadinessReport): string {
+  const { plan } = report;
+  const goal = `at most ${percent(plan.shareLeft)}`;
+  const lines: string[] = [];
+  for (const d of plan.byDeadline) {
+    if (d.status === "nothingToReach") continue;
+    const them = `the ${users(d.notReached)} ${campaignName(report)} does not reach`;
+    if (d.status === "onTime")
+      lines.push(
+        `To leave ${goal} of ${them} on ${d.deadline}, a campaign must reach them by ${d.latestStart} (it needs ${formatCount(plan.daysNeeded ?? 0)} days at this rate).`,
+      );
+    else if (d.status === "tooLate")
+      lines.push(
+        `Even a campaign reaching ${them} today leaves about ${users(Math.round(d.leftIfReachedToday))} of them on ${d.deadline}: it needs ${formatCount(plan.daysNeeded ?? 0)} days at this rate to leave ${goal}.`,
+      );
+    else
+      lines.push(
+        `At this rate no campaign leaves ${goal} of ${them} by ${d.deadline}; a campaign reaching them today leaves about ${users(Math.round(d.leftIfReachedToday))}.`,
+      );
+  }
+  if (plan.live) {
+    if (plan.shiftDays !== undefined && plan.shiftDays !== null && plan.shiftDays !== 0)
+      lines.push(
+        `The declared change moves that date ${formatCount(Math.abs(plan.shiftDays))} days ${plan.shiftDays > 0 ? "later" : "earlier"} (live campaign: ${plan.live.latestStart}).`,
+      );
+    else if (plan.live.status !== plan.status || plan.live.latestStart !== plan.latestStart)
+      lines.push(
+        `With the live campaign: ${plan.live.latestStart ? `reach them by ${plan.live.latestStart}` : `${formatCount(plan.live.notReached)} not reached, ${plan.live.status === "nothingToReach" ? "nothing to do" : plan.live.status === "tooLate" ? "already too late to leave only 5 %" : "too slow to leave only 5 %"}`}.`,
+      );
+  }
+  return lines.join("\n");
+}
+
+/** The summary: the expected phone-only users on each deadline, then the counts, the basis and the plan. */
 export function readinessSummary(report: ReadinessReport): string {
   const lines = [
+    ...deadlineSentences(report),
     `${formatCount(report.daysLeft)} days left until ${report.deadline}, when Microsoft stops delivering SMS and voice codes.`,
-    `${formatCount(report.phoneOnly)} of ${formatCount(report.users)} users have only SMS or voice for MFA: the ${report.source === "tenant" ? "live" : "declared"} campaign nudges ${formatCount(report.phoneOnlyNudged)}${methodLabel(report)}; ${formatCount(report.phoneOnlyNotNudged)} are not reached.`,
-  ];
-  const trend = report.trend;
-  if (trend) {
-    lines.push(
-      trend.projectedLastMove === null
-        ? `Nobody has moved off SMS and voice since ${trend.periodStart.slice(0, 10)}: at this pace the last one never moves.`
-        : `${trend.movedPerDay} ${trend.movedPerDay === 1 ? "user a day moves" : "users a day move"} off SMS and voice; at this pace the last one moves on ${trend.projectedLastMove}, ${trend.beforeDeadline ? "before" : "after"} the deadline.`,
-    );
-  }
+    `${formatCount(report.phoneOnly)} of ${formatCount(report.users)} users have only SMS or voice for MFA: ${campaignName(report)} nudges ${formatCount(report.phoneOnlyNudged)}${methodLabel(report)}; ${formatCount(report.phoneOnlyNotNudged)} are not reached.`,
+    forecastBasisLine(report),
+    planLine(report),
+  ].filter((line) => line !== "");
   return `${lines.join("\n")}\n`;
 }
 
@@ -132,6 +250,9 @@ export function readinessTable(report: ReadinessReport): string {
     policyLine(report, "SMS method", report.methodPolicies.sms),
     policyLine(report, "Voice method", report.methodPolicies.voice),
     "",
+    `Forecast (${report.forecast.basis}; ${FORECAST_HEADERS.join(" / ").toLowerCase()}):`,
+    ...forecastRows(report).map((row) => `  ${row.join(" / ")}`),
+    "",
     `Phone-only members: ${formatCount(report.byUserType.member.phoneOnly)} (${formatCount(report.byUserType.member.nudged)} nudged); guests: ${formatCount(report.byUserType.guest.phoneOnly)} (${formatCount(report.byUserType.guest.nudged)} nudged)`,
     "",
     "By campaign target:",
@@ -162,6 +283,10 @@ export function readinessMarkdown(report: ReadinessReport): string {
       .trimEnd()
       .split("\n")
       .map((line) => `${md(line)}  `),
+    "",
+    `| ${FORECAST_HEADERS.join(" | ")} |`,
+    "|---|---:|---:|---:|---|",
+    ...forecastRows(report).map((row) => `| ${row.map(md).join(" | ")} |`),
     "",
     ...cohortLines(report).map((line) => `- ${md(line)}`),
     "",
@@ -218,10 +343,42 @@ ${htmlFigure("days-left", formatCount(report.daysLeft), `days left until ${repor
 ${htmlFigure("phone-only", formatCount(report.phoneOnly), "users with only SMS or voice")}
 ${htmlFigure("nudged", formatCount(report.phoneOnlyNudged), "of them nudged")}
 ${htmlFigure("not-nudged", formatCount(report.phoneOnlyNotNudged), "not reached")}
+${report.forecast.atDeadline
+  .filter((d) => d.phoneOnly > 0)
+  .map((d) =>
+    htmlFigure(
+      `expected-${d.deadline}`,
+      formatCount(Math.round(d.expectedPhoneOnly)),
+      `expected left on ${d.deadline}`,
+    ),
+  )
+  .join("\n")}
 </div>
 <ul id="cohorts">${cohortLines(report)
       .map((line) => `<li>${e(line)}</li>`)
       .join("")}</ul>
+<h2>Forecast</h2>
+<p class="muted">${e(forecastBasisLine(report))}</p>
+<table id="forecast">
+<thead><tr>${FORECAST_HEADERS.map((h, i) => `<th${i > 0 && i < 4 ? ' class="n"' : ""}>${e(h)}</th>`).join("")}</tr></thead>
+<tbody>
+${forecastRows(report)
+  .map(
+    (row) =>
+      `<tr>${row.map((c, i) => `<td${i > 0 && i < 4 ? ' class="n"' : ""}>${e(c)}</td>`).join("")}</tr>`,
+  )
+  .join("\n")}
+</tbody>
+</table>
+<table id="forecast-weekly"><thead><tr><th>Week of</th><th class="n">Expected phone-only</th><th class="n">Range</th></tr></thead><tbody>
+${report.forecast.daily
+  .filter((_, k) => k % 7 === 0)
+  .map(
+    (d) =>
+      `<tr><td>${d.date}</td><td class="n">${formatCount(Math.round(d.expectedPhoneOnly))}</td><td class="n">${formatCount(Math.round(d.low))}–${formatCount(Math.round(d.high))}</td></tr>`,
+  )
+  .join("\n")}
+</tbody></table>
 ${chart}
 <h2>By target</h2>
 <table id="targets">

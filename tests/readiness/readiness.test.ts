@@ -104,9 +104,13 @@ describe("readiness: a simulated 25-day passkey campaign (within the audit log's
       expected -= perDay.get(point.date) ?? 0;
       expect(point.phoneOnly, point.date).to.equal(expected);
     }
-    expect(trend.movedPerDay).to.be.greaterThan(0);
-    expect(trend.projectedLastMove).to.match(/^\d{4}-\d{2}-\d{2}$/);
-    expect(trend.beforeDeadline).to.equal((trend.projectedLastMove as string) < "2027-02-01");
+    // 25 days of record, but of a handful of reached users: too few to measure anyone else by,
+    // so the forecast assumes (and says so); the record still counts who moved.
+    expect(after.forecast.record?.reached).to.be.below(20);
+    expect(after.forecast.basis).to.equal("assumed");
+    expect(after.forecast.record?.registered).to.equal(moved);
+    expect(after.forecast.dailyConversion).to.be.greaterThan(0);
+    expect(after.forecast.daily[0].expectedPhoneOnly).to.be.closeTo(after.phoneOnly, 0.5);
 
     const dom = await chromium(["--dump-dom", `file://${page}`], dir);
     expect(textOf(dom, "phone-only")).to.equal(`${after.phoneOnly} users with only SMS or voice`);
