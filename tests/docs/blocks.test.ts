@@ -13,7 +13,7 @@ import * as ts from "typescript";
 import { main } from "../../provider/cli";
 import { parseBreakGlassGroups } from "../../provider/model/eligibility";
 import { CONFIG_SCHEMAS, POLICY } from "../../provider/policy/config";
-import { captureIo } from "../eligibility/support";
+import { applyConfiguration, captureIo } from "../eligibility/support";
 import {
   blocksOf,
   commandLines,
@@ -246,6 +246,30 @@ describe("documentation: the README and docs/ pages", function () {
         const code = await main(["impact", "--declaration", "proposal.json", "--json"], out.io);
         expect(code, out.stderr()).to.equal(0);
         const example: unknown = JSON.parse(docBlock("docs/commands.md", "impact-json").text);
+        expect(shapeDifferences(example, JSON.parse(out.stdout()))).to.deep.equal([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("readiness against the emulator", () => {
+    const emulator = useEmulator();
+
+    it("`entra-nudge readiness --json` prints the forecast and plan docs/commands.md shows", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-nudge-readiness-doc-"));
+      try {
+        await applyConfiguration(emulator, {
+          campaign: {
+            state: "enabled",
+            includeTargets: [{ id: PILOT_GROUP, targetType: "group" }],
+          },
+        });
+        emulator.simulate({ days: 7, seed: 3 });
+        const out = captureIo({ ...process.env, ...emulator.env("reader") }, dir);
+        const code = await main(["readiness", "--json"], out.io);
+        expect(code, out.stderr()).to.equal(0);
+        const example: unknown = JSON.parse(docBlock("docs/commands.md", "readiness-json").text);
         expect(shapeDifferences(example, JSON.parse(out.stdout()))).to.deep.equal([]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
