@@ -236,21 +236,37 @@ describe("readiness on the seed tenant with the seed scenario's pilot campaign",
     const first = JSON.parse(await readiness("--json")) as ReadinessReport;
     expect(first.phoneOnlyNudged).to.equal(1);
     expect(first.forecast.basis).to.equal("assumed");
-    const notReached = first.phoneOnlyNotNudged;
+    // Per deadline, as the cohorts count them (the seed tenant has a phone-only Global
+    // Administrator and external user, on 2027-07-01).
+    const [early, late] = first.cohorts;
+    const notReached = early.phoneOnlyNotNudged;
     expect(notReached).to.be.greaterThan(5);
+    expect(late.phoneOnlyNotNudged).to.be.greaterThan(0);
     expect(first.forecast.atDeadline[0]).to.include({ deadline: "2027-02-01", notReached });
     expect(first.forecast.atDeadline[0].expectedPhoneOnly).to.be.within(notReached, notReached + 1);
+    expect(first.forecast.atDeadline[1]).to.include({
+      deadline: "2027-07-01",
+      notReached: late.phoneOnlyNotNudged,
+      expectedPhoneOnly: late.phoneOnlyNotNudged,
+    });
     expect(first.plan.status).to.equal("onTime");
-    expect(first.plan.notReached).to.equal(notReached);
+    expect(first.plan.notReached).to.equal(first.phoneOnlyNotNudged);
+    expect(first.plan.byDeadline.map((p) => p.notReached)).to.deep.equal([
+      notReached,
+      late.phoneOnlyNotNudged,
+    ]);
 
     // Two weeks later the pilot user registered; the others are still phone-only and not reached.
     emulator.simulate({ days: 14, seed: 1 });
     const text = await readiness();
     // The table's title, then the sentence a manager needs.
-    const [title, headline] = text.split("\n");
+    const [title, headline, later] = text.split("\n");
     expect(title).to.equal("Ready for the end of SMS and voice MFA");
     expect(headline).to.equal(
       `On 2027-02-01, about ${notReached} users will still have only SMS or voice: the live campaign reaches none of them.`,
+    );
+    expect(later).to.equal(
+      `On 2027-07-01, about ${late.phoneOnlyNotNudged} ${late.phoneOnlyNotNudged === 1 ? "user" : "users"} will still have only SMS or voice: the live campaign reaches none of them.`,
     );
     expect(text).to.not.match(
       /moves? (off SMS and voice )?before the deadline|everyone|last one moves/i,
