@@ -313,18 +313,12 @@ export function applyPasskeyPatch(
     }
   }
   checkPasskeyRules(next, check);
-  const mirrored = mirrorLegacyFields(next);
-  if (legacySent && "passkeyProfiles" in body) {
-    // Both forms in one request must agree, since the legacy fields only mirror the default profile.
-    for (const name of ["isAttestationEnforced", "keyRestrictions"] as const) {
-      if (name in body && JSON.stringify(merged[name]) !== JSON.stringify(mirrored[name]))
-        throw invalid(
-          check,
-          `Invalid value for property '${name}': it is deprecated and mirrors the default passkey profile; set it in passkeyProfiles instead.`,
-        );
-    }
-  }
-  next = mirrored;
+  // Sent beside passkeyProfiles, the deprecated fields are accepted and the profiles decide:
+  // Microsoft's own update example (v1.0 and beta, fido2authenticationmethodconfiguration-update)
+  // sends isAttestationEnforced true and a block-type keyRestrictions beside a default profile
+  // with attestation disabled and an allow-type restriction, and documents 204. The stored legacy
+  // fields are then mirrored from the default profile again [inferred from the example and §4].
+  next = mirrorLegacyFields(next);
   const size = Buffer.byteLength(JSON.stringify(stripAnnotations(next)), "utf8");
   if (size > options.sizeLimitBytes)
     throw documented(

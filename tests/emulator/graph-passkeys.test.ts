@@ -240,19 +240,24 @@ describe("graph handlers: the passkey (FIDO2) configuration (contract-passkeys Â
     expect((await patchFido2(api, { includeTargets: targets })).status).to.equal(204);
   });
 
-  it("the deprecated top-level settings write through to the default profile and mirror it; both forms disagreeing is refused", async () => {
+  it("the deprecated top-level settings write through to the default profile and mirror it; sent beside passkeyProfiles, the profiles decide", async () => {
     expect((await patchFido2(api, { isAttestationEnforced: false })).status).to.equal(204);
     const fido2 = await get(api, FIDO2);
     expect((fido2.passkeyProfiles as Profile[])[0].attestationEnforcement).to.equal("disabled");
     expect(fido2.isAttestationEnforced).to.equal(false);
-    await expectGraphError(
-      patchFido2(api, {
-        isAttestationEnforced: true,
-        passkeyProfiles: [{ ...DEFAULT_PROFILE, attestationEnforcement: "disabled" }],
-      }),
-      400,
-      "BadRequest",
-      /'isAttestationEnforced': it is deprecated and mirrors the default passkey profile/,
+    // As Microsoft's update example sends them (answered 204): the deprecated fields disagree with
+    // the default profile, which wins; they read back mirrored from it.
+    const both = await patchFido2(api, {
+      isAttestationEnforced: true,
+      keyRestrictions: { isEnforced: false, enforcementType: "block", aaGuids: [] },
+      passkeyProfiles: [{ ...DEFAULT_PROFILE, attestationEnforcement: "disabled" }],
+    });
+    expect(both.status).to.equal(204);
+    const after = await get(api, FIDO2);
+    expect((after.passkeyProfiles as Profile[])[0].attestationEnforcement).to.equal("disabled");
+    expect(after.isAttestationEnforced).to.equal(false);
+    expect(after.keyRestrictions).to.deep.equal(
+      (after.passkeyProfiles as Profile[])[0].keyRestrictions,
     );
   });
 
