@@ -3,6 +3,7 @@
 // stdout) with exit code 1, and the Graph sessions of the job, each with its own settings and
 // warnings sent to stderr. Nothing here is process-wide: two commands can run in one process.
 import type { ConfigLookup } from "../config";
+import { errorKind } from "../errors";
 import { createSession, type Session } from "../session";
 import type { CommandIO } from "./types";
 
@@ -48,10 +49,13 @@ export function sessionFor(io: CommandIO, config?: ConfigLookup): Session {
   });
 }
 
-/** The JSON error object that --json prints on failure: {"error": {"kind", "message"}}. */
+/**
+ * The JSON error object that --json prints on failure: {"error": {"kind", "message"}}, with the
+ * kinds drift's --json uses (docs/commands.md).
+ */
 export function jsonError(err: unknown): string {
-  const error = err as Error;
-  return `${JSON.stringify({ error: { kind: error.name, message: error.message } }, null, 2)}\n`;
+  const error = { kind: errorKind(err), message: (err as Error).message ?? String(err) };
+  return `${JSON.stringify({ error }, null, 2)}\n`;
 }
 
 /** Runs a command: parse, --help, the work, and its errors (exit 1). */

@@ -1,7 +1,7 @@
 // `entra-nudge drift`: does the tenant still match the stack? Exit 0 in sync, 2 drift, 1 error
 // (an error is never reported as drift or as no drift).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { declarationFromFile, declarationFromStack } from "../declaration/read";
+import { declarationFromFile, declarationFromStack, requireResources } from "../declaration";
 import { detectDrift, type DriftReport } from "../drift/detect";
 import { ReportError } from "../errors";
 import {
@@ -111,10 +111,11 @@ export async function checkDrift(
   io: CommandIO,
 ): Promise<{ exitCode: number; report?: DriftReport; error?: unknown }> {
   try {
-    const declaration =
+    const declaration = requireResources(
       "file" in source
-        ? declarationFromFile(source.file, cwd)
-        : await declarationFromStack(source.stack, cwd, io.env);
+        ? declarationFromFile(source.file, cwd, io.env)
+        : await declarationFromStack({ stack: source.stack, cwd, env: io.env }),
+    );
     const report = await detectDrift(declaration, sessionFor(io, declaration.config));
     return { exitCode: report.inSync ? EXIT.inSync : EXIT.drift, report };
   } catch (error) {

@@ -4,13 +4,11 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import {
-  analyzeImpact,
-  declarationFromFile,
+  declarationFromProposalFile,
   declarationFromStack,
-  impactMarkdown,
-  impactTable,
   type Declaration,
-} from "../impact";
+} from "../declaration";
+import { analyzeImpact, declaredSingletons, impactMarkdown, impactTable } from "../impact";
 import { jsonError, runCommand, type Job } from "./command";
 import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
@@ -91,10 +89,10 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
   const cwd = values.cwd ?? io.cwd;
   let declaration: Declaration;
   if (values.stack !== undefined) {
-    declaration = await declarationFromStack(values.stack, cwd, io.env);
+    declaration = await declarationFromStack({ stack: values.stack, cwd, env: io.env });
     if (values.declaration !== undefined) {
       // The file is the declaration; the stack still gives the settings and break-glass groups.
-      const file = declarationFromFile(values.declaration, io.cwd, io.env);
+      const file = declarationFromProposalFile(values.declaration, io.cwd, io.env);
       declaration = {
         ...file,
         breakGlassGroups: file.breakGlassGroups.length
@@ -104,11 +102,12 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
       };
     }
   } else {
-    declaration = declarationFromFile(values.declaration as string, io.cwd, io.env);
+    declaration = declarationFromProposalFile(values.declaration as string, io.cwd, io.env);
   }
-  if (!declaration.campaign && !declaration.authenticator && !declaration.passkey) {
+  const singletons = declaredSingletons(declaration);
+  if (!singletons.campaign && !singletons.authenticator && !singletons.passkey) {
     io.stderr(
-      `warning: ${declaration.source} declares no RegistrationCampaign, AuthenticatorPolicy or PasskeyPolicy, so the declared configuration is the tenant's current one.\n`,
+      `warning: ${declaration.name} declares no RegistrationCampaign, AuthenticatorPolicy or PasskeyPolicy, so the declared configuration is the tenant's current one.\n`,
     );
   }
   const session = openSession(declaration.config);

@@ -3,11 +3,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { ConfigLookup } from "../config";
+import { declarationFromStack, type Declaration } from "../declaration";
 import type { GraphClient } from "../graph";
 import { ReportError } from "../errors";
 import { readImpact, summarizePreview } from "../preview";
-import { readStack } from "../stack";
 import { runCommand, type Job } from "./command";
 import type { CommandIO } from "./types";
 
@@ -32,7 +31,8 @@ property from → to in words, dangerous changes called out at the top.
   --impact FILE      the output of \`entra-nudge impact --json\`, shown as an impact table
   --break-glass ID   object id of a break-glass (emergency access) group or user; repeatable.
                      Groups named like "break glass" or "emergency access" count too.
-  --stack NAME       read the settings (credentials) from this stack's config, and name it
+  --stack NAME       the stack: its config gives the settings (credentials) and its
+                     entra-nudge:breakGlassGroups count beside --break-glass; named in the summary
   --cwd DIR          the Pulumi project directory of --stack (default: the current directory)
   --offline          do not read Microsoft Graph: no display names, and resources being created
                      show their declared settings instead of the changes to the tenant's
@@ -81,21 +81,6 @@ function readInput(file: string, cwd: string): string {
   }
 }
 
-async function stackConfig(
-  stack: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<ConfigLookup> {
-  try {
-    return (await readStack({ stack, cwd, env })).config;
-  } catch (err) {
-    throw new ReportError(
-      "stack",
-      `Could not read the stack "${stack}": ${(err as Error).message}`,
-    );
-  }
-}
-
 export async function run(args: string[], io: CommandIO): Promise<number> {
   return runCommand<Options>(
     {
@@ -113,19 +98,19 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 async function summarize(parsed: Options, { io, session }: Job): Promise<number> {
   const previewText = readInput(parsed.input, io.cwd);
   const impact = parsed.impact ? readImpact(parsed.impact, io.cwd) : undefined;
-  let graph: GraphClient | undefined;
-  if (!parsed.offline) {
-    const config = parsed.stack
-      ? await stackConfig(parsed.stack, parsed.cwd ?? io.cwd, io.env)
-      : undefined;
-    graph = session(config).graph;
-  }
+  // --stack: the stack's settings, and its configured break-glass groups beside --break-glass.
+  const declaration: Declaration | undefined = parsed.stack
+    ? await declarationFromStack({ stack: parsed.stack, cwd: parsed.cwd ?? io.cwd, env: io.env })
+    : undefined;
+  const graph: GraphClient | undefined = parsed.offline
+    ? undefined
+    : session(declaration?.config).graph;
   io.stdout(
     await summarizePreview({
       previewText,
       source: parsed.input,
       impact,
-      breakGlass: parsed.breakGlass,
+      breakGlass: [...parsed.breakGlass, ...(declaration?.breakGlassGroups ?? [])],
       stack: parsed.stack,
       graph,
     }),

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
-import { declarationFromStack } from "../impact";
+import { declarationFromStack } from "../declaration";
 import { isGuid } from "../model";
 import {
   analyzeReadiness,
@@ -142,7 +142,7 @@ async function readinessOf(
   const declaration =
     stack === undefined
       ? undefined
-      : await declarationFromStack(stack, values.cwd ?? io.cwd, io.env);
+      : await declarationFromStack({ stack, cwd: values.cwd ?? io.cwd, env: io.env });
   const session = openSession(declaration?.config);
   const report = await analyzeReadiness(session.graph, {
     ...(declaration ? { declaration } : {}),

@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
-import { readStack } from "../stack";
+import { declarationFromStack } from "../declaration";
 import { jsonError, runCommand, type Job } from "./command";
 import { htmlTarget, writeHtml } from "./htmlFile";
 import type { CommandIO } from "./types";
@@ -68,7 +68,13 @@ async function report(values: Values, { io, format, session }: Job): Promise<num
   const config =
     values.stack === undefined
       ? undefined
-      : (await readStack({ stack: values.stack, cwd: values.cwd ?? io.cwd, env: io.env })).config;
+      : (
+          await declarationFromStack({
+            stack: values.stack,
+            cwd: values.cwd ?? io.cwd,
+            env: io.env,
+          })
+        ).config;
   const report = await analyzeProgress(session(config).graph, {
     progress: progressBar(io.stderr, {
       tty: process.stderr.isTTY === true,

@@ -1,10 +1,19 @@
-// The declaration drift compares: this package's resources as a stack recorded them, from the
-// stack itself (through the pulumi CLI) or from a file written by `pulumi stack export`. A file is
-// checked before use, so that a truncated download or the wrong file is an error that says what
-// is wrong, never an empty declaration that would read as "in sync".
+// The one reader of a declaration: what `--stack NAME` means in every command (the stack's
+// settings, from its config, and the resources it declares, as recorded), and the files that stand
+// in for a stack (a `pulumi stack export` file). A file is checked before use, so that a truncated
+// download or the wrong file is an error that says what is wrong, never an empty declaration that
+// would read as "in sync" or as the tenant's own settings.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputValidationError, parseArgs, type InputsByKind, type ResourceKind } from "../model";
+import {
+  BREAK_GLASS_CONFIG_KEY,
+  BREAK_GLASS_ENVIRONMENT,
+  InputValidationError,
+  parseArgs,
+  parseBreakGlassGroups,
+  type InputsByKind,
+  type ResourceKind,
+} from "../model";
 import { readStack, resourcesOfState, type StackResource } from "../stack";
 import type { ConfigLookup } from "../config";
 import { ReportError } from "../errors";
@@ -19,11 +28,27 @@ export interface DeclaredResource extends StackResource {
   declared: InputsByKind[ResourceKind];
 }
 
+/** What a stack (or a file standing in for one) declares, and the settings to read the tenant with. */
 export interface Declaration {
   source: DeclarationSource;
+  /** The source in words, as reports name it: "stack dev", "file proposal.json". */
+  name: string;
+  /** This package's resources, each checked with its resource's own validator. */
   resources: DeclaredResource[];
-  /** The stack's config (settings); empty for a file. */
+  /** The stack's config (settings and credentials); empty for a file. */
   config: ConfigLookup;
+  /**
+   * Break-glass groups: the stack's `entra-nudge:breakGlassGroups`, else
+   * ENTRA_NUDGE_BREAK_GLASS_GROUPS, else (for a declaration file) its own list.
+   */
+  breakGlassGroups: string[];
+}
+
+/** Where a stack is found: its name, the project directory and the environment of the CLI. */
+export interface StackOption {
+  stack: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
 }
 
 function describeJsonType(value: unknown): string {
@@ -89,14 +114,24 @@ export function parseStateFile(text: string, file: string): StackResource[] {
   return resourcesOfState(state);
 }
 
+/**
+ * Refuses a declaration without any of this package's resources: there is nothing to compare, and
+ * answering with the tenant's own settings would present them as the stack's.
+ */
+export function requireResources(declaration: Declaration): Declaration {
+  if (declaration.resources.length > 0) return declaration;
+  const where =
+    "stack" in declaration.source
+      ? `The stack "${declaration.source.stack}"`
+      : declaration.source.file;
+  throw new ReportError(
+    "input",
+    `${where} holds no pulumi-entra-nudge resource (RegistrationCampaign, AuthenticatorPolicy, PasskeyPolicy or PilotGroup), so there is nothing to compare. Check the stack name and project directory, or run \`pulumi up\` first.`,
+  );
+}
+
 /** Checks each resource's recorded inputs with the resource's own validator. */
-function checked(resources: StackResource[], where: string): DeclaredResource[] {
-  if (resources.length === 0) {
-    throw new ReportError(
-      "input",
-      `${where} holds no pulumi-entra-nudge resource (RegistrationCampaign, AuthenticatorPolicy or PilotGroup), so there is nothing to compare. Check the stack name and project directory, or run \`pulumi up\` first.`,
-    );
-  }
+export function checked(resources: StackResource[], where: string): DeclaredResource[] {
   return resources.map((resource) => {
     try {
       return { ...resource, declared: parseArgs(resource.kind, resource.inputs) };
@@ -110,52 +145,114 @@ function checked(resources: StackResource[], where: string): DeclaredResource[] 
   });
 }
 
-/** The largest state file read: the limit `pulumi stack export` is read up to (stack.ts). */
+/** The largest declaration file read: the limit `pulumi stack export` is read up to (stack.ts). */
 const MAX_STATE_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Reads a `pulumi stack export` file. Settings then come from the environment only. */
-export function declarationFromFile(file: string, cwd: string): Declaration {
+/** Break-glass groups from a config value or the environment; a bad list is an input error. */
+export function breakGlassFrom(text: string | undefined, where: string): string[] {
+  const { groups, problems } = parseBreakGlassGroups(text);
+  if (problems.length > 0) throw new ReportError("input", `${where}: ${problems.join(" ")}`);
+  return groups;
+}
+
+/** The break-glass groups of a stack: its config, else the environment. */
+function stackBreakGlass(config: ConfigLookup, stack: string, env: NodeJS.ProcessEnv): string[] {
+  const configured = config(`entra-nudge:${BREAK_GLASS_CONFIG_KEY}`);
+  return breakGlassFrom(
+    configured ?? env[BREAK_GLASS_ENVIRONMENT],
+    configured !== undefined
+      ? `stack ${stack} config entra-nudge:${BREAK_GLASS_CONFIG_KEY}`
+      : BREAK_GLASS_ENVIRONMENT,
+  );
+}
+
+/**
+ * A declaration file's text, or a sentence for a wrong path: `label` names the file as the user
+ * gave it (`state.json`, `--declaration proposal.json`), `hint` says how to write a good one.
+ */
+export function readDeclarationFile(
+  file: string,
+  cwd: string,
+  label = file,
+  hint = EXPORT_HINT,
+): { absolute: string; text: string } {
   const absolute = path.resolve(cwd, file);
-  let text: string;
   try {
     // Checked before reading: a directory or a huge file (a wrong path, a log) gets a sentence,
     // not an EISDIR or an out-of-memory crash.
     const stat = fs.statSync(absolute);
     if (stat.isDirectory()) {
-      throw new ReportError("input", `${file} is a directory, not a file. ${EXPORT_HINT}`);
+      throw new ReportError("input", `${label} is a directory, not a file. ${hint}`);
     }
     if (stat.size > MAX_STATE_FILE_BYTES) {
       throw new ReportError(
         "input",
-        `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${MAX_STATE_FILE_BYTES / 1024 / 1024} MB a stack export is read up to: check that it is the right file. ${EXPORT_HINT}`,
+        `${label} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${MAX_STATE_FILE_BYTES / 1024 / 1024} MB a stack export is read up to: check that it is the right file. ${hint}`,
       );
     }
-    text = fs.readFileSync(absolute, "utf8");
+    return { absolute, text: fs.readFileSync(absolute, "utf8") };
   } catch (err) {
     if (err instanceof ReportError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReportError(
       "input",
       code === "ENOENT"
-        ? `${file} does not exist. ${EXPORT_HINT}`
+        ? `${label} does not exist. ${hint}`
         : code === "EACCES" || code === "EPERM"
-          ? `${file} cannot be read by this user (permission denied).`
-          : `${file} cannot be read: ${(err as Error).message}`,
+          ? `${label} cannot be read by this user (permission denied).`
+          : `${label} cannot be read: ${(err as Error).message}`,
     );
   }
+}
+
+/**
+ * Reads a `pulumi stack export` file. Settings then come from the environment only; the
+ * break-glass groups from ENTRA_NUDGE_BREAK_GLASS_GROUPS.
+ */
+export function declarationFromFile(
+  file: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Declaration {
+  const { absolute, text } = readDeclarationFile(file, cwd);
+  return withoutStack({ file: absolute }, `file ${file}`, parseStateFile(text, file), env);
+}
+
+/**
+ * The declaration an exported state records: `pulumi stack export` JSON, or what the Automation
+ * API's `stack.exportStack()` returns (the demo reads its stack this way).
+ */
+export function declarationFromState(
+  state: unknown,
+  source: DeclarationSource,
+  env: NodeJS.ProcessEnv = {},
+): Declaration {
+  const name = "stack" in source ? `stack ${source.stack}` : `file ${source.file}`;
+  return withoutStack(source, name, resourcesOfState(state), env);
+}
+
+/** A declaration read without the pulumi CLI: no stack config, so settings come from the environment. */
+export function withoutStack(
+  source: DeclarationSource,
+  name: string,
+  resources: StackResource[],
+  env: NodeJS.ProcessEnv,
+): Declaration {
+  const where = "stack" in source ? `The stack "${source.stack}"` : source.file;
   return {
-    source: { file: absolute },
-    resources: checked(parseStateFile(text, file), file),
+    source,
+    name,
+    resources: checked(resources, where),
     config: () => undefined,
+    breakGlassGroups: breakGlassFrom(env[BREAK_GLASS_ENVIRONMENT], BREAK_GLASS_ENVIRONMENT),
   };
 }
 
-/** Reads a stack through the pulumi CLI, found the way the CLI finds it. */
-export async function declarationFromStack(
-  stack: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<Declaration> {
+/**
+ * What `--stack NAME` means in every command: the stack read through the pulumi CLI, found the
+ * way the CLI finds it; its config gives the settings, its resources the declaration.
+ */
+export async function declarationFromStack({ stack, cwd, env }: StackOption): Promise<Declaration> {
   if (!fs.existsSync(cwd)) {
     throw new ReportError("input", `The project directory ${cwd} does not exist (--cwd).`);
   }
@@ -170,7 +267,9 @@ export async function declarationFromStack(
   }
   return {
     source: { stack, cwd },
+    name: `stack ${stack}`,
     resources: checked(snapshot.resources, `The stack "${stack}"`),
     config: snapshot.config,
+    breakGlassGroups: stackBreakGlass(snapshot.config, stack, env),
   };
 }

@@ -1,21 +1,15 @@
-// The "declared" side of `entra-nudge impact` and `readiness --stack`: the campaign, Authenticator
-// and passkey configuration a stack records (its resources' canonical inputs, through readStack) or
-// a file names, validated with the resources' own rules. What the declaration leaves out (no
-// AuthenticatorPolicy or PasskeyPolicy in the program; a PasskeyPolicy without passkeyProfiles) is
-// the tenant's current setting, as it would be after `pulumi up`.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import type { ConfigLookup } from "../config";
+// The declared side of `entra-nudge impact` and `readiness --stack`: the campaign, Authenticator
+// and passkey configuration a declaration (provider/declaration: a stack's recorded inputs, or a
+// proposal file) sets, as eligibility sees it after `pulumi up`. What the declaration leaves out
+// (no AuthenticatorPolicy or PasskeyPolicy in the program; a PasskeyPolicy without
+// passkeyProfiles) is the tenant's current setting, as it would be after `pulumi up`.
+import type { Declaration, DeclaredResource } from "../declaration";
 import type { FullConfiguration } from "../eligibility/scan";
+import { ReportError } from "../errors";
 import {
-  BREAK_GLASS_CONFIG_KEY,
-  BREAK_GLASS_ENVIRONMENT,
   DEFAULT_PASSKEY_PROFILE_ID,
-  InputValidationError,
   isGuid,
   isRecord,
-  parseArgs,
-  parseBreakGlassGroups,
   passkeyEligibilityFromGraph,
   type AuthenticatorSettings,
   type CampaignSettings,
@@ -23,12 +17,9 @@ import {
   type PasskeyEligibilitySettings,
   type PasskeySettings,
 } from "../model";
-import { readStack, resourcesOfState, type StackResource } from "../stack";
 
-export interface Declaration {
-  /** "stack dev", "file proposal.json". */
-  source: string;
-  /** Undefined: not declared, the tenant's setting stays. */
+/** The singletons a declaration sets; undefined: not declared, the tenant's setting stays. */
+export interface DeclaredSingletons {
   campaign?: CampaignSettings;
   authenticator?: AuthenticatorSettings;
   /**
@@ -36,33 +27,20 @@ export interface Declaration {
    * (`passkeyProfileIds`, `defaultPasskeyProfile` outputs), which references by name resolve to.
    */
   passkey?: PasskeySettings;
-  /** Break-glass groups from the file, the stack config or the environment. */
-  breakGlassGroups: string[];
-  /** The stack's config (settings and credentials); empty for a file. */
-  config: ConfigLookup;
 }
-
-/** A declaration that cannot be used: says which file or stack, and what to fix. */
-export class DeclarationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DeclarationError";
-  }
-}
-
-const noConfig: ConfigLookup = () => undefined;
 
 function settingsOf<T extends object>(inputs: T): T {
   const settings: Record<string, unknown> = { ...(inputs as Record<string, unknown>) };
   delete settings.onDelete;
   delete settings.strictEligibility;
   delete settings.failOnExternalChange;
+  delete settings.allowMethodLoss;
   return settings as unknown as T;
 }
 
 /** The PasskeyPolicy's settings, with the profile ids its recorded outputs hold. */
-function passkeyOf(resource: StackResource): PasskeySettings {
-  const settings = settingsOf(parseArgs("PasskeyPolicy", resource.inputs)) as PasskeySettings;
+function passkeyOf(resource: DeclaredResource): PasskeySettings {
+  const settings = settingsOf(resource.declared) as PasskeySettings;
   const { passkeyProfileIds, defaultPasskeyProfile } = resource.outputs;
   return {
     ...settings,
@@ -77,16 +55,14 @@ function passkeyOf(resource: StackResource): PasskeySettings {
   };
 }
 
-/** The singletons among a stack's (or a state file's) resources; more than one of a kind is an error. */
-function fromResources(
-  resources: StackResource[],
-  source: string,
-): Pick<Declaration, "campaign" | "authenticator" | "passkey"> {
+/** The singletons among a declaration's resources; more than one of a kind is an error. */
+export function declaredSingletons(declaration: Declaration): DeclaredSingletons {
   const one = (kind: "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy") => {
-    const found = resources.filter((resource) => resource.kind === kind);
+    const found = declaration.resources.filter((resource) => resource.kind === kind);
     if (found.length > 1) {
-      throw new DeclarationError(
-        `${source} declares ${found.length} ${kind} resources (${found.map((r) => r.name).join(", ")}); the tenant has one, so a stack should declare at most one.`,
+      throw new ReportError(
+        "input",
+        `${declaration.name} declares ${found.length} ${kind} resources (${found.map((r) => r.name).join(", ")}); the tenant has one, so a stack should declare at most one.`,
       );
     }
     return found[0];
@@ -96,144 +72,10 @@ function fromResources(
   const passkey = one("PasskeyPolicy");
   return {
     ...(passkey ? { passkey: passkeyOf(passkey) } : {}),
-    ...(campaign
-      ? { campaign: settingsOf(parseArgs("RegistrationCampaign", campaign.inputs)) }
-      : {}),
+    ...(campaign ? { campaign: settingsOf(campaign.declared as CampaignSettings) } : {}),
     ...(authenticator
-      ? { authenticator: settingsOf(parseArgs("AuthenticatorPolicy", authenticator.inputs)) }
+      ? { authenticator: settingsOf(authenticator.declared as AuthenticatorSettings) }
       : {}),
-  };
-}
-
-function breakGlassFrom(text: string | undefined, where: string): string[] {
-  const { groups, problems } = parseBreakGlassGroups(text);
-  if (problems.length > 0) throw new DeclarationError(`${where}: ${problems.join(" ")}`);
-  return groups;
-}
-
-/** The declaration a stack records, and its config (for the settings and the break-glass groups). */
-export async function declarationFromStack(
-  stack: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<Declaration> {
-  const snapshot = await readStack({ stack, cwd, env });
-  const source = `stack ${stack}`;
-  const configured = snapshot.config(`entra-nudge:${BREAK_GLASS_CONFIG_KEY}`);
-  return {
-    source,
-    ...fromResources(snapshot.resources, source),
-    breakGlassGroups: breakGlassFrom(
-      configured ?? env[BREAK_GLASS_ENVIRONMENT],
-      configured !== undefined
-        ? `stack ${stack} config entra-nudge:${BREAK_GLASS_CONFIG_KEY}`
-        : BREAK_GLASS_ENVIRONMENT,
-    ),
-    config: snapshot.config,
-  };
-}
-
-/**
- * A declaration file: `{ "campaign": {...}, "authenticator": {...}, "passkey": {...},
- * "breakGlassGroups": [...] }` with the resources' arguments (all optional), or a
- * `pulumi stack export` file.
- */
-export function declarationFromFile(
-  file: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Declaration {
-  const absolute = path.resolve(cwd, file);
-  const source = `file ${file}`;
-  const hint =
-    'Give a JSON file such as { "campaign": { "state": "enabled" } }, or one written by `pulumi stack export --file FILE`.';
-  let text: string;
-  try {
-    // A wrong path gets a sentence, as drift --file gives one, not an ENOENT or EISDIR.
-    if (fs.statSync(absolute).isDirectory())
-      throw new DeclarationError(`--declaration ${file} is a directory, not a file. ${hint}`);
-    text = fs.readFileSync(absolute, "utf8");
-  } catch (err) {
-    if (err instanceof DeclarationError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DeclarationError(
-      code === "ENOENT"
-        ? `--declaration ${file} does not exist. ${hint}`
-        : code === "EACCES" || code === "EPERM"
-          ? `--declaration ${file} cannot be read by this user (permission denied).`
-          : `--declaration ${file} cannot be read: ${(err as Error).message}`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (err) {
-    throw new DeclarationError(
-      `--declaration ${file} cannot be read as JSON: ${(err as Error).message}`,
-    );
-  }
-  if (!isRecord(document)) {
-    throw new DeclarationError(
-      `--declaration ${file} must be a JSON object such as { "campaign": { "state": "enabled" }, "authenticator": { "state": "enabled" }, "passkey": { "state": "enabled" } }.`,
-    );
-  }
-  const fromEnvironment = () =>
-    breakGlassFrom(env[BREAK_GLASS_ENVIRONMENT], BREAK_GLASS_ENVIRONMENT);
-  if ("deployment" in document) return declarationFromState(document, source, env);
-  const unknown = Object.keys(document).filter(
-    (key) => !["campaign", "authenticator", "passkey", "breakGlassGroups"].includes(key),
-  );
-  if (unknown.length > 0) {
-    throw new DeclarationError(
-      `--declaration ${file}: unknown key(s) ${unknown.join(", ")}. Use "campaign" (RegistrationCampaign arguments), "authenticator" (AuthenticatorPolicy arguments), "passkey" (PasskeyPolicy arguments) and "breakGlassGroups" (group ids).`,
-    );
-  }
-  const parse = <K extends "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy">(
-    kind: K,
-    raw: unknown,
-  ) => {
-    try {
-      return settingsOf(parseArgs(kind, raw));
-    } catch (err) {
-      if (err instanceof InputValidationError)
-        throw new DeclarationError(`--declaration ${file}: ${err.message}`);
-      throw err;
-    }
-  };
-  const breakGlass = document.breakGlassGroups;
-  return {
-    source,
-    ...(document.campaign !== undefined
-      ? { campaign: parse("RegistrationCampaign", document.campaign) }
-      : {}),
-    ...(document.authenticator !== undefined
-      ? { authenticator: parse("AuthenticatorPolicy", document.authenticator) }
-      : {}),
-    ...(document.passkey !== undefined
-      ? { passkey: parse("PasskeyPolicy", document.passkey) as PasskeySettings }
-      : {}),
-    breakGlassGroups:
-      breakGlass === undefined
-        ? fromEnvironment()
-        : breakGlassFrom(JSON.stringify(breakGlass), `--declaration ${file} breakGlassGroups`),
-    config: noConfig,
-  };
-}
-
-/**
- * The declaration a stack's exported state records: `pulumi stack export` JSON, or what the
- * Automation API's `stack.exportStack()` returns (the demo reads its stack this way).
- */
-export function declarationFromState(
-  state: unknown,
-  source: string,
-  env: NodeJS.ProcessEnv = {},
-): Declaration {
-  return {
-    source,
-    ...fromResources(resourcesOfState(state), source),
-    breakGlassGroups: breakGlassFrom(env[BREAK_GLASS_ENVIRONMENT], BREAK_GLASS_ENVIRONMENT),
-    config: noConfig,
   };
 }
 
@@ -242,11 +84,12 @@ export function declaredConfiguration(
   declaration: Declaration,
   current: FullConfiguration,
 ): NudgeConfiguration {
+  const declared = declaredSingletons(declaration);
   return {
-    campaign: declaration.campaign ?? current.campaign,
-    authenticator: declaration.authenticator ?? current.authenticator,
-    passkey: declaration.passkey
-      ? declaredPasskey(declaration.passkey, current.passkey, declaration.source)
+    campaign: declared.campaign ?? current.campaign,
+    authenticator: declared.authenticator ?? current.authenticator,
+    passkey: declared.passkey
+      ? declaredPasskey(declared.passkey, current.passkey, declaration.name)
       : current.passkey,
   };
 }
@@ -256,7 +99,7 @@ export function declaredConfiguration(
  * carries only its targets: profiles are resolved against the tenant once it is read).
  */
 export function declaredTargets(declaration: Declaration): Partial<NudgeConfiguration> {
-  const { campaign, authenticator, passkey } = declaration;
+  const { campaign, authenticator, passkey } = declaredSingletons(declaration);
   return {
     ...(campaign ? { campaign } : {}),
     ...(authenticator ? { authenticator } : {}),
@@ -286,7 +129,7 @@ export function declaredTargets(declaration: Declaration): Partial<NudgeConfigur
  * the id Graph gave the profile: the stack's recorded `passkeyProfileIds`, else the tenant's
  * profile of that name); a declared profile Graph has not created yet gets a placeholder id. The
  * result goes through the one Graph-to-eligibility normalizer, passkeyEligibilityFromGraph.
- * Throws DeclarationError for a reference to no profile (the write would refuse it).
+ * Throws ReportError("input") for a reference to no profile (the write would refuse it).
  */
 export function declaredPasskey(
   declared: PasskeySettings,
@@ -344,7 +187,7 @@ export function declaredPasskey(
       return [];
     }),
   }));
-  if (problems.length > 0) throw new DeclarationError(`${source}: ${problems.join(" ")}`);
+  if (problems.length > 0) throw new ReportError("input", `${source}: ${problems.join(" ")}`);
   return passkeyEligibilityFromGraph({
     state: declared.state,
     isSelfServiceRegistrationAllowed: declared.isSelfServiceRegistrationAllowed,

@@ -4,7 +4,8 @@ import type { GraphClient } from "../graph";
 import { scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { computeImpact, type ImpactReport } from "./impact";
-import { declaredConfiguration, declaredTargets, type Declaration } from "./declaration";
+import type { Declaration } from "../declaration";
+import { declaredConfiguration, declaredTargets } from "./declaration";
 
 export * from "./impact";
 export * from "./declaration";
@@ -34,7 +35,7 @@ export async function analyzeImpact(
   );
   return computeImpact(scan, {
     declared: declaredConfiguration(declaration, scan.current),
-    declaredSource: declaration.source,
+    declaredSource: declaration.name,
     breakGlassGroups: declaration.breakGlassGroups,
   });
 }

@@ -5,7 +5,8 @@ import { isMissingPremiumLicence, type GraphClient } from "../graph";
 import { scanPartCached, scanTenantCached, type ScanCacheUse } from "../eligibility/cachedScan";
 import type { ProgressSink } from "../eligibility/progressBar";
 import { PremiumLicenceRequiredError } from "../eligibility/scan";
-import { declaredConfiguration, declaredTargets, type Declaration } from "../impact/declaration";
+import type { Declaration } from "../declaration";
+import { declaredConfiguration, declaredTargets } from "../impact/declaration";
 import {
   enabledSince,
   readCampaignStateChanges,
@@ -117,7 +118,7 @@ export async function analyzeReadiness(
     populations: await populations,
     exemptGroups,
     configuration,
-    source: declaration?.source ?? "tenant",
+    source: declaration?.name ?? "tenant",
     methodPolicies: scan.phoneMethods,
     ...(audit?.campaignSince ? { campaignSince: audit.campaignSince } : {}),
     ...(audit ? { registrations: audit.registrations } : {}),

@@ -49,7 +49,9 @@ function declarationOf(name: string, emulator: RunningEmulator, config: ConfigLo
   });
   return {
     source: { stack: name, cwd: projectRoot },
+    name: `stack ${name}`,
     config,
+    breakGlassGroups: [],
     resources: [
       {
         kind: "RegistrationCampaign",

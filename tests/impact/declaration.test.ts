@@ -5,7 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { main } from "../../provider/cli";
-import { DeclarationError, analyzeImpact, declarationFromFile } from "../../provider/impact";
+import { declarationFromProposalFile as declarationFromFile } from "../../provider/declaration";
+import { ReportError } from "../../provider/errors";
+import { analyzeImpact, declaredSingletons } from "../../provider/impact";
 import { captureIo, graphClient } from "../eligibility/support";
 import { useEmulator } from "../support/emulator";
 
@@ -61,7 +63,7 @@ describe("impact: declarations", function () {
       } catch (caught) {
         error = caught;
       }
-      expect(error).to.be.instanceOf(DeclarationError);
+      expect(error).to.be.instanceOf(ReportError);
       for (const words of c.says) expect((error as Error).message).to.include(words);
     });
   }
@@ -93,7 +95,7 @@ describe("impact: declarations", function () {
         ],
       },
     });
-    const declaration = declarationFromFile("state.json", dir, {});
+    const declaration = declaredSingletons(declarationFromFile("state.json", dir, {}));
     expect(declaration.campaign).to.deep.include({ state: "enabled", snoozeDurationInDays: 0 });
     expect(declaration.campaign).to.not.have.property("strictEligibility");
     expect(declaration.authenticator).to.equal(undefined);

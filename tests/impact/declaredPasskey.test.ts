@@ -6,12 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import {
-  DeclarationError,
-  declarationFromFile,
+  declarationFromProposalFile as declarationFromFile,
   declarationFromState,
-  declaredConfiguration,
   type Declaration,
-} from "../../provider/impact";
+} from "../../provider/declaration";
+import { ReportError } from "../../provider/errors";
+import { declaredConfiguration, declaredSingletons } from "../../provider/impact";
 import { computeImpact } from "../../provider/impact/impact";
 import type { FullConfiguration, TenantScan } from "../../provider/eligibility/scan";
 import {
@@ -76,12 +76,23 @@ function tenant(state = "disabled", campaignState = "enabled"): FullConfiguratio
   } as unknown as FullConfiguration;
 }
 
-function declaring(passkey: unknown, extra: Partial<PasskeySettings> = {}): Declaration {
-  const { onDelete: _o, ...settings } = parseArgs("PasskeyPolicy", passkey);
-  void _o;
+/** A stack "dev" declaring the PasskeyPolicy, with the outputs (profile ids) `up` recorded. */
+function declaring(passkey: unknown, outputs: Partial<PasskeySettings> = {}): Declaration {
+  const declared = parseArgs("PasskeyPolicy", passkey);
   return {
-    source: "stack dev",
-    passkey: { ...settings, ...extra },
+    source: { stack: "dev", cwd: "." },
+    name: "stack dev",
+    resources: [
+      {
+        kind: "PasskeyPolicy",
+        urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/entra-nudge:PasskeyPolicy::passkeys",
+        name: "passkeys",
+        id: "t/fido2",
+        inputs: declared as unknown as Record<string, unknown>,
+        outputs: { ...declared, ...outputs },
+        declared,
+      },
+    ],
     breakGlassGroups: [],
     config: () => undefined,
   };
@@ -253,7 +264,7 @@ describe("impact/readiness --stack: a declared PasskeyPolicy applied to the tena
       includeTargets: [{ id: PILOT, targetType: "group", allowedPasskeyProfiles: ["Wave 3"] }],
     });
     expect(() => declaredConfiguration(declaration, tenant()))
-      .to.throw(DeclarationError)
+      .to.throw(ReportError)
       .with.property("message")
       .that.includes("stack dev: PasskeyPolicy includeTargets[0].allowedPasskeyProfiles")
       .and.includes('"Wave 3" names no passkey profile of the tenant')
@@ -277,11 +288,11 @@ describe("declarations of a PasskeyPolicy: files and stack exports", () => {
       passkey: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
     });
     const declaration = declarationFromFile(file, dir, {});
-    expect(declaration.passkey).to.deep.include({
+    expect(declaredSingletons(declaration).passkey).to.deep.include({
       state: "enabled",
       isSelfServiceRegistrationAllowed: true,
     });
-    expect(declaration.passkey).to.not.have.property("onDelete");
+    expect(declaredSingletons(declaration).passkey).to.not.have.property("onDelete");
     const bad = write("bad.json", {
       passkey: { state: "on", passkeyProfiles: [{ name: "P", passkeyTypes: ["cloud"] }] },
     });
@@ -291,7 +302,7 @@ describe("declarations of a PasskeyPolicy: files and stack exports", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).to.be.instanceOf(DeclarationError);
+    expect(error).to.be.instanceOf(ReportError);
     expect((error as Error).message)
       .to.include("--declaration bad.json")
       .and.include("passkeyProfiles[0].passkeyTypes[0]")
@@ -342,10 +353,12 @@ describe("declarations of a PasskeyPolicy: files and stack exports", () => {
           ],
         },
       },
-      "stack dev",
+      { stack: "dev", cwd: "." },
     );
-    expect(declaration.passkey).to.deep.include({ state: "enabled" });
-    expect(declaration.passkey?.passkeyProfileIds).to.deep.include({ Pilot: PILOT_PROFILE });
+    expect(declaredSingletons(declaration).passkey).to.deep.include({ state: "enabled" });
+    expect(declaredSingletons(declaration).passkey?.passkeyProfileIds).to.deep.include({
+      Pilot: PILOT_PROFILE,
+    });
     expect(outcome(inPilot, declaration)).to.equal("fido2");
     expect(outcome(elsewhere, declaration)).to.equal("notEnabledForPasskeys");
   });

@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
 import { main } from "../../provider/cli";
-import { analyzeImpact, declarationFromState, impactSummary } from "../../provider/impact";
+import { declarationFromState } from "../../provider/declaration";
+import { analyzeImpact, impactSummary } from "../../provider/impact";
 import { analyzeProgress, progressSummary } from "../../provider/report";
 import { captureIo, graphClient } from "../eligibility/support";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
@@ -120,7 +121,10 @@ describe("impact and report on a deployed stack", function () {
   it("ends the demo: the impact and progress summaries, after the campaign ran", async () => {
     emulator.simulate({ days: 7, seed: 3, signInRate: 1, completeRate: 0.5 });
     const graph = graphClient(emulator, "reader", { reportRateLimit: null });
-    const declaration = declarationFromState(await stack.exportStack(), "the seed scenario");
+    const declaration = declarationFromState(await stack.exportStack(), {
+      stack: "the seed scenario",
+      cwd: ".",
+    });
     const impact = impactSummary(await analyzeImpact(graph, declaration));
     const progress = progressSummary(await analyzeProgress(graph));
     // After 7 days at every sign-in the limited snoozes ran out: all four registered.

@@ -13,7 +13,8 @@ import type { SimulationResult } from "../../emulator/index.js";
 import type { TenantFile, TenantUser } from "../../emulator/tenants/format";
 import { main } from "../../provider/cli";
 import { scanTenant, type TenantScan } from "../../provider/eligibility/scan";
-import { computeImpact, declarationFromFile, declaredConfiguration } from "../../provider/impact";
+import { declarationFromProposalFile as declarationFromFile } from "../../provider/declaration";
+import { computeImpact, declaredConfiguration, declaredSingletons } from "../../provider/impact";
 import { analyzeProgress, type ProgressReport } from "../../provider/report";
 import type { AuthenticatorPolicyArgs, RegistrationCampaignArgs } from "../../provider/model";
 import { useEmulator } from "../support/emulator";
@@ -223,10 +224,10 @@ describe("impact and report on a 10,000-user tenant", function () {
         declarationFromFile(writeDeclaration(dir, c), dir, {}),
       );
       scan = await scanTenant(graphClient(emulator, "reader", { reportRateLimit: PACE }), {
-        configurations: declarations.map((d) => ({
-          campaign: d.campaign,
-          authenticator: d.authenticator,
-        })),
+        configurations: declarations.map((d) => {
+          const { campaign, authenticator } = declaredSingletons(d);
+          return { campaign, authenticator };
+        }),
         groups: [groupId("Emergency Access Accounts")],
       });
       // Measured numbers, for the record (docs/performance.md has the bench's).
@@ -264,7 +265,7 @@ describe("impact and report on a 10,000-user tenant", function () {
         const declaration = declarationFromFile(writeDeclaration(dir, c), dir, {});
         const report = computeImpact(scan, {
           declared: declaredConfiguration(declaration, scan.current),
-          declaredSource: declaration.source,
+          declaredSource: declaration.name,
           breakGlassGroups: declaration.breakGlassGroups,
         });
         const expected = reported.filter(c.nudged);
@@ -298,7 +299,7 @@ describe("impact and report on a 10,000-user tenant", function () {
       const declaration = declarationFromFile(writeDeclaration(dir, c), dir, {});
       const report = computeImpact(scan, {
         declared: declaredConfiguration(declaration, scan.current),
-        declaredSource: declaration.source,
+        declaredSource: declaration.name,
       });
       expect(report.declared.byTarget).to.have.length(1);
       const [target] = report.declared.byTarget;
