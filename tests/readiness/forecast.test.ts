@@ -7,6 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { main } from "../../provider/cli";
+import { declarationFromProposalFile } from "../../provider/declaration";
+import { analyzeReadiness, readinessSummary } from "../../provider/readiness";
 import {
   ASSUMED_BEHAVIOUR,
   ASSUMED_RANGE,
@@ -20,7 +22,7 @@ import {
   type SnoozeRules,
 } from "../../provider/readiness/forecast";
 import type { ReadinessReport } from "../../provider/readiness";
-import { applyConfiguration, captureIo } from "../eligibility/support";
+import { applyConfiguration, captureIo, graphClient } from "../eligibility/support";
 import { useEmulator } from "../support/emulator";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -215,12 +217,13 @@ describe("readiness on the seed tenant with the seed scenario's pilot campaign",
     return out.stdout();
   }
 
-  it("the users outside the pilot are not reached and expected left on 2027-02-01; no promise while anyone is not reached", async () => {
-    const pilot = "pilot.user@contoso.onmicrosoft.com";
-    const users = JSON.parse(
+  const pilotId = (
+    JSON.parse(
       fs.readFileSync(path.resolve(__dirname, "../../../emulator/tenants/default.json"), "utf8"),
-    ) as { users: { id: string; userPrincipalName: string }[] };
-    const pilotId = users.users.find((u) => u.userPrincipalName === pilot)?.id as string;
+    ) as { users: { id: string; userPrincipalName: string }[] }
+  ).users.find((u) => u.userPrincipalName === "pilot.user@contoso.onmicrosoft.com")?.id as string;
+
+  it("the users outside the pilot are not reached and expected left on 2027-02-01; no promise while anyone is not reached", async () => {
     await applyConfiguration(emulator, {
       authenticator: {
         state: "enabled",
@@ -279,6 +282,56 @@ describe("readiness on the seed tenant with the seed scenario's pilot campaign",
     const markdown = await readiness("--markdown");
     expect(markdown).to.include(
       `On 2027-02-01, about ${notReached} users will still have only SMS or voice`,
+    );
+  });
+
+  it("a declaration (what --stack reads): the plan says how the declared change moves the date to act by", async () => {
+    emulator.reset();
+    // Live: 2 snooze days; declared: 0 (the seed scenario's), both limited, same targets.
+    await applyConfiguration(emulator, {
+      authenticator: {
+        state: "enabled",
+        includeTargets: [{ id: pilotId, targetType: "user", authenticationMode: "any" }],
+      },
+      campaign: {
+        state: "enabled",
+        snoozeDurationInDays: 2,
+        enforceRegistrationAfterAllowedSnoozes: true,
+        includeTargets: [{ id: pilotId, targetType: "user" }],
+      },
+    });
+    fs.writeFileSync(
+      path.join(dir, "declared.json"),
+      JSON.stringify({
+        campaign: {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          enforceRegistrationAfterAllowedSnoozes: true,
+          includeTargets: [{ id: pilotId, targetType: "user" }],
+        },
+      }),
+    );
+    const report = await analyzeReadiness(
+      graphClient(emulator, "reader", { reportRateLimit: null }),
+      {
+        declaration: declarationFromProposalFile("declared.json", dir, env),
+        now: () => NOW,
+      },
+    );
+    const { plan } = report;
+    // Shorter snoozes prompt sooner: the declared campaign needs fewer days, so the date is later.
+    expect(plan.rules).to.deep.equal({ snoozeDays: 0, snoozeLimit: 3 });
+    expect(plan.status).to.equal("onTime");
+    expect(plan.live?.status).to.equal("onTime");
+    const needed = plan.daysNeeded as number;
+    const liveNeeded = plan.live?.daysNeeded as number;
+    expect(liveNeeded).to.be.greaterThan(needed);
+    expect(plan.shiftDays).to.equal(liveNeeded - needed);
+    expect(plan.latestStart).to.equal(
+      new Date(Date.parse("2027-02-01T00:00:00Z") - needed * DAY_MS).toISOString().slice(0, 10),
+    );
+    expect(readinessSummary(report)).to.include(
+      `The declared change moves that date ${liveNeeded - needed} days later (live campaign: ${plan.live?.latestStart}).`,
     );
   });
 });

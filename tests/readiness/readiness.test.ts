@@ -116,6 +116,14 @@ describe("readiness: a simulated 25-day passkey campaign (within the audit log's
     expect(textOf(dom, "phone-only")).to.equal(`${after.phoneOnly} users with only SMS or voice`);
     expect(textOf(dom, "nudged")).to.equal(`${after.phoneOnlyNudged} of them nudged`);
     expect(textOf(dom, "days-left")).to.equal(`${after.daysLeft} days left until 2027-02-01`);
+    // The forecast per deadline: the figure, and a row per deadline with users.
+    const early = after.forecast.atDeadline[0];
+    expect(textOf(dom, "expected-2027-02-01")).to.equal(
+      `${Math.round(early.expectedPhoneOnly)} expected left on 2027-02-01`,
+    );
+    expect(textOf(dom, "forecast")).to.include(
+      `2027-02-01 ${early.phoneOnly} ${Math.round(early.expectedPhoneOnly)}`,
+    );
     expect(dom).to.include("<svg");
     expect(textOf(dom, "trend")).to.include(`${trend.points[0].date} ${trend.points[0].phoneOnly}`);
     expect(dom).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
