@@ -220,12 +220,16 @@ export function minimumCalls(shape: ScenarioShape, operation: Operation): CallFi
         { reads: 0, writes: 1 },
       ]);
     case "destroy":
-      // Restore each singleton from the recorded originalSettings, then delete each group (its
-      // memberships go with it): no answer is needed in between, dependsOn orders them (§7.1).
-      // A profile still assigned to a target can't be deleted (graph-contract-passkeys.md §4
-      // [blog] WIKI): one PATCH unassigns the added profiles, a second drops them from the set,
+      // Look (the policy, its method configurations expanded: a restore writes back only what the
+      // tenant still holds as the stack applied it, so it needs the live settings), then restore
+      // each singleton and delete each group (its memberships go with it): dependsOn orders them
+      // (§7.1). A profile still assigned to a target can't be deleted (graph-contract-passkeys.md
+      // §4 [blog] WIKI): one PATCH unassigns the added profiles, a second drops them from the set,
       // ordered by dependsOn in the same $batch.
-      return figureOf([{ reads: 0, writes: singletons + groups.length + (addsProfiles ? 1 : 0) }]);
+      return figureOf([
+        { reads: singletons > 0 ? 1 : 0, writes: 0 },
+        { reads: 0, writes: singletons + groups.length + (addsProfiles ? 1 : 0) },
+      ]);
   }
 }
 

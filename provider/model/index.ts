@@ -20,6 +20,7 @@ export {
 export * from "./check";
 export * from "./changes";
 export * from "./externalChange";
+export * from "./restore";
 export * from "./cloud";
 export * from "./eligibility";
 export * from "./methodConfigurations";

@@ -92,11 +92,12 @@ describe("bench: the minimums", () => {
       roundTrips: 1,
       writeRoundTrips: 0,
     });
-    // 2 restores and 1 delete, ordered by dependsOn in one batch.
+    // The policy read (what the tenant holds now), then 2 restores and 1 delete, ordered by
+    // dependsOn in one batch.
     expect(minimumCalls(SEED_SHAPE, "destroy")).to.deep.equal({
-      reads: 0,
+      reads: 1,
       writes: 3,
-      roundTrips: 1,
+      roundTrips: 2,
       writeRoundTrips: 1,
     });
     // The change's write depends on its read's answer (external-change check): 2 round trips.
@@ -126,11 +127,12 @@ describe("bench: the minimums", () => {
       roundTrips: 1,
       writeRoundTrips: 0,
     });
-    // Restoring removes the added profile, still assigned: unassign, then delete, one batch.
+    // The configuration read, then the restore removes the added profile, still assigned:
+    // unassign, then delete, one batch.
     expect(minimumCalls(PASSKEY_SHAPE, "destroy")).to.deep.equal({
-      reads: 0,
+      reads: 1,
       writes: 2,
-      roundTrips: 1,
+      roundTrips: 2,
       writeRoundTrips: 1,
     });
     // Without an added profile the passkey configuration is one more singleton: its writes follow

@@ -12,7 +12,7 @@ import { RegistrationCampaign } from "../../provider";
 import { useEmulator } from "../support/emulator";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
 import { tenantWithId } from "../drift/support";
-import { BREAK_GLASS_GROUP_ID, Tenant } from "./harness";
+import { BREAK_GLASS_GROUP_ID, CAMPAIGN_PATH, Tenant, diagnostics } from "./harness";
 
 const PROJECT = "entra-nudge-ownership-tests";
 const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
@@ -180,6 +180,35 @@ describe("what a stack may write, through the real engine", function () {
       stack.signInTo(other);
       await stack.succeed("up");
       expect((await new Tenant(other).campaign()).snoozeDurationInDays).to.equal(0);
+    });
+  });
+
+  describe("destroy never overwrites what it did not write", () => {
+    it("a value someone changed since the stack applied it is left as found and named in words; the rest is restored", async () => {
+      emulator.reset();
+      const stack = await ProgramStack.create(workspace, emulator, "restore-unchanged");
+      stack.program = () =>
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
+      const found = await tenant.campaign();
+      await stack.succeed("up");
+      // Someone edits the snooze in the portal after the stack applied it.
+      await tenant.patch(CAMPAIGN_PATH, {
+        registrationEnforcement: {
+          authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 7 },
+        },
+      });
+      const outcome = await stack.succeed("destroy");
+      const after = await tenant.campaign();
+      expect(after.snoozeDurationInDays, "the portal's value stays").to.equal(7);
+      expect(after.state, "the stack's own change is restored").to.equal(found.state);
+      expect(after.excludeTargets).to.deep.equal(found.excludeTargets);
+      expect(diagnostics(outcome.events, "warning").join("\n")).to.match(
+        /RegistrationCampaign: destroy left this setting of the registration campaign as found, because someone else \(another stack, the portal, a script or Microsoft\) changed it since this stack last applied it: Snooze: 7 days\./,
+      );
     });
   });
 });

@@ -14,6 +14,9 @@ import {
   checkArgs,
   describeChanges,
   InputValidationError,
+  restorePlan,
+  type JsonValue,
+  type RestorePlan,
   declaredTargets,
   missingTargetProblems,
   newTargets,
@@ -44,6 +47,7 @@ import {
   type GraphClient,
 } from "../../graph";
 import type { LiveSingleton, SingletonKind } from "../../live";
+import { propertyWords, targetWords, valueWords } from "../../render";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
@@ -169,6 +173,31 @@ async function refuseBadTargets(
   const record = inputs as Record<string, unknown>;
   const problems = await targetProblems(graph, kind, record, declaredTargets(record), true);
   if (problems.length > 0) throw new InputValidationError(kind, problems);
+}
+
+/** The destroy warning: each property left as found, and its value, in words. */
+function leftAsFoundWarning<K extends SingletonKind>(
+  spec: SingletonSpec<K>,
+  plan: RestorePlan<SettingsByKind[K]>,
+): string {
+  const names = new Map<string, string>();
+  const words = (property: string, value: JsonValue): string => {
+    if (!Array.isArray(value)) return valueWords(spec.kind, property, value, names);
+    return value.length === 0 ? "(none)" : value.map((item) => targetWords(item, names)).join("; ");
+  };
+  const left = plan.left.map(
+    (entry) =>
+      `${propertyWords(spec.kind, entry.property, names)}: ${words(entry.property, entry.value)}`,
+  );
+  const restored = plan.restored.map((property) => propertyWords(spec.kind, property, names));
+  return (
+    `${spec.kind}: destroy left ${left.length === 1 ? "this setting" : "these settings"} of ${spec.subject} as found, ` +
+    `because someone else (another stack, the portal, a script or Microsoft) changed ${left.length === 1 ? "it" : "them"} since this stack last applied ${left.length === 1 ? "it" : "them"}: ` +
+    `${left.join("; ")}. ` +
+    (restored.length > 0
+      ? `Restored to the settings found on adoption: ${restored.join(", ")}.`
+      : `Nothing else needed restoring.`)
+  );
 }
 
 export function singletonProvider<K extends SingletonKind>(
@@ -398,15 +427,22 @@ export function singletonProvider<K extends SingletonKind>(
         );
         return;
       }
+      // Destroy never overwrites what it did not write: each property goes back to what was found
+      // on adoption only where the tenant still holds what this stack last applied.
       const original = recorded.originalSettings;
       const graph = context.graph();
+      const version = spec.version(original);
+      const live = await spec.read(graph, version);
+      const plan = restorePlan(spec.kind, recorded as never, original, live);
+      if (plan.left.length > 0) context.warn(leftAsFoundWarning(spec, plan));
+      if (plan.restored.length === 0) return;
       try {
-        await spec.write(graph, original, spec.version(original));
+        await spec.write(graph, plan.settings, version, live);
       } catch (err) {
         // The restore may have been carried out with its answer lost: if the tenant holds the
-        // original settings now, the resource is deleted; otherwise it stays in the state.
-        const now = await readBack(graph, spec.version(original), original);
-        if (!now || describeChanges(spec.kind, original as never, now as never).length > 0) {
+        // restored settings now, the resource is deleted; otherwise it stays in the state.
+        const now = await readBack(graph, version, plan.settings);
+        if (!now || describeChanges(spec.kind, plan.settings as never, now as never).length > 0) {
           throw err;
         }
       }
