@@ -45,7 +45,12 @@ export function pulumiBinary(env: NodeJS.ProcessEnv = process.env): string {
   return env.ENTRA_NUDGE_PULUMI || "pulumi";
 }
 
-function runPulumi(args: string[], ref: StackRef): Promise<string> {
+function runPulumi(
+  args: string[],
+  ref: StackRef,
+  /** Whether the output of a failed run is still the answer (a failed preview's JSON). */
+  answersOnFailure: (stdout: string) => boolean = () => false,
+): Promise<string> {
   const env = { ...process.env, ...ref.env, PULUMI_SKIP_UPDATE_CHECK: "true" };
   return new Promise((resolve, reject) => {
     execFile(
@@ -53,7 +58,7 @@ function runPulumi(args: string[], ref: StackRef): Promise<string> {
       args,
       { cwd: ref.cwd, env, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error) {
+        if (error && !answersOnFailure(stdout)) {
           const code = (error as NodeJS.ErrnoException).code;
           const detail =
             code === "ENOENT"
@@ -120,4 +125,15 @@ export async function readStack(ref: StackRef): Promise<StackSnapshot> {
   // a warning (resolveSettings), in the CLI's commands as in `pulumi up`.
   lookup.keys = () => Object.keys(config);
   return { resources: resourcesOfState(JSON.parse(state)), config: lookup };
+}
+
+/**
+ * What `pulumi up` would deploy now: `pulumi preview --json` of the stack, run in its project (the
+ * program runs, and the providers' check() gives each resource's canonical inputs). A preview that
+ * fails still answers with its JSON (its diagnostics say why); the caller reads them.
+ */
+export function previewStack(ref: StackRef): Promise<string> {
+  return runPulumi(["preview", "--json", "--stack", ref.stack], ref, (stdout) =>
+    stdout.trimStart().startsWith("{"),
+  );
 }

@@ -3,6 +3,7 @@
 // stdout) with exit code 1, and the Graph sessions of the job, each with its own settings and
 // warnings sent to stderr. Nothing here is process-wide: two commands can run in one process.
 import type { ConfigLookup } from "../config";
+import { unknownValues, type Declaration, type DeclarationBasis } from "../declaration";
 import { errorKind } from "../errors";
 import { createSession, type Session } from "../session";
 import type { CommandIO } from "./types";
@@ -94,4 +95,31 @@ export async function runCommand<T>(
     if (report) io.stdout(report);
     return 1;
   }
+}
+
+/**
+ * `--from preview|state` of a command that reads a stack's declaration: the program as `pulumi
+ * preview` plans it, or (the default) the stack as last deployed.
+ */
+export function basisOption(
+  from: string | undefined,
+  stack: string | undefined,
+  declarationFile?: string,
+): DeclarationBasis {
+  if (from === undefined) return "state";
+  if (from !== "preview" && from !== "state")
+    throw new Error(`--from must be "preview" or "state" (got "${from}").`);
+  if (stack === undefined) throw new Error("--from applies to --stack only.");
+  if (declarationFile !== undefined)
+    throw new Error("--from and --declaration cannot be combined: the file is the declaration.");
+  return from;
+}
+
+/** Says on stderr which declared values are known only after `pulumi up`, and how they count. */
+export function warnUnknown(declaration: Declaration, io: CommandIO): void {
+  const unknown = unknownValues(declaration);
+  if (unknown.length === 0) return;
+  io.stderr(
+    `warning: ${declaration.name}: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} known only after \`pulumi up\` (an object the program creates, such as a new group), so ${unknown.length === 1 ? "it counts" : "they count"} as a target with no members.\n`,
+  );
 }

@@ -6,10 +6,11 @@ import { progressBar } from "../eligibility/progressBar";
 import {
   declarationFromProposalFile,
   declarationFromStack,
+  requireResources,
   type Declaration,
 } from "../declaration";
 import { analyzeImpact, declaredSingletons, impactMarkdown, impactTable } from "../impact";
-import { jsonError, runCommand, type Job } from "./command";
+import { basisOption, jsonError, runCommand, warnUnknown, type Job } from "./command";
 import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
 
@@ -17,6 +18,7 @@ const OPTIONS = {
   stack: { type: "string" },
   cwd: { type: "string" },
   declaration: { type: "string" },
+  from: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
   "cache-ttl": { type: "string" },
@@ -24,7 +26,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
-export const USAGE = `Usage: entra-nudge impact --stack NAME [--cwd PROJECT_DIR] [--declaration FILE] [--json | --markdown]
+export const USAGE = `Usage: entra-nudge impact --stack NAME [--cwd PROJECT_DIR] [--from preview | --from state] [--json | --markdown]
+       entra-nudge impact --stack NAME [--cwd PROJECT_DIR] --declaration FILE [--json | --markdown]
        entra-nudge impact --declaration FILE [--json | --markdown]
        options for either: [--cache-ttl LIFETIME | --no-cache]
 
@@ -35,9 +38,12 @@ memberships and the registration report (needs Entra ID P1/P2 and AuditLog.Read.
 within Graph's reports limit (5 requests / 10 s).
 
   --stack NAME          the stack whose RegistrationCampaign, AuthenticatorPolicy and
-                        PasskeyPolicy are declared (their recorded inputs); its entra-nudge:*
-                        config gives the settings and entra-nudge:breakGlassGroups
+                        PasskeyPolicy are declared; its entra-nudge:* config gives the settings
+                        and entra-nudge:breakGlassGroups
   --cwd DIR             the Pulumi project directory (default: the current directory)
+  --from state          (the default) the stack as last deployed: its recorded inputs
+  --from preview        the stack's program as \`pulumi preview\` plans it now, what \`pulumi up\`
+                        would deploy (runs the preview in --cwd): for a change not yet deployed
   --declaration FILE    a proposed configuration instead of the stack's: JSON
                         { "campaign": {...}, "authenticator": {...}, "passkey": {...},
                         "breakGlassGroups": [...] } with the resources' arguments
@@ -68,7 +74,7 @@ function parseOptions(args: string[]) {
     throw new Error(
       "Give the stack with --stack NAME, or a proposed configuration with --declaration FILE.",
     );
-  return values;
+  return { ...values, from: basisOption(values.from, values.stack, values.declaration) };
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
@@ -89,8 +95,10 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
   const cwd = values.cwd ?? io.cwd;
   let declaration: Declaration;
   if (values.stack !== undefined) {
-    declaration = await declarationFromStack({ stack: values.stack, cwd, env: io.env });
-    if (values.declaration !== undefined) {
+    const stack = { stack: values.stack, cwd, env: io.env };
+    declaration = await declarationFromStack(stack, values.from);
+    if (values.declaration === undefined) requireResources(declaration);
+    else {
       // The file is the declaration; the stack still gives the settings and break-glass groups.
       const file = declarationFromProposalFile(values.declaration, io.cwd, io.env);
       declaration = {
@@ -104,6 +112,7 @@ async function impact(values: Values, { io, format, session: openSession }: Job)
   } else {
     declaration = declarationFromProposalFile(values.declaration as string, io.cwd, io.env);
   }
+  warnUnknown(declaration, io);
   const singletons = declaredSingletons(declaration);
   if (!singletons.campaign && !singletons.authenticator && !singletons.passkey) {
     io.stderr(

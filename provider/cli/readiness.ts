@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
-import { declarationFromStack } from "../declaration";
+import { declarationFromStack, requireResources } from "../declaration";
 import { isGuid } from "../model";
 import {
   analyzeReadiness,
@@ -20,7 +20,7 @@ import {
   type FleetRow,
   type ReadinessReport,
 } from "../readiness";
-import { jsonError, runCommand, type Job } from "./command";
+import { basisOption, jsonError, runCommand, warnUnknown, type Job } from "./command";
 import { htmlTarget, writeHtml } from "./htmlFile";
 import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
@@ -30,6 +30,7 @@ const OPTIONS = {
   users: { type: "string" },
   "exempt-group": { type: "string", multiple: true },
   cwd: { type: "string" },
+  from: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
   html: { type: "string" },
@@ -38,7 +39,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
-export const USAGE = `Usage: entra-nudge readiness [--stack NAME [--cwd PROJECT_DIR]] [--json | --markdown | --html FILE]
+export const USAGE = `Usage: entra-nudge readiness [--stack NAME [--cwd PROJECT_DIR] [--from preview | --from state]]
+       [--json | --markdown | --html FILE]
        [--users FILE] [--exempt-group ID]... [--cache-ttl LIFETIME | --no-cache]
        entra-nudge readiness --stack A --stack B ... [--json | --markdown] [--users FILE]
 
@@ -50,11 +52,13 @@ reached, the SMS and Voice method policies, the days left, and once a campaign r
 which they move and the day the last one would. Reads the registration report (Entra ID P1/P2)
 and the audit log (AuditLog.Read.All), paced within Graph's reports limit (5 requests / 10 s).
 
-  --stack NAME          apply the stack's declaration (the recorded inputs of its
-                        RegistrationCampaign, AuthenticatorPolicy and PasskeyPolicy) to the tenant:
-                        who would be nudged, and to what, after \`pulumi up\`; what the stack
-                        leaves out stays the tenant's. Its entra-nudge:* config gives the settings
+  --stack NAME          apply the stack's declaration (its RegistrationCampaign, AuthenticatorPolicy
+                        and PasskeyPolicy) to the tenant: who would be nudged, and to what, after
+                        \`pulumi up\`; what the stack leaves out stays the tenant's. Its
+                        entra-nudge:* config gives the settings
   --cwd DIR             the Pulumi project directory (default: the current directory)
+  --from state          (the default) the stack as last deployed: its recorded inputs
+  --from preview        the stack's program as \`pulumi preview\` plans it now (runs the preview)
   --json                the report as JSON ({"deadline": "2027-02-01", "phoneOnly": n,
                         "phoneOnlyNudged": n, "phoneOnlyNotNudged": n, ...})
   --markdown            the report as Markdown
@@ -94,7 +98,7 @@ function parseOptions(args: string[]) {
   }
   if (values["no-cache"] && values["cache-ttl"] !== undefined)
     throw new Error("--no-cache and --cache-ttl cannot be combined: choose one.");
-  return values;
+  return { ...values, from: basisOption(values.from, values.stack?.[0]) };
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
@@ -142,7 +146,13 @@ async function readinessOf(
   const declaration =
     stack === undefined
       ? undefined
-      : await declarationFromStack({ stack, cwd: values.cwd ?? io.cwd, env: io.env });
+      : requireResources(
+          await declarationFromStack(
+            { stack, cwd: values.cwd ?? io.cwd, env: io.env },
+            values.from,
+          ),
+        );
+  if (declaration) warnUnknown(declaration, io);
   const session = openSession(declaration?.config);
   const report = await analyzeReadiness(session.graph, {
     ...(declaration ? { declaration } : {}),

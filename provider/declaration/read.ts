@@ -9,12 +9,15 @@ import {
   BREAK_GLASS_CONFIG_KEY,
   BREAK_GLASS_ENVIRONMENT,
   InputValidationError,
+  isRecord,
+  isUnknown,
   parseArgs,
   parseBreakGlassGroups,
   type InputsByKind,
   type ResourceKind,
 } from "../model";
-import { readStack, resourcesOfState, type StackResource } from "../stack";
+import { parsePreview } from "../preview/parse";
+import { previewStack, readStack, resourcesOfState, type StackResource } from "../stack";
 import type { ConfigLookup } from "../config";
 import { ReportError } from "../errors";
 
@@ -31,8 +34,13 @@ export interface DeclaredResource extends StackResource {
 /** What a stack (or a file standing in for one) declares, and the settings to read the tenant with. */
 export interface Declaration {
   source: DeclarationSource;
-  /** The source in words, as reports name it: "stack dev", "file proposal.json". */
+  /**
+   * The source in words, as reports name it: "stack dev" (as last deployed), "stack dev, as
+   * `pulumi preview` plans it", "file proposal.json".
+   */
   name: string;
+  /** For a stack: its program as a preview plans it, or its state as last deployed. */
+  basis?: DeclarationBasis;
   /** This package's resources, each checked with its resource's own validator. */
   resources: DeclaredResource[];
   /** The stack's config (settings and credentials); empty for a file. */
@@ -120,13 +128,20 @@ export function parseStateFile(text: string, file: string): StackResource[] {
  */
 export function requireResources(declaration: Declaration): Declaration {
   if (declaration.resources.length > 0) return declaration;
+  const kinds = "RegistrationCampaign, AuthenticatorPolicy, PasskeyPolicy or PilotGroup";
+  if (declaration.basis === "preview" && "stack" in declaration.source) {
+    throw new ReportError(
+      "input",
+      `The program of the stack "${declaration.source.stack}" declares no pulumi-entra-nudge resource (${kinds}) in \`pulumi preview\`, so there is no declaration to answer for (the tenant's own settings are not the stack's). Check the stack name and project directory (--cwd).`,
+    );
+  }
   const where =
     "stack" in declaration.source
       ? `The stack "${declaration.source.stack}"`
       : declaration.source.file;
   throw new ReportError(
     "input",
-    `${where} holds no pulumi-entra-nudge resource (RegistrationCampaign, AuthenticatorPolicy, PasskeyPolicy or PilotGroup), so there is nothing to compare. Check the stack name and project directory, or run \`pulumi up\` first.`,
+    `${where} holds no pulumi-entra-nudge resource (${kinds}), so there is nothing to compare. Check the stack name and project directory, or run \`pulumi up\` first.`,
   );
 }
 
@@ -249,27 +264,103 @@ export function withoutStack(
 }
 
 /**
- * What `--stack NAME` means in every command: the stack read through the pulumi CLI, found the
- * way the CLI finds it; its config gives the settings, its resources the declaration.
+ * Which declaration of a stack: `preview`, the program as `pulumi preview` plans it now (what `up`
+ * would deploy); `state`, the inputs recorded when the stack was last deployed.
  */
-export async function declarationFromStack({ stack, cwd, env }: StackOption): Promise<Declaration> {
+export type DeclarationBasis = "preview" | "state";
+
+/** How a report names the stack's declaration: "stack dev", "stack dev, as `pulumi preview` plans it". */
+export function stackDeclarationName(stack: string, basis: DeclarationBasis): string {
+  return basis === "preview" ? `stack ${stack}, as \`pulumi preview\` plans it` : `stack ${stack}`;
+}
+
+/**
+ * What `--stack NAME` means in every command: the stack read through the pulumi CLI, found the
+ * way the CLI finds it; its config gives the settings, its resources the declaration: recorded
+ * (`basis: "state"`, the default) or planned by a preview of its program (`"preview"`).
+ */
+export async function declarationFromStack(
+  { stack, cwd, env }: StackOption,
+  basis: DeclarationBasis = "state",
+): Promise<Declaration> {
   if (!fs.existsSync(cwd)) {
     throw new ReportError("input", `The project directory ${cwd} does not exist (--cwd).`);
   }
   let snapshot;
+  let previewText: string | undefined;
   try {
-    snapshot = await readStack({ stack, cwd, env });
+    [snapshot, previewText] = await Promise.all([
+      readStack({ stack, cwd, env }),
+      basis === "preview" ? previewStack({ stack, cwd, env }) : undefined,
+    ]);
   } catch (err) {
     throw new ReportError(
       "stack",
       `Could not read the stack "${stack}": ${(err as Error).message}`,
     );
   }
+  const where = `The stack "${stack}"`;
   return {
     source: { stack, cwd },
-    name: `stack ${stack}`,
-    resources: checked(snapshot.resources, `The stack "${stack}"`),
+    name: stackDeclarationName(stack, basis),
+    basis,
+    resources:
+      previewText === undefined
+        ? checked(snapshot.resources, where)
+        : plannedResources(previewText, stack),
     config: snapshot.config,
     breakGlassGroups: stackBreakGlass(snapshot.config, stack, env),
   };
+}
+
+/**
+ * The resources a preview plans to leave in the stack (created, updated, replaced or unchanged;
+ * not those it deletes), each with the inputs the provider's check() gave it; the outputs (for
+ * the ids Graph gave passkey profiles) are the recorded ones.
+ */
+function plannedResources(text: string, stack: string): DeclaredResource[] {
+  const preview = parsePreview(text, `the preview of stack ${stack}`);
+  if (preview.errors.length > 0) {
+    throw new ReportError(
+      "stack",
+      `\`pulumi preview\` of the stack "${stack}" failed, so what its program declares is not known: ${preview.errors.join(" ")} Fix the program, or give --from state to use the stack as last deployed.`,
+    );
+  }
+  const planned: StackResource[] = preview.resources
+    .filter((resource) => resource.op !== "delete" && resource.new !== undefined)
+    .map((resource) => {
+      const inputs = { ...resource.new!.inputs };
+      delete inputs.__provider;
+      const outputs = { ...(resource.old?.outputs ?? {}) };
+      delete outputs.__provider;
+      return {
+        kind: resource.kind,
+        urn: resource.urn,
+        name: resource.name,
+        id: resource.old?.id ?? "",
+        inputs,
+        outputs,
+      };
+    });
+  return checked(planned, `The program of stack "${stack}"`);
+}
+
+/**
+ * Where a declaration holds a value known only after `pulumi up` (the id of a group the program
+ * creates): `campaign includeTargets[0].id`.
+ */
+export function unknownValues(declaration: Declaration): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, where: string) => {
+    if (isUnknown(value)) found.push(where);
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}[${i}]`));
+    else if (isRecord(value))
+      for (const [key, item] of Object.entries(value)) walk(item, where ? `${where}.${key}` : key);
+  };
+  for (const resource of declaration.resources) {
+    const before = found.length;
+    walk(resource.inputs, "");
+    for (let i = before; i < found.length; i++) found[i] = `${resource.name} ${found[i]}`;
+  }
+  return found;
 }

@@ -1,0 +1,133 @@
+// What the program declares now (issue "Never take a sign-in method away by surprise"): a program
+// changed after `up` (the campaign moved from all users to one group) is counted as `pulumi
+// preview` plans it with `impact --stack --from preview`, and `preview-summary --impact` then shows
+// the change's real before and after; the stack as last deployed (`--from state`, the default)
+// still shows no change, and says which it used. Through the CLI and the real engine, in a project
+// directory as a user has one.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { main } from "../../provider/cli";
+import { captureIo } from "../eligibility/support";
+import { useEmulator } from "../support/emulator";
+import { cliEnvironment, isolatedWorkspace, projectRoot } from "../support/engine";
+
+const ENGINEERING_GROUP_ID = "0b2aab64-4927-523f-872d-07057afedf1e";
+
+/** The campaign alone, its include target from the stack's config (all users by default). */
+const PROGRAM = `const pulumi = require("@pulumi/pulumi");
+const nudge = require("pulumi-entra-nudge");
+const config = new pulumi.Config();
+new nudge.RegistrationCampaign("campaign", {
+  state: "enabled",
+  snoozeDurationInDays: 1,
+  includeTargets: [{ id: config.get("target") ?? "all_users", targetType: "group" }],
+  onDelete: "retain",
+});
+`;
+
+interface ImpactJson {
+  declared: { source: string; nudged: number };
+  current: { nudged: number };
+}
+
+describe("impact --from preview: what the program declares now", function () {
+  this.timeout(300_000);
+  const emulator = useEmulator();
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => Promise<void>;
+
+  async function sh(
+    line: string,
+  ): Promise<{ code: number | null; stdout: string; output: string }> {
+    const child = spawn("sh", ["-c", line], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stdout, output };
+  }
+
+  async function impact(...args: string[]): Promise<{ report: ImpactJson; stderr: string }> {
+    const out = captureIo(env, dir);
+    const code = await main(["impact", "--stack", "dev", "--json", "--no-cache", ...args], out.io);
+    expect(code, out.stderr()).to.equal(0);
+    return { report: JSON.parse(out.stdout()) as ImpactJson, stderr: out.stderr() };
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    const workspace = await isolatedWorkspace();
+    cleanup = workspace.cleanup;
+    dir = workspace.workDir;
+    const cli = await cliEnvironment(workspace.envVars);
+    env = { ...cli.env, ...emulator.env("writer"), ENTRA_NUDGE_REPORT_RATE_LIMIT: "off" };
+    fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: entra-nudge-planned\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "planned", "private": true }\n');
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"));
+    for (const line of [
+      "pulumi stack init dev",
+      "pulumi up --yes --skip-preview",
+      // The change, in the program, not deployed: the campaign for the Engineering group only.
+      `pulumi config set target ${ENGINEERING_GROUP_ID}`,
+    ]) {
+      const run = await sh(line);
+      expect(run.code, `${line}\n${run.output}`).to.equal(0);
+    }
+  });
+  after(async () => cleanup?.());
+
+  it("--from preview counts the program's change; --from state (the default) the stack as deployed, and each says which", async () => {
+    const deployed = await impact();
+    expect(deployed.report.declared.source).to.equal("stack dev");
+    expect(deployed.report.declared.nudged, "nothing deployed changed").to.equal(
+      deployed.report.current.nudged,
+    );
+    const planned = await impact("--from", "preview");
+    expect(planned.report.declared.source).to.equal("stack dev, as `pulumi preview` plans it");
+    expect(planned.report.current.nudged).to.equal(deployed.report.current.nudged);
+    expect(planned.report.declared.nudged).to.be.greaterThan(0);
+    expect(planned.report.declared.nudged).to.be.lessThan(planned.report.current.nudged);
+  });
+
+  it("preview-summary --impact shows the change's real before and after", async () => {
+    const preview = await sh("pulumi preview --json > preview.json");
+    expect(preview.code, preview.output).to.equal(0);
+    const { report } = await impact("--from", "preview");
+    fs.writeFileSync(path.join(dir, "impact.json"), JSON.stringify(report));
+    const out = captureIo(env, dir);
+    const code = await main(
+      ["preview-summary", "--input", "preview.json", "--impact", "impact.json", "--offline"],
+      out.io,
+    );
+    expect(code, out.stderr()).to.equal(0);
+    expect(out.stdout()).to.include(
+      `| Users nudged | ${report.current.nudged.toLocaleString("en-US")} | ${report.declared.nudged.toLocaleString("en-US")} |`,
+    );
+    expect(report.current.nudged).to.not.equal(report.declared.nudged);
+  });
+
+  it("--from preview of a program that declares nothing says so instead of answering with the tenant's settings", async () => {
+    fs.writeFileSync(path.join(dir, "index.js"), "// nothing declared\n");
+    try {
+      const out = captureIo(env, dir);
+      const code = await main(
+        ["impact", "--stack", "dev", "--from", "preview", "--json", "--no-cache"],
+        out.io,
+      );
+      expect(code).to.equal(1);
+      expect(out.stderr()).to.contain(
+        'The program of the stack "dev" declares no pulumi-entra-nudge resource',
+      );
+    } finally {
+      fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
+    }
+  });
+});
