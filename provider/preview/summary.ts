@@ -202,6 +202,20 @@ function planDelete(
   };
 }
 
+/**
+ * The method the campaign nudged to before the change (else the declared one): the campaign's
+ * `targetedAuthenticationMethod`, or its include targets' (one method per campaign).
+ */
+function campaignMethodWords(resource: PlannedResource): string {
+  const inputs = resource.old?.inputs ?? resource.new?.inputs ?? {};
+  const targets = Array.isArray(inputs.includeTargets) ? (inputs.includeTargets as Props[]) : [];
+  const method = [
+    inputs.targetedAuthenticationMethod,
+    ...targets.map((t) => t.targetedAuthenticationMethod),
+  ].find((m) => typeof m === "string");
+  return String(method).toLowerCase() === "fido2" ? "a passkey" : "Microsoft Authenticator";
+}
+
 function isBreakGlass(id: string, context: SummaryContext): boolean {
   const name = context.names.get(id.toLowerCase());
   return (
@@ -248,7 +262,7 @@ export function findDangers(plans: ResourcePlan[], context: SummaryContext): Dan
       if (kind === "RegistrationCampaign" && change.property === "state") {
         if (change.declared === "disabled") {
           add(
-            "The registration campaign is disabled: nobody is nudged to set up Microsoft Authenticator any more.",
+            `The registration campaign is disabled: nobody is nudged to set up ${campaignMethodWords(plan.resource)} any more.`,
           );
         } else if (change.declared === "default") {
           add(

@@ -167,7 +167,33 @@ describe("preview summaries", () => {
       steps: [
         update("RegistrationCampaign", "campaign", campaign(), campaign({ state: "disabled" })),
       ],
-      danger: /^The registration campaign is disabled/,
+      danger:
+        /^The registration campaign is disabled: nobody is nudged to set up Microsoft Authenticator any more/,
+    },
+    {
+      // The words name the method the campaign nudged to (they said Microsoft Authenticator).
+      what: "a passkey campaign disabled",
+      steps: [
+        update(
+          "RegistrationCampaign",
+          "campaign",
+          campaign({
+            targetedAuthenticationMethod: "fido2",
+            includeTargets: [
+              { id: PILOT, targetType: "group", targetedAuthenticationMethod: "fido2" },
+            ],
+          }),
+          campaign({
+            state: "disabled",
+            targetedAuthenticationMethod: "fido2",
+            includeTargets: [
+              { id: PILOT, targetType: "group", targetedAuthenticationMethod: "fido2" },
+            ],
+          }),
+        ),
+      ],
+      danger:
+        /^The registration campaign is disabled: nobody is nudged to set up a passkey any more/,
     },
     {
       what: "the campaign set back to Microsoft managed",
