@@ -24,11 +24,13 @@ const PUSH_REGISTRATION = /authenticator app with notification/i;
 /** A passkey or FIDO2 security key in a result reason or the AuthenticationMethod detail (passkeys §5). */
 const PASSKEY_REGISTRATION = /passkey|fido/i;
 
-/** One campaign state change the audit log shows. */
+/** One campaign state change the audit log shows, or a switch of an enabled campaign's method. */
 export interface CampaignStateChange {
   at: string;
   from?: string;
   to?: string;
+  /** The method an enabled campaign nudges to after the change, when it changed (a new campaign). */
+  methodSwitchedTo?: string;
 }
 
 export interface PushRegistration {
@@ -38,19 +40,37 @@ export interface PushRegistration {
   at: string;
 }
 
-function campaignState(json: string | null | undefined): string | undefined {
-  if (!json) return undefined;
+/**
+ * The campaign's state and method in a policy audit value: the state serialised as an integer or
+ * a string (§6.3), the method from its include targets (a string property, not an enum; one method
+ * per campaign, graph-contract-passkeys.md §1).
+ */
+function campaignOf(json: string | null | undefined): { state?: string; method?: string } {
+  if (!json) return {};
   try {
     const policy = JSON.parse(json) as {
       registrationEnforcement?: {
-        authenticationMethodsRegistrationCampaign?: { state?: unknown } | null;
+        authenticationMethodsRegistrationCampaign?: {
+          state?: unknown;
+          includeTargets?: { targetedAuthenticationMethod?: unknown }[] | null;
+        } | null;
       } | null;
     };
-    const state = policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign?.state;
-    if (typeof state === "number") return CAMPAIGN_STATES[state];
-    return typeof state === "string" ? state : undefined;
+    const campaign = policy.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
+    const state = campaign?.state;
+    const method = (campaign?.includeTargets ?? [])
+      .map((t) => t?.targetedAuthenticationMethod)
+      .find((m): m is string => typeof m === "string");
+    return {
+      ...(typeof state === "number"
+        ? { state: CAMPAIGN_STATES[state] }
+        : typeof state === "string"
+          ? { state }
+          : {}),
+      ...(method !== undefined ? { method: method.toLowerCase() } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -68,20 +88,35 @@ export async function readCampaignStateChanges(graph: GraphClient): Promise<Camp
           (p) => p.displayName === "AuthenticationMethodsPolicy",
         );
         if (!property || !record.activityDateTime) continue;
-        const from = campaignState(property.oldValue);
-        const to = campaignState(property.newValue);
+        const before = campaignOf(property.oldValue);
+        const after = campaignOf(property.newValue);
+        const from = before.state;
+        const to = after.state;
         if (from !== to) changes.push({ at: record.activityDateTime, from, to });
+        else if (
+          to === "enabled" &&
+          before.method !== undefined &&
+          after.method !== undefined &&
+          before.method !== after.method
+        )
+          // An enabled campaign switched to another method (Authenticator to passkeys, or back)
+          // nudges to something else from then on: for progress, a new campaign starts.
+          changes.push({ at: record.activityDateTime, from, to, methodSwitchedTo: after.method });
       }
     }
   }
   return changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
-/** When the campaign was last switched to enabled, if the audit log (30 days with P1/P2) shows it. */
+/**
+ * When the campaign was last switched to enabled, or an enabled campaign to another method, if the
+ * audit log (30 days with P1/P2) shows it.
+ */
 export function enabledSince(changes: readonly CampaignStateChange[]): string | undefined {
   let since: string | undefined;
   for (const change of changes) {
-    if (change.to === "enabled") since ??= change.at;
+    if (change.methodSwitchedTo !== undefined) since = change.at;
+    else if (change.to === "enabled") since ??= change.at;
     else since = undefined;
   }
   return since;
