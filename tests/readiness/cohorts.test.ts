@@ -10,7 +10,7 @@ import { DEFAULT_TENANT_FILE } from "../../emulator/graph";
 import type { TenantFile } from "../../emulator/tenants/format";
 import { main } from "../../provider/cli";
 import { csvCell, type ReadinessReport } from "../../provider/readiness";
-import { captureIo } from "../eligibility/support";
+import { applyConfiguration, captureIo } from "../eligibility/support";
 import { getToken, rawRequest, useEmulator } from "../support/emulator";
 import { csvRecords, expectedDeadline, parseCsv } from "./support";
 
@@ -23,6 +23,7 @@ const phoneOnly = seed.users.filter(
     (u.methods ?? []).every((m) => PHONE.includes(m) || m === "email"),
 );
 const SALES = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74";
+const PILOT = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";
 
 describe("readiness: the two dates, the people, exempt groups and the opt-out", function () {
   this.timeout(60_000);
@@ -113,6 +114,44 @@ describe("readiness: the two dates, the people, exempt groups and the opt-out", 
       const rows = csvRecords(fs.readFileSync(file, "utf8"));
       expect(rows).to.have.length(phoneOnly.length);
       expect(rows.filter((r) => /telephony provider/.test(r.reason))).to.have.length(exempt);
+    });
+
+    it("the HTML page lists the users not reached, by reason, with their population and date", async () => {
+      await applyConfiguration(emulator, {
+        campaign: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
+      });
+      const html = path.join(dir, "readiness.html");
+      const { report } = await run(emulator, ["--html", html]);
+      const page = fs.readFileSync(html, "utf8");
+      const section = page.slice(page.indexOf('id="not-reached-users"'));
+      expect(section).to.include("not included in the campaign&#39;s targets (");
+      const notIncluded = report.notNudgedReasons.find((r) => r.reason === "notIncluded");
+      expect(notIncluded?.users).to.be.greaterThan(0);
+      const rows = section.match(/<tr><td>[^<]*<\/td><td>[^<]+<\/td>/g) ?? [];
+      expect(rows).to.have.length(report.phoneOnlyNotNudged);
+      expect(section).to.match(
+        /<td>GradyA@contoso\.onmicrosoft\.com<\/td><td>Global Administrator<\/td><td>2027-07-01<\/td>/,
+      );
+    });
+
+    it("words: the Markdown has the campaign line, and a target line says what its numbers are", async () => {
+      await applyConfiguration(emulator, {
+        campaign: { state: "enabled", includeTargets: [{ id: PILOT, targetType: "group" }] },
+      });
+      const env = {
+        ...process.env,
+        ...emulator.env("reader"),
+        ENTRA_NUDGE_REPORT_RATE_LIMIT: "off",
+      };
+      const markdown = captureIo(env, dir);
+      expect(await main(["readiness", "--markdown", "--no-cache"], markdown.io)).to.equal(0);
+      expect(markdown.stdout()).to.match(/^- Campaign \(tenant\): enabled/m);
+      const table = captureIo(env, dir);
+      expect(await main(["readiness", "--no-cache"], table.io)).to.equal(0);
+      // A target line says what its numbers are (it read "Pilot - Authenticator wave 1: 3: 0 / 2 / 1").
+      expect(table.stdout()).to.match(
+        /^ {2}Pilot - Authenticator wave 1: \d+ phone-only users?: \d+ nudged to a passkey, \d+ to Authenticator, \d+ not nudged$/m,
+      );
     });
 
     it("refuses an --exempt-group that is not an object id, before reading anything", async () => {
