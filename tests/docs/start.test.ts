@@ -97,6 +97,13 @@ describe("npm start: the seed scenario through the CLI", function () {
     const report = output.slice(readiness);
     expect(report).to.include("Ready for the end of SMS and voice MFA");
     expect(report).to.match(/Campaign \([^)]*demo[^)]*\): enabled/);
+    // Issue 24: the users outside the pilot are not reached and expected left on 2027-02-01, and
+    // nothing promises that everyone moves before the deadline.
+    expect(report).to.match(
+      /On 2027-02-01, about \d+ users will still have only SMS or voice: (the declared campaign reaches none of them|[\d,]+ of them are outside the declared campaign's reach)\./,
+    );
+    expect(report).to.match(/a campaign must reach them by \d{4}-\d{2}-\d{2}/);
+    expect(report).to.not.match(/last one moves|moves? off SMS and voice before/);
   });
 
   it("prints no secret and leaves no project behind", () => {
