@@ -9,6 +9,7 @@ import type { ReadinessResult } from "./readiness";
 import type { ScanResult } from "./scans";
 import type { ThroughputLevel } from "./throughput";
 import type { CallCount } from "./common";
+import { replaceBetweenMarkers, type Markers } from "../scripts/generated";
 
 export interface MachineInfo {
   cpuModel: string;
@@ -398,21 +399,13 @@ export function renderResults(results: BenchResults): string {
   ].join("\n");
 }
 
-/** Markers around a generated block of a document. */
-export interface Markers {
-  begin: string;
-  end: string;
-}
+export type { Markers } from "../scripts/generated";
 
-/** Replaces what lies between the markers (both kept); appends them when the file has none. */
+/** Replaces the results block of docs/performance.md (or other markers' block). */
 export function replaceGenerated(
   document: string,
   generated: string,
   markers: Markers = { begin: BEGIN_MARKER, end: END_MARKER },
 ): string {
-  const begin = document.indexOf(markers.begin);
-  const end = document.indexOf(markers.end);
-  const block = `${markers.begin}\n\n${generated}\n\n${markers.end}`;
-  if (begin === -1 || end === -1 || end < begin) return `${document.trimEnd()}\n\n${block}\n`;
-  return document.slice(0, begin) + block + document.slice(end + markers.end.length);
+  return replaceBetweenMarkers(document, generated, markers);
 }

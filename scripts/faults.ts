@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runTrustingEmulator } from "./trustEmulator";
 import { PULUMI_VERSION } from "./engine";
-import { replaceGenerated } from "../bench/report";
+import { replaceBetweenMarkers } from "./generated";
 import {
   markdownReport,
   mergeReports,
@@ -167,7 +167,7 @@ async function writeDoc(report: CampaignReport, load: number): Promise<void> {
     `${cpus.length} cores (${cpus[0]?.model ?? "unknown"}), load average ${load.toFixed(2)} at the start ` +
     "(a busy machine stalls more calls past the client's timeout: the counts move, the invariants must not).";
   const doc = fs.readFileSync(DOC_FILE, "utf8");
-  const text = replaceGenerated(doc, `${header}\n\n${markdownReport(report)}`, DOC_MARKERS);
+  const text = replaceBetweenMarkers(doc, `${header}\n\n${markdownReport(report)}`, DOC_MARKERS);
   const prettier = await import("prettier");
   const options = (await prettier.resolveConfig(DOC_FILE)) ?? {};
   fs.writeFileSync(DOC_FILE, await prettier.format(text, { ...options, filepath: DOC_FILE }));
