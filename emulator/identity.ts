@@ -131,6 +131,8 @@ export interface AccessTokenClaims {
   oid: string;
   rh: string;
   roles?: string[];
+  /** Delegated permissions, space-separated (a user's token; never issued here). */
+  scp?: string;
   sub: string;
   tenant_region_scope: string;
   tid: string;
@@ -907,6 +909,9 @@ export class IdentityProvider {
         appName: app.app.name,
         tenantId: this.options.tenantId,
         roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [],
+        ...(typeof claims.scp === "string"
+          ? { scopes: claims.scp.split(" ").filter(Boolean) }
+          : {}),
       },
     };
     // Bounded: a long-running emulator sees a new token per app per hour at most, tests a few more.

@@ -66,6 +66,11 @@ export interface RequestLogEntry {
   /** For $batch steps: the request-id of the $batch request. */
   batchId?: string;
   requestId?: string;
+  /**
+   * Graph calls: the row of Microsoft's permission table that decided it
+   * (emulator/graph/permissionTable.ts), or null when the table does not list the call.
+   */
+  permissionRow?: string | null;
 }
 
 export interface EmulatorConfigInput {
@@ -431,6 +436,9 @@ export class EmulatorServer {
         ...(where.rawQuery ? { query: where.rawQuery } : {}),
         ...(ctx.batchId ? { batchId: ctx.batchId } : {}),
         requestId: ctx.requestId,
+        ...(this.graphApi.permissionRowOf
+          ? { permissionRow: this.graphApi.permissionRowOf(req) }
+          : {}),
       });
     const errorOutcome = (err: GraphHttpError, extra: Record<string, string> = {}): Outcome => ({
       status: err.status,

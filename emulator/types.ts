@@ -13,6 +13,11 @@ export interface CallerIdentity {
   tenantId: string;
   /** Application permissions (the token's `roles` claim). */
   roles: string[];
+  /**
+   * Delegated permissions (the token's `scp` claim), present only on a token that signs in a user:
+   * the permission table then reads its Delegated row. The emulator issues app tokens only.
+   */
+  scopes?: string[];
 }
 
 export interface GraphRequest {
@@ -57,6 +62,11 @@ export interface GraphApi {
   /** The tenant's verified domain names ("contoso.onmicrosoft.com"): a sign-in may name the tenant by them. */
   readonly verifiedDomains?: readonly string[];
   readonly apps: AppRegistration[];
+  /**
+   * The name of the permission-table row that decides a call (emulator/graph/permissionTable.ts),
+   * or null when the table does not list it. Logged with each call.
+   */
+  permissionRowOf?(req: GraphRequest): string | null;
   /** Answers one Graph call (also each sub-request of a $batch). Throws GraphHttpError for errors. */
   handle(req: GraphRequest): Promise<GraphResponse>;
   /** Puts the tenant back to the state it was loaded in. */

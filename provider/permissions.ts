@@ -1,8 +1,9 @@
 // The exact Microsoft Graph application permissions each command and each resource operation
 // needs: one table, read by the permission table check of docs/real-tenant.md, by the least-privilege tests
 // (an app holding exactly the set works; one permission less fails) and by the 403 hint, which
-// names the broader permissions that also grant a refused call. Sources: graph-contract.md §1.2,
-// §3.2, §4.1–§4.7, §5.2, §6.1 and the Microsoft Graph API reference pages they cite.
+// names the broader permissions that also grant a refused call. Source: the permission tables of
+// the Microsoft Graph API reference pages, as recorded (page, date read) in
+// emulator/graph/permissionTable.ts, which the emulator enforces.
 
 export const POLICY_READ = "Policy.Read.AuthenticationMethod";
 export const POLICY_WRITE = "Policy.ReadWrite.AuthenticationMethod";
@@ -12,6 +13,11 @@ export const GROUP_WRITE = "Group.ReadWrite.All";
 export const USER_READ = "User.Read.All";
 export const AUDIT_READ = "AuditLog.Read.All";
 export const ROLE_READ = "RoleManagement.Read.Directory";
+/**
+ * The audit log page names "AuditLog.Read.All and Directory.Read.All" (both); it is also the only
+ * permission for GET /directoryObjects/{id} (a service principal named as an owner).
+ */
+export const DIRECTORY_READ = "Directory.Read.All";
 
 export type Permission =
   | typeof POLICY_READ
@@ -21,7 +27,8 @@ export type Permission =
   | typeof GROUP_WRITE
   | typeof USER_READ
   | typeof AUDIT_READ
-  | typeof ROLE_READ;
+  | typeof ROLE_READ
+  | typeof DIRECTORY_READ;
 
 /**
  * For each least-privileged permission a call names, the broader permissions of this table that
@@ -31,12 +38,13 @@ export type Permission =
 export const GRANTED_ALSO_BY: Readonly<Record<Permission, readonly Permission[]>> = {
   [POLICY_READ]: [POLICY_WRITE],
   [POLICY_WRITE]: [],
-  [GROUP_MEMBER_READ]: [GROUP_MEMBER_WRITE, GROUP_WRITE],
+  [GROUP_MEMBER_READ]: [GROUP_MEMBER_WRITE, GROUP_WRITE, DIRECTORY_READ],
   [GROUP_MEMBER_WRITE]: [GROUP_WRITE],
   [GROUP_WRITE]: [],
-  [USER_READ]: [],
+  [USER_READ]: [DIRECTORY_READ],
   [AUDIT_READ]: [],
-  [ROLE_READ]: [],
+  [ROLE_READ]: [DIRECTORY_READ],
+  [DIRECTORY_READ]: [],
 };
 
 /** Whether holding `held` lets a call that names `needed` through. */
@@ -46,8 +54,12 @@ export function grants(held: string, needed: string): boolean {
   return broader !== undefined && broader.includes(held);
 }
 
-/** The 403 hint's list: the permission a call needs, then what else of this table grants it. */
+/**
+ * The 403 hint's list: the permission a call needs, then what else of this table grants it. A call
+ * that needs two together ("A and B", as the audit log) is named with both.
+ */
 export function describeNeededPermission(permission: string): string {
+  if (permission.includes(" and ")) return `${permission} (the call needs both)`;
   const broader = GRANTED_ALSO_BY[permission as Permission] ?? [];
   if (broader.length === 0) return permission;
   return `${permission} (or ${broader.join(" or ")}, which include${broader.length === 1 ? "s" : ""} it)`;
@@ -149,6 +161,7 @@ export const RESOURCE_PERMISSIONS: Readonly<
           when: "members or owners are named: each name, and each object id not yet in the group, is looked up",
         },
       ],
+      note: `\`${DIRECTORY_READ}\` too when an owner is a service principal named by its object id (only a directory-object read tells what it is)`,
     },
     // DELETE /groups/{id} accepts Group.ReadWrite.All only (§4.3).
     destroy: { feature: "PilotGroup destroy", required: [GROUP_WRITE] },
@@ -179,37 +192,27 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, PermissionEntry>>
       { permission: USER_READ, when: "a change names a user" },
     ],
   },
+  // The policy, the named groups' users and the registration report (AuditLog.Read.All).
   impact: {
     feature: "entra-nudge impact",
     required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
   },
+  // As impact, plus the audit log, which needs AuditLog.Read.All and Directory.Read.All together;
+  // Directory.Read.All also reads the groups, so GroupMember.Read.All adds nothing here.
   report: {
     feature: "entra-nudge report",
-    required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
+    required: [POLICY_READ, AUDIT_READ, DIRECTORY_READ],
   },
   // The policy, Authenticator, Fido2, Sms and Voice configurations (passkeys §7: reading them needs
   // Policy.Read.AuthenticationMethod), the named groups' members, the registration report and the
-  // audit log.
-  // Beside those: who holds the Global Administrator role (GET roleManagement/directory/roleAssignments,
-  // rbacapplication-list-roleassignments: RoleManagement.Read.Directory least privileged) and every
-  // user's identities (GET /users, §4.7): the two populations on 2027-07-01 (passkeys §7).
+  // audit log (as report). Beside those: who holds the Global Administrator role (GET
+  // roleManagement/directory/roleAssignments) and every user's identities (GET /users): the two
+  // populations dated 2027-07-01 (passkeys §7). Directory.Read.All, which the audit log needs,
+  // also allows both (rbacapplication-list-roleassignments and user-list list it as higher
+  // privileged), so neither RoleManagement.Read.Directory nor User.Read.All is listed.
   readiness: {
     feature: "entra-nudge readiness",
-    required: [POLICY_READ, GROUP_MEMBER_READ, AUDIT_READ],
-    conditional: [
-      {
-        permission: ROLE_READ,
-        when: "telling Global Administrators apart, whose date is 2027-07-01",
-        degrades: true,
-        without: "they are counted on 2027-02-01 and a warning",
-      },
-      {
-        permission: USER_READ,
-        when: "telling external users apart by their identities, whose date is 2027-07-01",
-        degrades: true,
-        without: "they are counted on 2027-02-01 and a warning",
-      },
-    ],
+    required: [POLICY_READ, AUDIT_READ, DIRECTORY_READ],
   },
   export: {
     feature: "entra-nudge export",

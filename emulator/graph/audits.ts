@@ -109,19 +109,19 @@ export function directoryValue(value: unknown): string {
 const AUDIT_FILTER: FilterRules = {
   typeName: "directoryAudit",
   resourceName: "DirectoryAudit",
-  // §6.1: documented filterable properties; category eq by §10 item 17; result eq inferred.
+  // Exactly what the directoryAudit resource page lists as filterable, with its operators
+  // (learn.microsoft.com/graph/api/resources/directoryaudit, read 2026-12-07; the list page allows
+  // eq, ge, le and startswith). category, operationType and result are not filterable there
+  // (graph-contract.md §10 item 17 had accepted category eq: the page wins).
   properties: {
-    activityDateTime: { type: "datetime", ops: ["eq", "ge", "le", "gt", "lt"] },
+    activityDateTime: { type: "datetime", ops: ["eq", "ge", "le"] },
     activityDisplayName: { type: "string", ops: ["eq", "startsWith"] },
-    category: { type: "string", ops: ["eq"] },
     correlationId: { type: "string", ops: ["eq"] },
+    id: { type: "string", ops: ["eq"] },
     loggedByService: { type: "string", ops: ["eq"] },
-    operationType: { type: "string", ops: ["eq"] },
-    result: { type: "enum", ops: ["eq"] },
     targetResources: { type: "objects", ops: ["any"] },
     "targetResources/id": { type: "string", ops: ["eq"] },
     "targetResources/displayName": { type: "string", ops: ["eq", "startsWith"] },
-    "targetResources/userPrincipalName": { type: "string", ops: ["eq", "startsWith"] },
     "initiatedBy/user/id": { type: "string", ops: ["eq"] },
     "initiatedBy/user/displayName": { type: "string", ops: ["eq"] },
     "initiatedBy/user/userPrincipalName": { type: "string", ops: ["eq", "startsWith"] },

@@ -73,8 +73,8 @@ export interface GraphApiOptions {
   /** The 403 shape policy endpoints give a caller without permission (§7.2). Default "Authorization_RequestDenied". */
   policyDeniedCode?: "Authorization_RequestDenied" | "accessDenied";
   /**
-   * Rows per userRegistrationDetails page. The service decides it whatever `$top` asks (the v1.0
-   * page documents only $filter and $orderby: graph-contract.md Errata 3), so `$top` is ignored.
+   * Rows per userRegistrationDetails page. The service decides it (the v1.0 page documents only
+   * $filter and $orderby: graph-contract.md Errata 3), and `$top` is refused.
    * Default 1000 (§10 item 14: a guess).
    */
   reportPageSize?: number;
@@ -94,15 +94,23 @@ export interface Context {
   readonly now: number;
   /** Route parameters by name ("id", "memberId", ...), decoded. */
   readonly params: Record<string, string>;
+  /**
+   * True when Microsoft's permission table (permissionTable.ts) lists this call and the caller
+   * passed it: the handler's own list then decides nothing more.
+   */
+  readonly permissionChecked?: boolean;
 }
 
-/** Refuses the call unless the caller holds one of the accepted permissions (§7.2). */
+/**
+ * Refuses the call unless the caller holds one of the accepted permissions (§7.2). Calls the
+ * permission table lists were decided before the handler ran.
+ */
 export function requirePermission(
   ctx: Context,
   accepted: PermissionSet,
   kind: "directory" | "policy" = "directory",
 ): void {
-  if (holdsAny(ctx.req.caller, accepted)) return;
+  if (ctx.permissionChecked || holdsAny(ctx.req.caller, accepted)) return;
   throw accessDenied(
     kind === "policy" ? ctx.options.policyDeniedCode : "Authorization_RequestDenied",
   );

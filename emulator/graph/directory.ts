@@ -210,12 +210,20 @@ export function renderHiddenUser(
   return out;
 }
 
+/**
+ * Values one `in` (or `or` chain) may hold on directory objects outside advanced queries: "the in
+ * operator is limited to 15 values" (learn.microsoft.com/graph/filter-query-parameter, and the
+ * query-parameter known issues); an advanced query lifts it (microsoftgraph/microsoft-graph-docs#21098).
+ */
+const IN_LIMIT = 15;
+
 const text = ["eq", "in", "startsWith"];
 const advancedText = ["ne", "not", "endsWith"];
 
 export const USER_FILTER: FilterRules = {
   typeName: "user",
   resourceName: "User",
+  maxDisjuncts: IN_LIMIT,
   properties: {
     id: { type: "string", ops: ["eq", "in"], advancedOps: ["ne", "not"] },
     userPrincipalName: { type: "string", ops: text, advancedOps: advancedText },
@@ -365,6 +373,7 @@ export function renderGroup(
 export const GROUP_FILTER: FilterRules = {
   typeName: "group",
   resourceName: "Group",
+  maxDisjuncts: IN_LIMIT,
   properties: {
     id: { type: "string", ops: ["eq", "in"], advancedOps: ["ne", "not"] },
     displayName: { type: "string", ops: text, advancedOps: advancedText },
@@ -390,6 +399,7 @@ export const GROUP_FILTER: FilterRules = {
 export const MEMBER_FILTER: FilterRules = {
   typeName: "directoryObject",
   resourceName: "DirectoryObject",
+  maxDisjuncts: IN_LIMIT,
   properties: { ...GROUP_FILTER.properties, ...USER_FILTER.properties },
 };
 

@@ -129,3 +129,27 @@ export function nonPremiumTenant(): GraphHttpError {
     "Neither tenant is B2C or tenant doesn't have premium license",
   ); // §5.2
 }
+
+/**
+ * More values in one filter than a directory query allows outside advanced queries: "the in
+ * operator is limited to 15 values" (learn.microsoft.com/graph/filter-query-parameter); Graph's
+ * text as reported in microsoftgraph/microsoft-graph-docs#21098 (its error code is inferred).
+ */
+export function tooManyFilterClauses(count: number, max: number): GraphHttpError {
+  return unsupportedQuery(
+    `Too many child clauses specified in search filter expression containing 'OR' operators: ${count}. Max allowed: ${max}`,
+  );
+}
+
+/**
+ * A query option the API's page does not list (OData's validation text; inferred: no capture of
+ * Graph's own text for these endpoints).
+ */
+export function queryOptionNotAllowed(option: string): GraphHttpError {
+  const name = option.replace(/^\$/, "");
+  const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+  return badRequest(
+    `Query option '${pascal}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`,
+    "BadRequest",
+  );
+}

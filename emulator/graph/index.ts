@@ -6,7 +6,9 @@ import type { AppRegistration, GraphApi, GraphRequest, GraphResponse } from "../
 import { loadTenant } from "../tenants/load";
 import { getDirectoryAudit, listDirectoryAudits } from "./audits";
 import type { Context, EffectiveOptions, GraphApiOptions } from "./context";
-import { methodNotAllowed, segmentNotFound } from "./failures";
+import { accessDenied, methodNotAllowed, segmentNotFound } from "./failures";
+import { PERMISSION_TABLE, rowName, type PermissionTableRow } from "./permissionTable";
+import { tablePermits } from "./permissions";
 import {
   addLink,
   countGroups,
@@ -214,6 +216,53 @@ function unknownSegment(segments: Segment[]): string {
   return segments[segments.length - 1]?.text ?? "";
 }
 
+/** The request's body properties, when it has a JSON object body. */
+function bodyKeys(req: GraphRequest): string[] | undefined {
+  const body = req.body;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  return Object.keys(body);
+}
+
+/** The permission table's row for a request that matched `route`, if the table lists it. */
+function tableRow(req: GraphRequest, route: Route): PermissionTableRow | undefined {
+  const pattern = route.pattern.join("/");
+  const keys = bodyKeys(req);
+  return PERMISSION_TABLE.find(
+    (row) =>
+      row.method === req.method.toUpperCase() &&
+      row.versions.includes(req.version) &&
+      row.route.toLowerCase() === pattern.toLowerCase() &&
+      (row.bodyOnly === undefined ||
+        (keys !== undefined &&
+          keys.length === row.bodyOnly.length &&
+          row.bodyOnly.every((k) => keys.includes(k)))),
+  );
+}
+
+/** The route a request takes, with its parameters. */
+function routeOf(
+  req: GraphRequest,
+): { route: Route; params: Record<string, string>; segments: Segment[] } | { segments: Segment[] } {
+  const { segments, functionParams } = normalizeSegments(req.segments);
+  for (const r of ROUTES) {
+    const params = matchRoute(r, segments);
+    if (params) return { route: r, params: { ...functionParams, ...params }, segments };
+  }
+  return { segments };
+}
+
+/**
+ * The permission table's row that decides a request (its name), or null when the table does not
+ * list the request: the request log records it, so a test can show every request the product
+ * sends is one Microsoft's tables were read for.
+ */
+export function permissionRowOf(req: GraphRequest): string | null {
+  const found = routeOf(req);
+  if (!("route" in found)) return null;
+  const row = tableRow(req, found.route);
+  return row ? rowName(row) : null;
+}
+
 function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): EffectiveOptions {
   return {
     replicationDelayMs: options.replicationDelayMs ?? 0,
@@ -267,22 +316,25 @@ export function createGraphApi(
     // The initial domain is verified from the tenant's creation (the tenant file names no others).
     verifiedDomains: [seed.tenant.domain],
     apps,
+    permissionRowOf,
     async handle(req: GraphRequest): Promise<GraphResponse> {
-      const { segments, functionParams } = normalizeSegments(req.segments);
-      for (const r of ROUTES) {
-        const params = matchRoute(r, segments);
-        if (!params) continue;
-        const handler = r.handlers[req.method.toUpperCase()];
-        if (!handler) throw methodNotAllowed();
-        return handler({
-          req,
-          state,
-          options: effective,
-          now: effective.now() + clockOffsetMs,
-          params: { ...functionParams, ...params },
-        });
+      const found = routeOf(req);
+      if (!("route" in found)) throw segmentNotFound(unknownSegment(found.segments));
+      const handler = found.route.handlers[req.method.toUpperCase()];
+      if (!handler) throw methodNotAllowed();
+      const row = tableRow(req, found.route);
+      if (row && !tablePermits(req.caller, row)) {
+        const policy = row.route.startsWith("policies/");
+        throw accessDenied(policy ? effective.policyDeniedCode : "Authorization_RequestDenied");
       }
-      throw segmentNotFound(unknownSegment(segments));
+      return handler({
+        req,
+        state,
+        options: effective,
+        now: effective.now() + clockOffsetMs,
+        params: found.params,
+        permissionChecked: row !== undefined,
+      });
     },
     reset(): void {
       state = new DirectoryState(seed);

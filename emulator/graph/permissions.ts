@@ -1,7 +1,10 @@
-// The application permissions each call accepts, least privileged first, as the contract lists
-// them. A caller passes when its roles hold any of them; a ReadWrite permission also grants the
-// matching Read permission.
+// Who may call what. The calls the product sends are decided by Microsoft's permission tables
+// (permissionTable.ts), per token type: an app token's roles against the Application row, a
+// delegated token's scopes against the Delegated row. The other calls the emulator answers keep
+// the contract's lists below: a caller passes when its roles hold any of them, and a ReadWrite
+// permission also grants the matching Read permission.
 import type { CallerIdentity, GraphVersion } from "../types";
+import type { PermissionTableRow } from "./permissionTable";
 
 export const PERMISSIONS = {
   /** §1.2: GET authenticationMethodsPolicy. */
@@ -96,4 +99,20 @@ export function holdsAny(caller: CallerIdentity, accepted: PermissionSet): boole
 
 export function reportPermissions(version: GraphVersion): PermissionSet {
   return version === "beta" ? PERMISSIONS.reportReadBeta : PERMISSIONS.reportRead;
+}
+
+/**
+ * Whether the caller's token allows a call the permission table lists: all of the least-privileged
+ * permissions ("A and B"), or any one of the higher-privileged ones; never where the page says "Not
+ * supported" for the token's type. Only what the page names counts (no ReadWrite-implies-Read).
+ */
+export function tablePermits(caller: CallerIdentity, row: PermissionTableRow): boolean {
+  const delegated = caller.scopes !== undefined;
+  const requirement = delegated ? row.delegated : row.application;
+  if (requirement.least === null) return false;
+  const held = new Set(
+    (delegated ? (caller.scopes ?? []) : caller.roles).map((p) => p.toLowerCase()),
+  );
+  if (requirement.least.every((p) => held.has(p.toLowerCase()))) return true;
+  return requirement.higher.some((p) => held.has(p.toLowerCase()));
 }

@@ -5,7 +5,13 @@ import type { GraphResponse } from "../types";
 import type { JsonObject, TenantUser } from "../tenants/format";
 import type { Context } from "./context";
 import { requirePermission } from "./context";
-import { badRequest, nonPremiumTenant, notFound, unknownQueryProperty } from "./failures";
+import {
+  badRequest,
+  nonPremiumTenant,
+  notFound,
+  queryOptionNotAllowed,
+  unknownQueryProperty,
+} from "./failures";
 import {
   checkFilter,
   compileFilter,
@@ -322,11 +328,23 @@ function reportedUser(ctx: Context, id: string): TenantUser | undefined {
   return u && u.accountEnabled ? u : undefined;
 }
 
+/**
+ * The list "supports only the $filter and $orderBy OData query parameters"
+ * (learn.microsoft.com/graph/api/authenticationmethodsroot-list-userregistrationdetails, v1.0,
+ * read 2026-12-07; graph-contract.md Errata 3): any other option is refused, `$top` and `$select`
+ * included (much third-party code sends `$top=999`; the page rules it out). `$skiptoken` is the
+ * service's own paging, inside the nextLink it hands out.
+ */
+const REPORT_QUERY_OPTIONS = new Set(["$filter", "$orderby", "$skiptoken"]);
+
 export function listRegistrationDetails(ctx: Context): GraphResponse {
   requireReportAccess(ctx);
   const { req } = ctx;
-  // Errata 3: the page size is the service's; a `$top` (sent by much third-party code without
-  // error) is accepted and does not change it.
+  for (const key of req.query.keys()) {
+    if (key.startsWith("$") && !REPORT_QUERY_OPTIONS.has(key.toLowerCase()))
+      throw queryOptionNotAllowed(key);
+  }
+  // The page size is the service's (Errata 3).
   const top = ctx.options.reportPageSize;
   const policy = new MethodPolicy(ctx, ctx.state.readablePolicy(ctx.now));
   const rows = new Map<string, JsonObject>();

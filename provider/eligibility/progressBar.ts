@@ -44,6 +44,14 @@ export function progressBar(
   return {
     wantsTotal: options.tty,
     update(done, total, pages = 0) {
+      if (total === 0 && options.tty) {
+        // No total (Graph lets only a signed-in user ask for it): the count, redrawn in place, once
+        // the scan is long (a second page).
+        if (pages < 2) return;
+        write(`\r${options.label}: ${format(done)} users so far`);
+        drawn = true;
+        return;
+      }
       if (total === 0 && !options.tty) {
         // No total (a log, not a terminal): a line per throttle window's worth of pages.
         const window = Math.floor(pages / PAGES_PER_WINDOW);

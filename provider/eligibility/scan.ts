@@ -233,12 +233,13 @@ async function readRegistrationRows(
           : {}),
       });
     }
-    // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal).
+    // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal),
+    // and only where Graph allows it (a signed-in user: registrationReportUserCount).
     if (!counted && progress.wantsTotal && pages >= 2) {
       counted = true;
-      total = await registrationReportUserCount(graph);
+      total = (await registrationReportUserCount(graph)) ?? 0;
     }
-    progress.update(rows.length, counted ? Math.max(total, rows.length) : 0, pages);
+    progress.update(rows.length, total > 0 ? Math.max(total, rows.length) : 0, pages);
   }
   return rows;
 }

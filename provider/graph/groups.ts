@@ -240,9 +240,10 @@ function refCall(
 
 /**
  * Adds members 20 per `PATCH /groups/{id}` with `members@odata.bind` (§4.4: up to 20 per request;
- * Graph counts and throttles each PATCH as one write, §7.3), several PATCHes per `$batch` (§7.1:
- * a batch may hold PATCH requests; additions commute, so they go in parallel). A PATCH is
- * all-or-nothing: one member already there or missing fails it and adds no one (§4.4). Such a
+ * Graph counts and throttles each PATCH as one write, §7.3), one PATCH after the other: Microsoft
+ * documents the bulk bind as one request (group-post-members, example 2) and says nothing of
+ * several concurrent writes to one group's members, so they are never sent in parallel (as
+ * several steps of one `$batch` would be). A PATCH is all-or-nothing: one member already there or missing fails it and adds no one (§4.4). Such a
  * failure is resolved without a second write of any member that was added:
  * - a 404 that names one of the PATCH's objects: that member's outcome is this 404, the others go
  *   out again in a smaller PATCH (one write per missing object);
@@ -259,47 +260,45 @@ async function addMembersInBulk(
   const endpoint = graph.settings.graphEndpoint;
   const outcomes = new Map<string, BatchOutcome>();
   const oneByOne: string[] = [];
-  let pending: string[][] = [];
+  const pending: string[][] = [];
   for (let i = 0; i < objectIds.length; i += CREATE_BIND_LIMIT)
     pending.push(objectIds.slice(i, i + CREATE_BIND_LIMIT));
   while (pending.length > 0) {
-    const answers = await graph.batch(
-      pending.map((chunk): GraphCall => ({
+    const chunk = pending.shift() as string[];
+    const [answer] = await graph.batch([
+      {
         operation: `add ${chunk.length} members to the group ${groupId}`,
         method: "PATCH",
         path: `/groups/${keySegment(groupId)}`,
         body: { "members@odata.bind": chunk.map((id) => directoryObjectUrl(endpoint, id)) },
         permission: MEMBER_WRITE,
         target: `the group ${groupId} or one of the objects ${chunk.join(", ")}`,
-      })),
-    );
-    const next: string[][] = [];
-    answers.forEach((answer, k) => {
-      const chunk = pending[k];
-      if (answer.ok) {
-        for (const id of chunk) outcomes.set(id, answer);
-        return;
-      }
-      const e = answer.error;
-      const named = e.status === 404 ? MISSING_OBJECT.exec(e.graphMessage ?? "")?.[1] : undefined;
-      const missing = named && chunk.find((id) => id.toLowerCase() === named.toLowerCase());
-      if (missing) {
-        outcomes.set(missing, answer);
-        const rest = chunk.filter((id) => id !== missing);
-        if (rest.length > 0) next.push(rest);
-      } else if (
-        (e.status === 404 && named?.toLowerCase() !== groupId.toLowerCase()) ||
-        (e.status === 400 &&
-          (ALREADY_THERE.test(e.graphMessage ?? "") || NOT_REPLICATED.test(e.graphMessage ?? "")))
-      ) {
-        oneByOne.push(...chunk);
-      } else {
-        // The group is missing, or the PATCH was refused as a whole (403, throttled to the end):
-        // no member was added, and each one's outcome is this answer.
-        for (const id of chunk) outcomes.set(id, answer);
-      }
-    });
-    pending = next;
+      },
+    ]);
+    if (answer.ok) {
+      for (const id of chunk) outcomes.set(id, answer);
+      continue;
+    }
+    const e = answer.error;
+    const named = e.status === 404 ? MISSING_OBJECT.exec(e.graphMessage ?? "")?.[1] : undefined;
+    const missing = named && chunk.find((id) => id.toLowerCase() === named.toLowerCase());
+    if (missing) {
+      outcomes.set(missing, answer);
+      const rest = chunk.filter((id) => id !== missing);
+      if (rest.length > 0) pending.push(rest);
+    } else if (
+      (e.status === 404 && named?.toLowerCase() !== groupId.toLowerCase()) ||
+      (e.status === 400 &&
+        (ALREADY_THERE.test(e.graphMessage ?? "") || NOT_REPLICATED.test(e.graphMessage ?? "")))
+    ) {
+      oneByOne.push(...chunk);
+    } else {
+      // The group is missing, or the PATCH was refused as a whole (403, throttled to the end):
+      // no member was added, and each one's outcome, like that of every PATCH still to send for
+      // this group, is this answer.
+      for (const id of [...chunk, ...pending.flat()]) outcomes.set(id, answer);
+      pending.length = 0;
+    }
   }
   if (oneByOne.length > 0) {
     const answers = await graph.batch(

@@ -4,6 +4,11 @@ import type { GraphClient } from "./client";
 import { GraphRequestError } from "./errors";
 
 export const REPORT_READ = "AuditLog.Read.All";
+/**
+ * The audit log needs both (directoryaudit-list: "AuditLog.Read.All and Directory.Read.All", for
+ * delegated and application permissions, nothing higher).
+ */
+export const AUDIT_LOG_READ = "AuditLog.Read.All and Directory.Read.All";
 
 export interface ReportQuery {
   filter?: string;
@@ -39,7 +44,7 @@ export function directoryAuditPages(
     method: "GET",
     path: "/auditLogs/directoryAudits",
     query: { $filter: query.filter, $select: query.select?.join(","), $top: query.top },
-    permission: REPORT_READ,
+    permission: AUDIT_LOG_READ,
   });
 }
 
@@ -48,16 +53,30 @@ export const AUDIT_PAGE_SIZE = 999;
 
 /**
  * How many users the registration report covers (enabled users, §5.3), from the
- * usersRegisteredByMethod summary: one request, so a long scan can show its progress.
+ * usersRegisteredByMethod summary: one request, so a long scan can show its progress. Only a
+ * signed-in user may ask: the page lists AuditLog.Read.All for delegated access and "Not
+ * supported" for application permissions
+ * (learn.microsoft.com/graph/api/authenticationmethodsroot-usersregisteredbymethod). So it is not
+ * asked with an app's own credentials (secret, certificate, workload identity), and undefined is
+ * returned when Graph refuses it (DefaultAzureCredential may sign in as an app): the bar then
+ * shows a count without a total.
  */
-export async function registrationReportUserCount(graph: GraphClient): Promise<number> {
-  const summary = await graph.request<{ totalUserCount?: number | null }>({
-    operation: "read the count of users in the registration report",
-    method: "GET",
-    path: "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')",
-    permission: REPORT_READ,
-  });
-  return Number(summary?.totalUserCount ?? 0);
+export async function registrationReportUserCount(graph: GraphClient): Promise<number | undefined> {
+  if (graph.settings.credentialKind !== "defaultAzureCredential") return undefined;
+  let summary: { totalUserCount?: number | null };
+  try {
+    summary = await graph.request<{ totalUserCount?: number | null }>({
+      operation: "read the count of users in the registration report",
+      method: "GET",
+      path: "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')",
+      permission: REPORT_READ,
+    });
+  } catch (err) {
+    if (err instanceof GraphRequestError && err.kind === "forbidden") return undefined;
+    throw err;
+  }
+  const total = Number(summary?.totalUserCount);
+  return Number.isFinite(total) && total > 0 ? total : undefined;
 }
 
 /** True for Graph's answer to a report call in a tenant without Entra ID P1/P2 (§5.2). */

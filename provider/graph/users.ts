@@ -6,6 +6,8 @@ import { GraphRequestError } from "./errors";
 import { keySegment } from "./odata";
 
 export const USER_READ = "User.Read.All";
+/** GET /groups/{id}: GroupMember.Read.All is the least (group-get). */
+const GROUP_READ = "GroupMember.Read.All";
 export const USER_FIELDS = "id,userPrincipalName,displayName,userType,accountEnabled";
 
 /**
@@ -54,110 +56,132 @@ export interface Principal {
  */
 export const IN_FILTER_LIMIT = 15;
 
+/** GET /directoryObjects/{id} needs Directory.Read.All (directoryobject-get, no lower permission). */
+export const DIRECTORY_READ = "Directory.Read.All";
+
 /**
- * Looks up member or owner references in one set of JSON batches (20 per request): a UPN as a
- * user (GET /users/{upn}), an object id as whatever directory object it is (GET
- * /directoryObjects/{id}, which answers its @odata.type: a group id given as a member must be
- * told apart from a user's). No $select on directoryObjects: a property the base type lacks may be
- * refused (graph-contract.md, Errata 1). References that name nothing are absent from the map.
+ * Looks up member or owner references with calls the documented least permissions cover, in JSON
+ * batches (20 per request): UPNs as users (GET /users/{upn}); object ids as users, 15 per
+ * `GET /users?$filter=id in (…)` (User.Read.All: "the in operator is limited to 15 values",
+ * IN_FILTER_LIMIT), or as groups (GET /groups/{id}, GroupMember.Read.All), each id first as the
+ * kind `likelyGroups` says, then the ids not found as the other kind. So 200 member ids cost 14
+ * requests, targets declared as what they are cost one round trip, and a group given as a member
+ * is told apart from a user.
  *
- * With `mostlyUsers` (a pilot group's members), object ids are first listed as users, 15 per
- * `GET /users?$filter=id in (…)` in the same batches as the UPNs, so 200 member ids cost 14
- * requests instead of 200; only the ids that are not users (a group given as a member, an id that
- * names nothing) are then looked up one by one as directory objects.
+ * With `otherObjects`, the ids that are neither (a service principal named as an owner) are then
+ * looked up one by one as directory objects (GET /directoryObjects/{id}, which answers its
+ * @odata.type) and need Directory.Read.All (learn.microsoft.com/graph/api/directoryobject-get):
+ * only those ids pay that permission. No $select on directoryObjects: a property the base type
+ * lacks may be refused (graph-contract.md, Errata 1). References that name nothing are absent
+ * from the map.
  */
 export async function lookUpPrincipals(
   graph: GraphClient,
   refs: { objectIds: string[]; userPrincipalNames: string[] },
-  options: { mostlyUsers?: boolean } = {},
+  options: { otherObjects?: boolean; likelyGroups?: readonly string[] } = {},
 ): Promise<Map<string, Principal>> {
   const principals = new Map<string, Principal>();
-  let objectIds = [...new Set(refs.objectIds)];
+  const objectIds = [...new Set(refs.objectIds)];
   const userPrincipalNames = [...new Set(refs.userPrincipalNames)];
   if (objectIds.length + userPrincipalNames.length === 0) return principals;
-  if (options.mostlyUsers && objectIds.length > 1) {
-    const chunks: string[][] = [];
-    for (let i = 0; i < objectIds.length; i += IN_FILTER_LIMIT) {
-      chunks.push(objectIds.slice(i, i + IN_FILTER_LIMIT));
-    }
-    const outcomes = await graph.batch<{ value?: User[] } & User>([
-      ...chunks.map((ids): GraphCall => ({
-        operation: `look up ${ids.length} users by object id`,
-        method: "GET",
-        path: "/users",
-        query: {
-          $filter: `id in (${ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(",")})`,
-          $select: USER_FIELDS,
-        },
-        permission: USER_READ,
-        target: "the users named by object id",
-      })),
-      ...userPrincipalNames.map(userCall),
-    ]);
-    const byLowerId = new Map(objectIds.map((id) => [id.toLowerCase(), id]));
-    outcomes.forEach((outcome, i) => {
-      if (i < chunks.length) {
-        if (!outcome.ok) throw outcome.error;
-        const users = outcome.body.value;
-        if (!Array.isArray(users)) {
-          checkDirectoryObjectAnswer(users, "look up users by object id", "GET /v1.0/users");
-          return;
-        }
-        for (const user of users) {
-          checkDirectoryObjectAnswer(user, "look up users by object id", "GET /v1.0/users");
-          const ref = byLowerId.get(String(user.id).toLowerCase());
-          if (ref !== undefined) principals.set(ref, principalOf(user, "user"));
-        }
-      } else if (outcome.ok) {
-        const upn = userPrincipalNames[i - chunks.length];
-        checkDirectoryObjectAnswer(outcome.body, `look up ${upn}`, `GET /v1.0/users/${upn}`);
-        principals.set(upn, principalOf(outcome.body, "user"));
-      } else if (outcome.error.status !== 404) {
-        throw outcome.error;
-      }
-    });
-    objectIds = objectIds.filter((id) => !principals.has(id));
-    if (objectIds.length === 0) return principals;
-    for (const [ref, principal] of await lookUpObjects(graph, objectIds)) {
-      principals.set(ref, principal);
-    }
-    return principals;
-  }
-  for (const [ref, principal] of await lookUpObjects(graph, objectIds, userPrincipalNames)) {
-    principals.set(ref, principal);
+  const groupsFirst = new Set(options.likelyGroups ?? []);
+  await lookUpAs(
+    graph,
+    principals,
+    objectIds.filter((id) => !groupsFirst.has(id)),
+    objectIds.filter((id) => groupsFirst.has(id)),
+    userPrincipalNames,
+  );
+  const left = objectIds.filter((id) => !principals.has(id));
+  await lookUpAs(
+    graph,
+    principals,
+    left.filter((id) => groupsFirst.has(id)),
+    left.filter((id) => !groupsFirst.has(id)),
+  );
+  const others = objectIds.filter((id) => !principals.has(id));
+  if (!options.otherObjects || others.length === 0) return principals;
+  const found = await graph.lookUp<User & { "@odata.type"?: string }>(others, (ref) => ({
+    operation: `look up the directory object ${ref}`,
+    method: "GET",
+    path: `/directoryObjects/${keySegment(ref)}`,
+    permission: DIRECTORY_READ,
+    target: `the object ${ref}`,
+  }));
+  for (const [ref, object] of found) {
+    checkDirectoryObjectAnswer(object, `look up ${ref}`, `GET /v1.0/directoryObjects/${ref}`);
+    const type =
+      String(object["@odata.type"] ?? "").replace(/^#?microsoft\.graph\./, "") || "unknown";
+    principals.set(ref, principalOf(object, type));
   }
   return principals;
 }
 
-/** Object ids as directory objects and UPNs as users, one GET each, 20 per batch. */
-async function lookUpObjects(
+/** One round trip: ids as users (15 per `id in` filter), ids as groups, UPNs as users. */
+async function lookUpAs(
   graph: GraphClient,
-  objectIds: string[],
+  principals: Map<string, Principal>,
+  userIds: string[],
+  groupIds: string[],
   userPrincipalNames: string[] = [],
-): Promise<Map<string, Principal>> {
-  const isObjectId = new Set(objectIds);
-  const keys = [...objectIds, ...userPrincipalNames];
-  const principals = new Map<string, Principal>();
-  if (keys.length === 0) return principals;
-  const found = await graph.lookUp<User & { "@odata.type"?: string }>(keys, (ref) =>
-    isObjectId.has(ref)
-      ? {
-          operation: `look up the directory object ${ref}`,
-          method: "GET",
-          path: `/directoryObjects/${keySegment(ref)}`,
-          permission: USER_READ,
-          target: `the object ${ref}`,
-        }
-      : userCall(ref),
-  );
-  for (const [ref, object] of found) {
-    checkDirectoryObjectAnswer(object, `look up ${ref}`, `GET /v1.0/directoryObjects/${ref}`);
-    const type = isObjectId.has(ref)
-      ? String(object["@odata.type"] ?? "").replace(/^#?microsoft\.graph\./, "") || "unknown"
-      : "user";
-    principals.set(ref, principalOf(object, type));
+): Promise<void> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < userIds.length; i += IN_FILTER_LIMIT) {
+    chunks.push(userIds.slice(i, i + IN_FILTER_LIMIT));
   }
-  return principals;
+  if (chunks.length + groupIds.length + userPrincipalNames.length === 0) return;
+  const outcomes = await graph.batch<{ value?: User[] } & User>([
+    ...chunks.map((ids): GraphCall => ({
+      operation: `look up ${ids.length} users by object id`,
+      method: "GET",
+      path: "/users",
+      query: {
+        $filter: `id in (${ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(",")})`,
+        $select: USER_FIELDS,
+      },
+      permission: USER_READ,
+      target: "the users named by object id",
+    })),
+    ...groupIds.map((id): GraphCall => ({
+      operation: `look up the group ${id}`,
+      method: "GET",
+      path: `/groups/${keySegment(id)}`,
+      query: { $select: "id,displayName" },
+      permission: GROUP_READ,
+      target: `the object ${id}`,
+    })),
+    ...userPrincipalNames.map(userCall),
+  ]);
+  const byLowerId = new Map(userIds.map((id) => [id.toLowerCase(), id]));
+  outcomes.forEach((outcome, i) => {
+    if (i < chunks.length) {
+      if (!outcome.ok) throw outcome.error;
+      const users = outcome.body.value;
+      if (!Array.isArray(users)) {
+        checkDirectoryObjectAnswer(users, "look up users by object id", "GET /v1.0/users");
+        return;
+      }
+      for (const user of users) {
+        checkDirectoryObjectAnswer(user, "look up users by object id", "GET /v1.0/users");
+        const ref = byLowerId.get(String(user.id).toLowerCase());
+        if (ref !== undefined) principals.set(ref, principalOf(user, "user"));
+      }
+      return;
+    }
+    if (!outcome.ok) {
+      if (outcome.error.status !== 404) throw outcome.error;
+      return;
+    }
+    if (i < chunks.length + groupIds.length) {
+      const id = groupIds[i - chunks.length];
+      checkDirectoryObjectAnswer(outcome.body, `look up ${id}`, `GET /v1.0/groups/${id}`);
+      principals.set(id, principalOf(outcome.body, "group"));
+      return;
+    }
+    const upn = userPrincipalNames[i - chunks.length - groupIds.length];
+    checkDirectoryObjectAnswer(outcome.body, `look up ${upn}`, `GET /v1.0/users/${upn}`);
+    principals.set(upn, principalOf(outcome.body, "user"));
+  });
 }
 
 function principalOf(object: User, type: string): Principal {

@@ -10,6 +10,7 @@ import {
   groupId,
   testApi,
   userId,
+  type CallOptions,
   type TestApi,
 } from "./graph-harness";
 import { GROUP_PROPERTIES, USER_PROPERTIES } from "../../emulator/graph/directory";
@@ -89,8 +90,9 @@ for (const version of ["v1.0", "beta"] as const) {
       method = "GET",
       body?: unknown,
       headers?: Record<string, string>,
+      as?: CallOptions["as"],
     ) => {
-      const r = await call(api, method, url, { version, body, headers });
+      const r = await call(api, method, url, { version, body, headers, as });
       expect(r.status, `${method} ${url}`).to.be.within(200, 201);
       expect(schema.validateResponse(r.body, type, version), `${method} ${url}`).to.deep.equal([]);
       return r.body as Json;
@@ -171,6 +173,11 @@ for (const version of ["v1.0", "beta"] as const) {
       await valid(
         "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')",
         "userRegistrationMethodSummary",
+        "GET",
+        undefined,
+        undefined,
+        // Application permissions are not supported here: a signed-in user's token.
+        { scopes: ["AuditLog.Read.All"] },
       );
       await valid(
         "/reports/authenticationMethods/usersRegisteredByFeature(includedUserTypes='member',includedUserRoles='admin')",

@@ -22,8 +22,24 @@ export function testApi(
   return createGraphApi(tenant, options);
 }
 
-/** The named app of the tenant, or an app holding exactly `roles`. */
-export function caller(api: TestApi, who: string | string[] = "writer"): CallerIdentity {
+/** A signed-in user's token (delegated) carrying exactly these scopes. */
+export interface DelegatedCaller {
+  scopes: string[];
+}
+
+/** The named app of the tenant, an app holding exactly `roles`, or a user's delegated token. */
+export function caller(
+  api: TestApi,
+  who: string | string[] | DelegatedCaller = "writer",
+): CallerIdentity {
+  if (!Array.isArray(who) && typeof who === "object")
+    return {
+      clientId: "11111111-2222-3333-4444-666666666666",
+      appName: "a signed-in user",
+      tenantId: api.tenantId,
+      roles: [],
+      scopes: who.scopes,
+    };
   if (Array.isArray(who))
     return {
       clientId: "11111111-2222-3333-4444-555555555555",
@@ -40,7 +56,7 @@ export interface CallOptions {
   version?: GraphVersion;
   body?: unknown;
   headers?: Record<string, string>;
-  as?: string | string[];
+  as?: string | string[] | DelegatedCaller;
 }
 
 /** Builds the GraphRequest for `url`: a path after the version ("/groups?$top=5") or a nextLink. */

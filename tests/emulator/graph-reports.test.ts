@@ -137,7 +137,7 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
   });
 
   it("leaves out disabled users, in the list and by id (§5.3)", async () => {
-    const { items } = await getAll(api, `${REPORT}?$top=5`);
+    const { items } = await getAll(api, REPORT);
     expect(items).to.have.length(28);
     expect(items.map((r) => r.userPrincipalName)).not.to.include("DebraB@contoso.onmicrosoft.com");
     const debra = await userId(api, "DebraB@contoso.onmicrosoft.com");
@@ -194,33 +194,43 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
     );
   });
 
-  it("orders by userPrincipalName and pages at the service's page size, whatever $top asks (Errata 3)", async () => {
+  it("orders by userPrincipalName and pages at the service's page size (Errata 3)", async () => {
     const small = testApi({ reportPageSize: 6 });
     const { items, pages } = await getAll(small, `${REPORT}?$orderby=userPrincipalName`);
     const upns = items.map((r) => String(r.userPrincipalName));
     expect(upns).to.have.length(28);
     expect(upns).to.deep.equal([...upns].sort((a, b) => a.localeCompare(b)));
     expect(pages).to.equal(5);
-    // $top is accepted (much third-party code sends it) but decides nothing.
-    for (const top of ["999", "10", "1001"]) {
-      const page = await get(small, `${REPORT}?$top=${top}`);
-      expect(page.value, `$top=${top}`).to.have.length(6);
-      expect(page["@odata.nextLink"]).to.be.a("string");
-    }
     expect((await get(api, REPORT)).value).to.have.length(28);
   });
 
-  it("needs AuditLog.Read.All, then a premium licence (§5.2)", async () => {
+  it("refuses $top, $select and every option but $filter and $orderby (the list page, read 2026-12-07)", async () => {
+    for (const query of ["$top=999", "$top=10", "$select=id,userPrincipalName", "$count=true"]) {
+      await expectGraphError(
+        call(api, "GET", `${REPORT}?${query}`),
+        400,
+        "BadRequest",
+        /^Query option '(Top|Select|Count)' is not allowed\./,
+      );
+    }
+    const filtered = await get(
+      api,
+      `${REPORT}?$filter=${encodeURIComponent("isAdmin eq true")}&$orderby=userPrincipalName`,
+    );
+    expect(filtered.value).to.be.an("array");
+  });
+
+  it("needs AuditLog.Read.All (or, higher, UserAuthenticationMethod.Read.All), then a premium licence (§5.2)", async () => {
     await expectGraphError(
       call(api, "GET", REPORT, { as: ["User.Read.All"] }),
       403,
       "Authorization_RequestDenied",
     );
-    await expectGraphError(
-      call(api, "GET", REPORT, { as: ["UserAuthenticationMethod.Read.All"] }),
-      403,
-      "Authorization_RequestDenied",
-    );
+    // The v1.0 page's table, read 2026-12-07, lists UserAuthenticationMethod.Read.All as higher
+    // privileged (the contract's copy listed none).
+    expect(
+      (await call(api, "GET", REPORT, { as: ["UserAuthenticationMethod.Read.All"] })).status,
+    ).to.equal(200);
     expect(
       (
         await call(api, "GET", REPORT, {
@@ -238,10 +248,32 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
     );
   });
 
+  it("refuses the by-method summary to an app token: the page says application permissions are not supported", async () => {
+    const summary =
+      "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')";
+    for (const app of ["writer", "reader"]) {
+      await expectGraphError(
+        call(api, "GET", summary, { as: app }),
+        403,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+      );
+    }
+    await expectGraphError(
+      call(api, "GET", summary, { as: { scopes: ["User.Read.All"] } }),
+      403,
+      "Authorization_RequestDenied",
+    );
+    expect(
+      (await call(api, "GET", summary, { as: { scopes: ["AuditLog.Read.All"] } })).status,
+    ).to.equal(200);
+  });
+
   it("summarises by method and by feature (§5.6)", async () => {
     const byMethod = await get(
       api,
       "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='all',includedUserRoles='all')",
+      { as: { scopes: ["AuditLog.Read.All"] } },
     );
     expect(byMethod.totalUserCount).to.equal(28);
     const counts = Object.fromEntries(
@@ -256,6 +288,7 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
     const guests = await get(
       api,
       "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='guest',includedUserRoles='all')",
+      { as: { scopes: ["AuditLog.Read.All"] } },
     );
     expect(guests.totalUserCount).to.equal(4);
     const admins = await get(
@@ -268,6 +301,7 @@ describe("graph handlers: userRegistrationDetails (§5)", () => {
         api,
         "GET",
         "/reports/authenticationMethods/usersRegisteredByMethod(includedUserTypes='robots')",
+        { as: { scopes: ["AuditLog.Read.All"] } },
       ),
       400,
       "BadRequest",

@@ -134,7 +134,7 @@ describe("graph handlers: permissions (§1.2, §3.2, §4, §5.2, §6.1, §7.2)",
     name: string;
     method: string;
     url: string;
-    least: string;
+    least: string | string[];
     body?: unknown;
   }[] => [
     { name: "GET policy", method: "GET", url: POLICY, least: "Policy.Read.AuthenticationMethod" },
@@ -210,7 +210,8 @@ describe("graph handlers: permissions (§1.2, §3.2, §4, §5.2, §6.1, §7.2)",
       name: "GET audits",
       method: "GET",
       url: "/auditLogs/directoryAudits",
-      least: "AuditLog.Read.All",
+      // directoryaudit-list: "AuditLog.Read.All and Directory.Read.All", both.
+      least: ["AuditLog.Read.All", "Directory.Read.All"],
     },
     {
       name: "DELETE group",
@@ -233,7 +234,7 @@ describe("graph handlers: permissions (§1.2, §3.2, §4, §5.2, §6.1, §7.2)",
 
   it("every call accepts its least-privileged permission", async () => {
     for (const c of calls()) {
-      const r = await call(api, c.method, c.url, { body: c.body, as: [c.least] });
+      const r = await call(api, c.method, c.url, { body: c.body, as: [c.least].flat() });
       expect(r.status, c.name).to.be.within(200, 204);
     }
   });

@@ -117,6 +117,35 @@ describe("graph handlers: users (§4.7)", () => {
     );
   });
 
+  it("refuses an `in` of more than 15 values outside an advanced query (filter-query-parameter)", async () => {
+    const ids = JSON.parse(readFileSync(DEFAULT_TENANT_FILE, "utf8")).users.map(
+      (u: { id: string }) => u.id,
+    ) as string[];
+    const filter = (n: number) =>
+      encodeURIComponent(
+        `id in (${ids
+          .slice(0, n)
+          .map((id) => `'${id}'`)
+          .join(",")})`,
+      );
+    expect((await get(api, `/users?$filter=${filter(15)}&$select=id`)).value).to.have.length(15);
+    await expectGraphError(
+      call(api, "GET", `/users?$filter=${filter(16)}&$select=id`),
+      400,
+      "Request_UnsupportedQuery",
+      "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15",
+    );
+    await expectGraphError(
+      call(api, "GET", `/groups?$filter=${filter(16)}`),
+      400,
+      "Request_UnsupportedQuery",
+    );
+    const advanced = await get(api, `/users?$filter=${filter(16)}&$select=id&$count=true`, {
+      headers: { ConsistencyLevel: "eventual" },
+    });
+    expect(advanced.value).to.have.length(16);
+  });
+
   it("filters by userPrincipalName eq / in / startsWith and userType eq", async () => {
     const upns = (body: Json) => (body.value as Json[]).map((u) => u.userPrincipalName);
     expect(

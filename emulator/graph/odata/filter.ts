@@ -6,6 +6,7 @@ import { GraphHttpError } from "../../errors";
 import {
   badRequest,
   operatorNeedsAdvancedQuery,
+  tooManyFilterClauses,
   unknownQueryProperty,
   unsupportedFilterClause,
 } from "../failures";
@@ -287,6 +288,18 @@ export interface FilterRules {
   resourceName: string;
   /** Keyed by the property path joined with "/" (lambda members as "collection/member"). */
   properties: Record<string, FilterProperty>;
+  /**
+   * The most values one `in` (or one chain of `or`) may hold outside advanced queries: 15 on
+   * directory objects (learn.microsoft.com/graph/filter-query-parameter). Unlimited when absent.
+   */
+  maxDisjuncts?: number;
+}
+
+/** How many alternatives an `or` chain or an `in` list holds (the service counts both as ORs). */
+function disjuncts(n: FilterNode): number {
+  if (n.kind === "or") return disjuncts(n.left) + disjuncts(n.right);
+  if (n.kind === "in") return n.values.length;
+  return 1;
 }
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = {
@@ -348,6 +361,17 @@ function compatible(type: FilterType, literal: Literal): boolean {
  */
 export function checkFilter(node: FilterNode, rules: FilterRules, advanced: boolean): void {
   const lambdas = new Map<string, string[]>();
+  const max = rules.maxDisjuncts;
+  if (max !== undefined && !advanced) {
+    const widest = (n: FilterNode): number =>
+      n.kind === "and"
+        ? Math.max(widest(n.left), widest(n.right))
+        : n.kind === "not"
+          ? widest(n.operand)
+          : disjuncts(n);
+    const count = widest(node);
+    if (count > max) throw tooManyFilterClauses(count, max);
+  }
 
   const resolve = (path: string[]): { key: string; rule: FilterProperty } => {
     const bound = lambdas.get(path[0]);

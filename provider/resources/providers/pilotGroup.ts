@@ -185,7 +185,7 @@ async function resolvePrincipals(
   const principals = await lookUpPrincipals(
     graph,
     { objectIds, userPrincipalNames: upns },
-    { mostlyUsers: true },
+    { otherObjects: true },
   );
   const found = new Map<string, PrincipalFound>(principals);
   for (const ref of refs) if (held.has(ref)) found.set(ref, { id: ref, type: "member" });

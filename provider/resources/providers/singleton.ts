@@ -134,13 +134,17 @@ async function targetProblems(
   const ids = [...new Set(targets.map((target) => target.id))];
   const found = new Map<string, TargetObject>();
   try {
+    // Each id is looked up first as the kind it is declared (targets declared as what they are
+    // cost one round trip), then as the other kind.
+    const groups = targets.filter((target) => target.targetType === "group").map((t) => t.id);
     await readUntilSettled(
       async () => {
         const missing = ids.filter((id) => !found.has(id));
-        const answer = await lookUpPrincipals(graph, {
-          objectIds: missing,
-          userPrincipalNames: [],
-        });
+        const answer = await lookUpPrincipals(
+          graph,
+          { objectIds: missing, userPrincipalNames: [] },
+          { likelyGroups: groups },
+        );
         for (const [id, object] of answer) found.set(id, object);
         return ids.every((id) => found.has(id));
       },
