@@ -23,34 +23,39 @@ describe("readiness with several --stack (the fleet view)", function () {
   before(async () => {
     ({ workspace, stack, env } = await undeployedStack(projectName, emulator.env("reader")));
     env = { ...env, ENTRA_NUDGE_REPORT_RATE_LIMIT: "off" };
-    // "paused": a second stack whose declaration disables the campaign.
-    await stack.workspace.createStack("paused");
-    const inputs = {
-      state: "disabled",
-      targetedAuthenticationMethod: "microsoftAuthenticator",
-      snoozeDurationInDays: 1,
-      includeTargets: [
-        {
-          id: "all_users",
-          targetType: "group",
-          targetedAuthenticationMethod: "microsoftAuthenticator",
-        },
-      ],
-      excludeTargets: [],
-      onDelete: "restore",
+    // "dev" declares an enabled Authenticator campaign for all users, "paused" the same disabled
+    // (a stack without any of this package's resources is refused).
+    const declare = async (name: string, state: string) => {
+      const inputs = {
+        state,
+        targetedAuthenticationMethod: "microsoftAuthenticator",
+        snoozeDurationInDays: 1,
+        includeTargets: [
+          {
+            id: "all_users",
+            targetType: "group",
+            targetedAuthenticationMethod: "microsoftAuthenticator",
+          },
+        ],
+        excludeTargets: [],
+        onDelete: "restore",
+      };
+      await stack.workspace.importStack(
+        name,
+        recordedState(projectName, name, [
+          {
+            kind: "RegistrationCampaign",
+            name: "campaign",
+            id: `${emulator.info.tenantId}/campaign`,
+            inputs,
+            outputs: inputs,
+          },
+        ]),
+      );
     };
-    await stack.workspace.importStack(
-      "paused",
-      recordedState(projectName, "paused", [
-        {
-          kind: "RegistrationCampaign",
-          name: "campaign",
-          id: `${emulator.info.tenantId}/campaign`,
-          inputs,
-          outputs: inputs,
-        },
-      ]),
-    );
+    await stack.workspace.createStack("paused");
+    await declare("dev", "enabled");
+    await declare("paused", "disabled");
   });
   after(async () => {
     await workspace?.cleanup();
