@@ -159,13 +159,20 @@ export function declaredPasskey(
     idByName.set(profile.name.toLowerCase(), profile.id);
   const profiles = declaredProfiles
     ? [
-        ...declaredProfiles.map((profile) => ({
-          id: profile.id,
-          name: profile.name,
-          passkeyTypes: profile.passkeyTypes.join(","),
-          attestationEnforcement: profile.attestationEnforcement,
-          ...(profile.keyRestrictions ? { keyRestrictions: profile.keyRestrictions } : {}),
-        })),
+        ...declaredProfiles.map((profile) => {
+          // What a declaration leaves out keeps the tenant's value, as `pulumi up` writes it
+          // (model/passkey.ts completeProfile).
+          const tenantProfile = tenantProfiles.find((p) => p.id === profile.id);
+          const keyRestrictions = profile.keyRestrictions ?? tenantProfile?.keyRestrictions;
+          return {
+            id: profile.id,
+            name: profile.name,
+            passkeyTypes: profile.passkeyTypes.join(","),
+            attestationEnforcement:
+              profile.attestationEnforcement ?? tenantProfile?.attestationEnforcement ?? "disabled",
+            ...(keyRestrictions ? { keyRestrictions } : {}),
+          };
+        }),
         // The default profile is never deleted: kept when the declaration leaves it out.
         ...tenantProfiles
           .filter((p) => p.id === defaultId && !declaredProfiles.some((d) => d.id === p.id))

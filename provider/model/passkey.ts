@@ -77,8 +77,15 @@ export interface PasskeyProfile {
   name: string;
   /** Sorted flags. */
   passkeyTypes: string[];
-  attestationEnforcement: string;
-  /** Absent = no restriction declared; read from Graph, as stored. */
+  /**
+   * Read from Graph: always. Declared: absent when left out, which keeps the tenant's value for an
+   * existing profile (never a weaker default) and means "disabled" for a new one.
+   */
+  attestationEnforcement?: string;
+  /**
+   * Read from Graph: as stored (absent = none). Declared: absent when left out, which keeps the
+   * tenant's restrictions for an existing profile and means none for a new one.
+   */
   keyRestrictions?: PasskeyKeyRestrictions;
 }
 
@@ -526,7 +533,9 @@ function normalizeProfile(
     ...(typeof id === "string" ? { id: canonicalId(id) } : {}),
     name: profile.name,
     passkeyTypes: sortedStrings(profile.passkeyTypes as Previewable<string[]>) ?? [],
-    attestationEnforcement: profile.attestationEnforcement ?? "disabled",
+    ...(profile.attestationEnforcement === undefined || profile.attestationEnforcement === null
+      ? {}
+      : { attestationEnforcement: profile.attestationEnforcement }),
     ...(restrictions === undefined || restrictions === null
       ? {}
       : {
@@ -670,6 +679,7 @@ function comparable(
   canonical: PreviewInputs<PasskeyInputs> | PreviewInputs<PasskeySettings>,
   index: ProfileIndex,
   keepDefault: boolean,
+  declaredSide: boolean,
 ): Record<string, unknown> {
   const view: Record<string, unknown> = { ...canonical };
   delete view.defaultPasskeyProfile;
@@ -693,13 +703,16 @@ function comparable(
           id: profile.name,
           passkeyTypes: profile.passkeyTypes,
           attestationEnforcement: profile.attestationEnforcement,
-          // Restrictions that are not enforced restrict nothing.
+          // Restrictions that are not enforced restrict nothing. Left out of a declaration, they
+          // are not managed (the tenant's are kept), like a left-out attestation.
           keyRestrictions:
             isRecord(restrictions) && restrictions.isEnforced !== false
               ? { enforcementType: restrictions.enforcementType, aaGuids: restrictions.aaGuids }
               : isUnknown(restrictions)
                 ? restrictions
-                : null,
+                : restrictions === undefined && declaredSide
+                  ? undefined
+                  : null,
         };
       });
   }
@@ -742,8 +755,8 @@ export function diffPasskey(declared: PasskeyLike, actual: PasskeyLike): Propert
         isRecord(profile) && typeof profile.name === "string" && profile.name === index.defaultRef,
     );
   return compareCanonical(
-    comparable(declaredCanonical, index, true),
-    comparable(actualCanonical, index, namesDefault),
+    comparable(declaredCanonical, index, true, true),
+    comparable(actualCanonical, index, namesDefault, false),
     { arguments: COMPARED_PASSKEY_ARGUMENTS, providerOnly: PROVIDER_ONLY_ARGUMENTS },
   );
 }
@@ -791,7 +804,7 @@ function finalProfiles(settings: PasskeySettings, current: PasskeySettings): Pas
     const id =
       match?.id ??
       (profile.id && existing.some((p) => p.id === profile.id) ? profile.id : undefined);
-    const copy: PasskeyProfile = { ...profile };
+    const copy: PasskeyProfile = completeProfile(profile, match);
     delete copy.id;
     return id === undefined ? copy : { ...copy, id };
   });
@@ -802,6 +815,46 @@ function finalProfiles(settings: PasskeySettings, current: PasskeySettings): Pas
   return keepsDefault || !defaultProfile ? declared : [defaultProfile, ...declared];
 }
 
+/**
+ * A declared profile as Graph should hold it: what the declaration leaves out (attestation, key
+ * restrictions) is kept from the tenant's profile of that name, never written as a weaker default;
+ * a new profile gets Graph's defaults (attestation "disabled", no key restrictions).
+ */
+export function completeProfile(
+  declared: PasskeyProfile,
+  existing: PasskeyProfile | undefined,
+): PasskeyProfile & { attestationEnforcement: string } {
+  const restrictions = declared.keyRestrictions ?? existing?.keyRestrictions;
+  return {
+    ...declared,
+    attestationEnforcement:
+      declared.attestationEnforcement ?? existing?.attestationEnforcement ?? "disabled",
+    ...(restrictions === undefined ? {} : { keyRestrictions: restrictions }),
+  };
+}
+
+/**
+ * A kept attestation that the declared passkey types make invalid (synced passkeys cannot be
+ * attested): the declaration must turn attestation off itself, so that the weakening is written
+ * where a reviewer sees it. Problems in words, empty when none.
+ */
+export function keptAttestationProblems(
+  settings: PasskeySettings,
+  current: PasskeySettings,
+): string[] {
+  const byName = new Map((current.passkeyProfiles ?? []).map((p) => [p.name.toLowerCase(), p]));
+  return (settings.passkeyProfiles ?? []).flatMap((profile) => {
+    const existing = byName.get(profile.name.toLowerCase());
+    if (profile.attestationEnforcement !== undefined || !existing) return [];
+    if (existing.attestationEnforcement !== "registrationOnly") return [];
+    if (!profile.passkeyTypes.includes("synced")) return [];
+    return [
+      `passkeyProfiles "${profile.name}": allows synced passkeys, but the tenant's profile enforces attestation ("registrationOnly"), which synced passkeys cannot meet, and attestationEnforcement is left out (kept). ` +
+        `Turning attestation off weakens the profile: declare attestationEnforcement: "disabled" to do it deliberately, or allow only passkeyTypes ["deviceBound"].`,
+    ];
+  });
+}
+
 function profileBody(
   profiles: readonly PasskeyProfile[],
 ): NonNullable<Fido2PatchBody["passkeyProfiles"]> {
@@ -809,7 +862,7 @@ function profileBody(
     ...(profile.id === undefined ? {} : { id: profile.id }),
     name: profile.name,
     passkeyTypes: profile.passkeyTypes.join(","),
-    attestationEnforcement: profile.attestationEnforcement,
+    attestationEnforcement: profile.attestationEnforcement ?? "disabled",
     ...(profile.keyRestrictions === undefined ? {} : { keyRestrictions: profile.keyRestrictions }),
   }));
 }
@@ -825,6 +878,9 @@ export function passkeyProfilesFirstPatch(
 ): Fido2PatchBody | undefined {
   const wanted = finalProfiles(settings, current);
   if (!wanted.some((profile) => profile.id === undefined)) return undefined;
+  // Before this first write, as passkeyMainPatches checks before its own.
+  const problems = keptAttestationProblems(settings, current);
+  if (problems.length > 0) throw new PasskeyReferenceError(problems);
   const kept = (current.passkeyProfiles ?? []).filter(
     (profile) => !wanted.some((w) => w.id === profile.id),
   );
@@ -843,7 +899,7 @@ export function passkeyMainPatches(
   current: PasskeySettings,
 ): { patches: Fido2PatchBody[]; after: PasskeySettings } {
   const profiles = finalProfiles(settings, current);
-  const problems: string[] = [];
+  const problems: string[] = keptAttestationProblems(settings, current);
   // References in the settings: a name, or an id of one of the settings' own profiles (a restore of
   // originalSettings), or of the tenant's, resolved to the tenant's id by name.
   const ownNameById = new Map(
@@ -931,4 +987,54 @@ export function passkeyMainPatches(
 /** Whether Graph's answer holds the configuration this resource manages (not the legacy shape). */
 export function hasPasskeyProfiles(config: GraphFido2Configuration): boolean {
   return Array.isArray(config.passkeyProfiles);
+}
+
+// ---- Weakenings ----
+
+/**
+ * What a change does to weaken the passkey policy, profile by profile, in a reviewer's words:
+ * attestation no longer enforced, synced passkeys allowed, key restrictions dropped. `before` is
+ * what the tenant holds (or the stack applied), `after` the declaration; what it leaves out keeps
+ * `before`'s value (completeProfile), so only a declared change is named. Empty when the
+ * declaration does not manage profiles.
+ */
+export function passkeyWeakenings(before: PasskeyLike, after: PasskeyLike): string[] {
+  const declared = normalizePasskeySettings(after).passkeyProfiles;
+  const found = normalizePasskeySettings(before).passkeyProfiles;
+  if (!Array.isArray(declared) || !Array.isArray(found)) return [];
+  const byName = new Map<string, PasskeyProfile>();
+  for (const profile of found) {
+    if (isRecord(profile) && typeof profile.name === "string") {
+      byName.set(profile.name.toLowerCase(), profile as PasskeyProfile);
+    }
+  }
+  const findings: string[] = [];
+  for (const profile of declared) {
+    if (!isRecord(profile) || typeof profile.name !== "string") continue;
+    const was = byName.get(profile.name.toLowerCase());
+    if (!was) continue;
+    const now = completeProfile(profile as PasskeyProfile, was);
+    const name = `Passkey profile "${profile.name}"`;
+    if (
+      was.attestationEnforcement === "registrationOnly" &&
+      now.attestationEnforcement !== "registrationOnly"
+    ) {
+      findings.push(
+        `${name}: attestation no longer enforced (registrationOnly → disabled): passkeys from any authenticator model can be registered, including ones whose make and model cannot be verified.`,
+      );
+    }
+    const types = Array.isArray(now.passkeyTypes) ? now.passkeyTypes : [];
+    if (!was.passkeyTypes.includes("synced") && types.includes("synced")) {
+      findings.push(
+        `${name}: synced passkeys allowed (were device-bound only): passkeys kept in a cloud account (iCloud Keychain, Google Password Manager) can be registered, and they leave the device.`,
+      );
+    }
+    const enforced = (r: PasskeyKeyRestrictions | undefined) => r !== undefined && r.isEnforced;
+    if (enforced(was.keyRestrictions) && !enforced(now.keyRestrictions)) {
+      findings.push(
+        `${name}: key restrictions dropped (were ${was.keyRestrictions?.enforcementType === "allow" ? "an allow list" : "a block list"} of ${was.keyRestrictions?.aaGuids.length ?? 0} authenticator models): any authenticator model can be registered.`,
+      );
+    }
+  }
+  return findings;
 }

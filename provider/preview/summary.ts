@@ -7,6 +7,7 @@ import {
   describeChanges,
   isSingleton,
   normalizeArgs,
+  passkeyWeakenings,
   type InputsByKind,
   type JsonValue,
   type LikeByKind,
@@ -255,6 +256,19 @@ export function findDangers(plans: ResourcePlan[], context: SummaryContext): Dan
       );
     }
     if (!plan.fromKnown) continue;
+    if (kind === "PasskeyPolicy" && plan.resource.new) {
+      // Weakening the passkey policy (model/passkey.ts passkeyWeakenings): against what the stack
+      // applied, or on adoption the tenant's current settings.
+      const before = plan.resource.old?.inputs ?? context.live?.get(plan.resource.urn);
+      if (before) {
+        for (const weakening of passkeyWeakenings(
+          before as never,
+          plan.resource.new.inputs as never,
+        )) {
+          add(`Passkey policy weakened: ${weakening}`);
+        }
+      }
+    }
     for (const change of plan.changes) {
       const segments = pathSegments(change.property);
       const top = segments[0]?.name;

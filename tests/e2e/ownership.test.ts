@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
-import { RegistrationCampaign } from "../../provider";
+import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
 import { useEmulator } from "../support/emulator";
 import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
 import { tenantWithId } from "../drift/support";
@@ -209,6 +209,73 @@ describe("what a stack may write, through the real engine", function () {
       expect(diagnostics(outcome.events, "warning").join("\n")).to.match(
         /RegistrationCampaign: destroy left this setting of the registration campaign as found, because someone else \(another stack, the portal, a script or Microsoft\) changed it since this stack last applied it: Snooze: 7 days\./,
       );
+    });
+  });
+
+  describe("omitted means unmanaged, never weaker", () => {
+    const FIDO2_PATH = `${CAMPAIGN_PATH}/authenticationMethodConfigurations/fido2`;
+    const AAGUID = "de1e552d-db1d-4423-a619-566b625cdc84";
+    type Profile = { name: string; attestationEnforcement: string; keyRestrictions?: unknown };
+
+    it("a profile declared without attestation or key restrictions keeps the tenant's; turning them off is refused unless declared, and then called out", async () => {
+      emulator.reset();
+      // The tenant's default profile enforces attestation and allows one authenticator model.
+      const config = await tenant.get<{ passkeyProfiles: Record<string, unknown>[] }>(FIDO2_PATH);
+      const strict = {
+        ...config.passkeyProfiles[0],
+        passkeyTypes: "deviceBound",
+        attestationEnforcement: "registrationOnly",
+        keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: [AAGUID] },
+      };
+      await tenant.patch(FIDO2_PATH, {
+        "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
+        passkeyProfiles: [strict],
+      });
+      const profileName = String(config.passkeyProfiles[0].name);
+      const stack = await ProgramStack.create(workspace, emulator, "passkey-attestation");
+      const declare = (profile: Record<string, unknown>) => () =>
+        new PasskeyPolicy("passkeys", {
+          state: "enabled",
+          passkeyProfiles: [{ name: profileName, passkeyTypes: ["deviceBound"], ...profile }],
+        });
+      const profile = async () =>
+        (await tenant.get<{ passkeyProfiles: Profile[] }>(FIDO2_PATH)).passkeyProfiles.find(
+          (p) => p.name === profileName,
+        ) as Profile;
+
+      stack.program = declare({});
+      await stack.succeed("up");
+      expect(await profile(), "left out = kept").to.deep.include({
+        attestationEnforcement: "registrationOnly",
+        keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: [AAGUID] },
+      });
+
+      // Synced passkeys cannot be attested: with attestation left out, up refuses, writing nothing.
+      stack.program = declare({ passkeyTypes: ["deviceBound", "synced"] });
+      let mark = emulator.requests().length;
+      const refused = await stack.run("up");
+      expect(refused.error).to.not.equal(undefined);
+      expect(refused.text).to.include(
+        `enforces attestation ("registrationOnly"), which synced passkeys cannot meet, and attestationEnforcement is left out (kept)`,
+      );
+      expect(policyWrites(emulator, mark), "nothing written").to.deep.equal([]);
+      expect((await profile()).attestationEnforcement).to.equal("registrationOnly");
+
+      // Declared, the weakening goes through and the preview calls it out.
+      stack.program = declare({
+        passkeyTypes: ["deviceBound", "synced"],
+        attestationEnforcement: "disabled",
+      });
+      mark = emulator.requests().length;
+      const preview = await stack.succeed("preview");
+      expect(policyWrites(emulator, mark), "a preview writes nothing").to.deep.equal([]);
+      const warnings = diagnostics(preview.events, "warning").join("\n");
+      expect(warnings).to.include(
+        `PasskeyPolicy: this change weakens the policy. Passkey profile "${profileName}": attestation no longer enforced (registrationOnly → disabled)`,
+      );
+      expect(warnings).to.include(`Passkey profile "${profileName}": synced passkeys allowed`);
+      await stack.succeed("up");
+      expect((await profile()).attestationEnforcement).to.equal("disabled");
     });
   });
 });

@@ -1,7 +1,7 @@
 // The passkey (FIDO2) method configuration with passkey profiles (graph-contract-passkeys.md §4).
 import { patchFido2Configuration } from "../../graph";
 import { livePasskey, readPasskey } from "../../live";
-import { passkeyMainPatches, passkeyProfilesFirstPatch } from "../../model";
+import { passkeyMainPatches, passkeyProfilesFirstPatch, passkeyWeakenings } from "../../model";
 import { readUntilSettled } from "./replication";
 import { singletonProvider, type SingletonSpec } from "./singleton";
 
@@ -41,6 +41,7 @@ export const passkeySingleton: SingletonSpec<"PasskeyPolicy"> = {
     // Each PATCH answers 204 (§3.1): what Graph holds is what was written onto what was read.
     return after;
   },
+  weakenings: (before, after) => passkeyWeakenings(before as never, after),
 };
 
 export const passkeyProvider = singletonProvider(passkeySingleton);

@@ -74,10 +74,15 @@ export interface SingletonSpec<K extends SingletonKind> extends LiveSingleton<K>
   ): Promise<SettingsByKind[K]>;
   /** Warnings about valid inputs, shown by check() (at every preview and update). */
   warnings?(inputs: InputsByKind[K], today: Date): string[];
+  /**
+   * What the declaration does to weaken the policy compared with `before` (what the stack applied,
+   * or the tenant's settings on adoption), in words: warned at preview (diff) and on adoption.
+   */
+  weakenings?(before: SettingsByKind[K] | Outputs<K>, after: InputsByKind[K]): string[];
 }
 
 /** The outputs of a singleton: its managed settings as Graph holds them, plus the lifecycle data. */
-type Outputs<K extends SingletonKind> = InputsByKind[K] & {
+export type Outputs<K extends SingletonKind> = InputsByKind[K] & {
   tenantId: string;
   originalSettings: SettingsByKind[K];
 };
@@ -312,6 +317,10 @@ export function singletonProvider<K extends SingletonKind>(
         news,
         { prior: olds.tenantId as string | undefined, current },
       );
+      const before = olds as unknown as Outputs<K>;
+      for (const weakening of spec.weakenings?.(before, news as InputsByKind[K]) ?? []) {
+        context.warn(`${spec.kind}: this change weakens the policy. ${weakening}`);
+      }
       return { changes, replaces, deleteBeforeReplace, stables };
     },
 
@@ -322,6 +331,9 @@ export function singletonProvider<K extends SingletonKind>(
       const version = spec.version(settingsOf(inputs));
       const original = await spec.read(graph, version);
       const changes = describeChanges(spec.kind, inputs, original);
+      for (const weakening of spec.weakenings?.(original, inputs) ?? []) {
+        context.warn(`${spec.kind}: adopting ${spec.subject} weakens it. ${weakening}`);
+      }
       // Adopting settings someone else wrote (another stack, the portal) and replacing them is
       // never silent. failOnExternalChange does not apply: everything adopted is external.
       if (changes.length > 0) {
