@@ -208,9 +208,14 @@ describe("readiness: the two dates, the people, exempt groups and the opt-out", 
 
   describe("without the permissions that tell the populations apart", () => {
     const tenant: TenantFile = JSON.parse(JSON.stringify(seed)) as TenantFile;
+    tenant.authenticationMethodsPolicy.registrationEnforcement.authenticationMethodsRegistrationCampaign.state =
+      "disabled";
     tenant.apps.push({
       name: "bare reader",
       clientId: "5e3f1a2b-0000-4000-8000-000000000002",
+      // Enough for a tenant whose campaign is disabled (no audit read, which needs
+      // Directory.Read.All): neither Directory.Read.All nor RoleManagement.Read.Directory nor
+      // User.Read.All, which tell the populations apart.
       roles: ["Policy.Read.AuthenticationMethod", "GroupMember.Read.All", "AuditLog.Read.All"],
     });
     const emulator = useEmulator({ tenant });
