@@ -63,10 +63,10 @@ export const DIRECTORY_READ = "Directory.Read.All";
  * Looks up member or owner references with calls the documented least permissions cover, in JSON
  * batches (20 per request): UPNs as users (GET /users/{upn}); object ids as users, 15 per
  * `GET /users?$filter=id in (…)` (User.Read.All: "the in operator is limited to 15 values",
- * IN_FILTER_LIMIT), or as groups (GET /groups/{id}, GroupMember.Read.All), each id first as the
- * kind `likelyGroups` says, then the ids not found as the other kind. So 200 member ids cost 14
- * requests, targets declared as what they are cost one round trip, and a group given as a member
- * is told apart from a user.
+ * IN_FILTER_LIMIT), then the ids that are not users as groups (GET /groups/{id},
+ * GroupMember.Read.All). So 200 member ids cost 14 requests and a group given as a member is told
+ * apart from a user. With `likelyGroups` (a policy's declared targets: few ids) every id is
+ * looked up as both in one round trip.
  *
  * With `otherObjects`, the ids that are neither (a service principal named as an owner) are then
  * looked up one by one as directory objects (GET /directoryObjects/{id}, which answers its
@@ -84,21 +84,15 @@ export async function lookUpPrincipals(
   const objectIds = [...new Set(refs.objectIds)];
   const userPrincipalNames = [...new Set(refs.userPrincipalNames)];
   if (objectIds.length + userPrincipalNames.length === 0) return principals;
-  const groupsFirst = new Set(options.likelyGroups ?? []);
-  await lookUpAs(
-    graph,
-    principals,
-    objectIds.filter((id) => !groupsFirst.has(id)),
-    objectIds.filter((id) => groupsFirst.has(id)),
-    userPrincipalNames,
-  );
-  const left = objectIds.filter((id) => !principals.has(id));
-  await lookUpAs(
-    graph,
-    principals,
-    left.filter((id) => groupsFirst.has(id)),
-    left.filter((id) => !groupsFirst.has(id)),
-  );
+  if (options.likelyGroups !== undefined) {
+    // A few declared targets: every id as a user and as a group in one round trip, so an id that
+    // names nothing, or the other kind, is known without a second one.
+    await lookUpAs(graph, principals, objectIds, objectIds, userPrincipalNames);
+  } else {
+    await lookUpAs(graph, principals, objectIds, [], userPrincipalNames);
+    const left = objectIds.filter((id) => !principals.has(id));
+    await lookUpAs(graph, principals, [], left);
+  }
   const others = objectIds.filter((id) => !principals.has(id));
   if (!options.otherObjects || others.length === 0) return principals;
   const found = await graph.lookUp<User & { "@odata.type"?: string }>(others, (ref) => ({
