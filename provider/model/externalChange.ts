@@ -37,7 +37,8 @@ function formatExternalChange(change: PropertyChange): string {
 
 /**
  * Thrown by an update with `failOnExternalChange: true` before it writes anything. `external` holds
- * recorded (as `declared`) → live (as `actual`); `overwrites` what the update would have done.
+ * recorded (as `declared`) → live (as `actual`); `overwrites` everything the update would have set
+ * (live → declared): the external changes it would undo and the program's own changes.
  */
 export class ExternalChangeError extends Error {
   readonly kind: ResourceKind;

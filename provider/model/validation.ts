@@ -51,10 +51,11 @@ export function throwIfProblems(subject: string, problems: readonly ValidationPr
 export function toCheckFailures(
   problems: readonly ValidationProblem[],
 ): { property: string; reason: string }[] {
-  return problems.map((problem) => ({
-    property: problem.property.split(/[.[]/, 1)[0],
-    reason: problem.message,
-  }));
+  // No property: given one, the engine prints "property 'x' value {[{map[id:{…}]}]} has a
+  // problem: …", its own dump of the whole input before the reason; without one it prints
+  // "<type> resource '<name>' has a problem: <reason>" (pkg/resource/deploy, issueCheckErrors).
+  // Each reason starts with the full path of the value it is about.
+  return problems.map((problem) => ({ property: "", reason: problem.message }));
 }
 
 export function propertyPath(base: string, segment: string | number): string {

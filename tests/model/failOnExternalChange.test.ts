@@ -60,7 +60,7 @@ describe("failOnExternalChange (model)", () => {
         expect(problems.map((p) => p.message)).to.deep.equal([
           'failOnExternalChange: "true" is a string. Use the boolean true (no quotes).',
         ]);
-        expect(toCheckFailures(problems)[0].property).to.equal("failOnExternalChange");
+        expect(toCheckFailures(problems)[0].reason).to.match(/^failOnExternalChange: /);
         expect(() => parseArgs(kind, args({ failOnExternalChange: "true" }))).to.throw(
           /failOnExternalChange: "true" is a string/,
         );

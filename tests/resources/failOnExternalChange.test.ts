@@ -78,11 +78,17 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
       const { outs } = await campaign().create(await checked("RegistrationCampaign", declared));
       expect(warnings).to.have.length(1);
       expect(warnings[0]).to.match(
-        /^RegistrationCampaign: adopting the registration campaign, whose settings differ from the declaration .*this create overwrites them: /,
+        /^RegistrationCampaign: adopting the registration campaign; this create changes 5 settings the tenant had .*:\n/,
       );
-      expect(warnings[0]).to.contain('state: "default" → "enabled"');
-      expect(warnings[0]).to.contain("snoozeDurationInDays: 1 → 0");
-      expect(warnings[0]).to.contain("kept as originalSettings and restored on destroy");
+      expect(warnings[0]).to.contain("\n  State: Microsoft managed → Enabled.\n");
+      expect(warnings[0]).to.contain("\n  Snooze: 1 day → every sign-in.\n");
+      expect(warnings[0]).to.contain("\n  Included: + Pilot - Authenticator wave 1.\n");
+      expect(warnings[0]).to.contain("\n  Included: − All users.\n");
+      expect(warnings[0]).to.contain("\n  Excluded: + Emergency Access Accounts.\n");
+      expect(warnings[0], "no JSON").to.not.match(/[{}]|\(absent\)/);
+      expect(warnings[0]).to.contain(
+        "kept in the state (originalSettings) and restored on destroy",
+      );
       expect(outs.originalSettings).to.include({ state: "default", snoozeDurationInDays: 1 });
 
       warnings = [];
@@ -101,7 +107,7 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
       expect(outs.originalSettings).to.include({ snoozeDurationInDays: 7 });
       // Kept beside the settings (never compared, never sent) so that a refresh hands it back.
       expect(outs).to.have.property("failOnExternalChange", true);
-      expect(warnings.join("\n")).to.contain("snoozeDurationInDays: 7 → 0");
+      expect(warnings.join("\n")).to.contain("Snooze: 7 days → every sign-in.");
       expect(await liveCampaign()).to.include({ snoozeDurationInDays: 0 });
     });
 
@@ -135,6 +141,12 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
         `excludeTargets[${BREAK_GLASS}]: {"id":"${BREAK_GLASS}","targetType":"group"} → (absent)`,
       );
       expect(message).to.contain("This update would have set: snoozeDurationInDays: 7 → 0");
+      // ... and the program's own change, the new exclusion.
+      expect(message).to.match(
+        new RegExp(
+          `This update would have set: [^]*excludeTargets\\[${SALES_GROUP}\\]: \\(absent\\) →`,
+        ),
+      );
       expect(message).to.contain("`pulumi refresh`");
       expect(message).to.contain("set failOnExternalChange: false");
       // Read, never written: the portal's values stay.
@@ -289,7 +301,7 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
     it("an adoption that replaces the tenant's configuration warns old → new", async () => {
       await authenticator().create(await checked("AuthenticatorPolicy", declared));
       expect(warnings.join("\n")).to.match(
-        /^AuthenticatorPolicy: adopting the Microsoft Authenticator configuration, whose settings differ from the declaration .*this create overwrites them: .*includeTargets\[6ff4ac01-441a-5c79-9a9d-55bd5400bb31\]: \(absent\) → /m,
+        /^AuthenticatorPolicy: adopting the Microsoft Authenticator configuration; this create changes .*\n(.*\n)*  Included: \+ Pilot - Authenticator wave 1, mode Any \(push or passwordless\)\./m,
       );
     });
   });

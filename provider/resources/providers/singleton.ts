@@ -24,7 +24,6 @@ import {
   describeOverwrites,
   diffResult,
   ExternalChangeError,
-  formatChange,
   formatOverwriteWarning,
   parseArgs,
   PROVIDER_ONLY_ARGUMENTS,
@@ -32,6 +31,7 @@ import {
   UPDATE_SETTING_ARGUMENTS,
   type GraphVersion,
   type InputsByKind,
+  type PropertyChange,
   type DeclaredTarget,
   type SettingsByKind,
   type TargetObject,
@@ -47,7 +47,17 @@ import {
   type GraphClient,
 } from "../../graph";
 import type { LiveSingleton, SingletonKind } from "../../live";
-import { propertyWords, targetWords, valueWords } from "../../render";
+import {
+  adoptionWarning,
+  collectObjectTypes,
+  idsInChange,
+  lookUpNames,
+  propertyWords,
+  targetWords,
+  valueWords,
+  type Names,
+  type ObjectTypes,
+} from "../../render";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
@@ -171,6 +181,26 @@ async function targetProblems(
       found,
     ),
   ];
+}
+
+/**
+ * The display names of the users and groups `changes` name, for words ("Emergency Access
+ * Accounts"); the settings tell which ids are users and which groups. Only for words: without
+ * the permission to read them, or when the lookup fails, the ids stand for themselves.
+ */
+async function targetNames(
+  graph: GraphClient,
+  changes: readonly PropertyChange[],
+  settings: readonly unknown[],
+): Promise<Names> {
+  const types: ObjectTypes = new Map();
+  for (const value of settings) collectObjectTypes(value, types);
+  try {
+    return await lookUpNames(graph, changes.flatMap(idsInChange), types);
+  } catch (err) {
+    if (err instanceof GraphRequestError) return new Map();
+    throw err;
+  }
 }
 
 /** Refuses, before the first write of a create or update, targets that are not what they say. */
@@ -334,18 +364,13 @@ export function singletonProvider<K extends SingletonKind>(
       for (const weakening of spec.weakenings?.(original, inputs) ?? []) {
         context.warn(`${spec.kind}: adopting ${spec.subject} weakens it. ${weakening}`);
       }
+      if (changes.length > 0) await refuseBadTargets(graph, spec.kind, inputs);
       // Adopting settings someone else wrote (another stack, the portal) and replacing them is
       // never silent. failOnExternalChange does not apply: everything adopted is external.
       if (changes.length > 0) {
-        context.warn(
-          `${spec.kind}: adopting ${spec.subject}, whose settings differ from the declaration (the tenant's defaults, or values another stack, a script or the portal wrote); ` +
-            `this create overwrites them: ${changes.map(formatChange).join("; ")}. ` +
-            (inputs.onDelete === "retain"
-              ? `onDelete is "retain": destroying the resource leaves the tenant as it is then.`
-              : `The settings found are kept as originalSettings and restored on destroy.`),
-        );
+        const names = await targetNames(graph, changes, [inputs, original]);
+        context.warn(adoptionWarning(spec.kind, spec.subject, changes, names, inputs.onDelete));
       }
-      if (changes.length > 0) await refuseBadTargets(graph, spec.kind, inputs);
       const stored =
         changes.length > 0
           ? await writeOrRecord(graph, inputs, version, original, {
@@ -404,7 +429,12 @@ export function singletonProvider<K extends SingletonKind>(
         const external = describeChanges(spec.kind, recorded, actual).filter((change) =>
           overwritten.has(change.property),
         );
-        throw new ExternalChangeError(spec.kind, external, overwrites);
+        // What the update would have set: the program's own changes as well as the overwrites.
+        throw new ExternalChangeError(
+          spec.kind,
+          external,
+          describeChanges(spec.kind, inputs, actual),
+        );
       }
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
