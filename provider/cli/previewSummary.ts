@@ -27,7 +27,7 @@ Turns a stack's preview into a short Markdown summary for a pull request: per re
 property from → to in words, dangerous changes called out at the top.
 
   --input FILE       the output of \`pulumi preview --json\`, or the event log written by
-                     \`pulumi preview --event-log FILE\` (detected from the content)
+                     \`PULUMI_DEBUG_COMMANDS=true pulumi preview --event-log FILE\` (detected from the content)
   --impact FILE      the output of \`entra-nudge impact --json\`, shown as an impact table
   --break-glass ID   object id of a break-glass (emergency access) group or user; repeatable.
                      Groups named like "break glass" or "emergency access" count too.

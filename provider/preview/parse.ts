@@ -1,6 +1,6 @@
 // A stack's preview as CI produces it, reduced to this package's resources and what the engine
 // plans for each. Two inputs are accepted: `pulumi preview --json` (one document with `steps`,
-// each with `oldState`/`newState`) and the engine event log (`pulumi preview --event-log FILE`,
+// each with `oldState`/`newState`) and the engine event log (`PULUMI_DEBUG_COMMANDS=true pulumi preview --event-log FILE`,
 // one JSON event per line; Automation API previews deliver the same events to `onEvent`). The Node
 // dynamic provider sends no detailed diff, so the old and new inputs are kept for the model's
 // comparison to name each changed property.
@@ -82,7 +82,7 @@ export function parsePreview(text: string, file: string): ParsedPreview {
   if (trimmed === "") {
     throw new ReportError(
       "input",
-      `${file} is empty: give the output of \`pulumi preview --json\`, or the file written by \`pulumi preview --event-log FILE\`.`,
+      `${file} is empty: give the output of \`pulumi preview --json\`, or the file written by \`PULUMI_DEBUG_COMMANDS=true pulumi preview --event-log FILE\`.`,
     );
   }
   let document: unknown;
@@ -95,7 +95,7 @@ export function parsePreview(text: string, file: string): ParsedPreview {
   if (isRecord(document) && !isEvent(document)) {
     throw new ReportError(
       "input",
-      `${file} is JSON but neither \`pulumi preview --json\` output (it has no \`steps\` list) nor an engine event. Give the output of \`pulumi preview --json\` or of \`pulumi preview --event-log FILE\`.`,
+      `${file} is JSON but neither \`pulumi preview --json\` output (it has no \`steps\` list) nor an engine event. Give the output of \`pulumi preview --json\` or of \`PULUMI_DEBUG_COMMANDS=true pulumi preview --event-log FILE\`.`,
     );
   }
   return fromEvents(parseEventLines(trimmed, file));
@@ -121,7 +121,7 @@ function parseEventLines(text: string, file: string): Props[] {
     if (!isRecord(event) || !isEvent(event)) {
       throw new ReportError(
         "input",
-        `${file}, line ${index + 1}: not an engine event. Give the output of \`pulumi preview --json\` or of \`pulumi preview --event-log FILE\`.`,
+        `${file}, line ${index + 1}: not an engine event. Give the output of \`pulumi preview --json\` or of \`PULUMI_DEBUG_COMMANDS=true pulumi preview --event-log FILE\`.`,
       );
     }
     events.push(event);

@@ -126,7 +126,7 @@ describe("documentation: pulumi and entra-nudge lines run in a project through t
     expect(report.differences.map((d) => d.property)).to.deep.equal(["snoozeDurationInDays"]);
   });
 
-  it("docs/commands.md: a JSON preview of a change, summarised by entra-nudge preview-summary", async () => {
+  it("docs/commands.md: a JSON preview and an event log of a change, each summarised by entra-nudge preview-summary", async () => {
     const set = await sh("pulumi config set snoozeDurationInDays 1");
     expect(set.code, set.output).to.equal(0);
     const [preview] = lines("docs/commands.md", "preview-summary-usage", "pulumi preview");
@@ -137,5 +137,21 @@ describe("documentation: pulumi and entra-nudge lines run in a project through t
     expect(summarised.code, summarised.output).to.equal(0);
     const markdown = fs.readFileSync(path.join(dir, "summary.md"), "utf8");
     expect(markdown).to.match(/\*\*Snooze\*\*: every sign-in → 1 day/);
+
+    // The engine's event log, as documented: the pinned CLI refuses --event-log without
+    // PULUMI_DEBUG_COMMANDS=true ("unknown flag").
+    const [events] = lines(
+      "docs/commands.md",
+      "preview-summary-usage",
+      "PULUMI_DEBUG_COMMANDS=true pulumi preview",
+    );
+    expect(events).to.include("--event-log events.jsonl");
+    const logged = await sh(events);
+    expect(logged.code, logged.output).to.equal(0);
+    const fromEvents = await sh(summary.replace("--input preview.json", "--input events.jsonl"));
+    expect(fromEvents.code, fromEvents.output).to.equal(0);
+    expect(fs.readFileSync(path.join(dir, "summary.md"), "utf8")).to.match(
+      /\*\*Snooze\*\*: every sign-in → 1 day/,
+    );
   });
 });
