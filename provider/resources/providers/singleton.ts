@@ -144,10 +144,10 @@ async function targetProblems(
   inputs: Record<string, unknown>,
   targets: readonly DeclaredTarget[],
   waitForMissing: boolean,
+  found = new Map<string, TargetObject>(),
 ): Promise<ValidationProblem[]> {
   if (targets.length === 0) return [];
   const ids = [...new Set(targets.map((target) => target.id))];
-  const found = new Map<string, TargetObject>();
   try {
     // Each id is looked up first as the kind it is declared (targets declared as what they are
     // cost one round trip), then as the other kind.
@@ -192,26 +192,38 @@ async function targetNames(
   graph: GraphClient,
   changes: readonly PropertyChange[],
   settings: readonly unknown[],
+  found: ReadonlyMap<string, TargetObject>,
 ): Promise<Names> {
   const types: ObjectTypes = new Map();
   for (const value of settings) collectObjectTypes(value, types);
+  // The declared targets were just looked up (refuseBadTargets): only the others are read.
+  const known = new Map<string, string>();
+  for (const [id, object] of found) {
+    const name = object.displayName ?? object.userPrincipalName;
+    if (name) known.set(id.toLowerCase(), name);
+  }
   try {
-    return await lookUpNames(graph, changes.flatMap(idsInChange), types);
+    return await lookUpNames(graph, changes.flatMap(idsInChange), types, known);
   } catch (err) {
     if (err instanceof GraphRequestError) return new Map();
     throw err;
   }
 }
 
-/** Refuses, before the first write of a create or update, targets that are not what they say. */
+/**
+ * Refuses, before the first write of a create or update, targets that are not what they say;
+ * answers the users and groups it found.
+ */
 async function refuseBadTargets(
   graph: GraphClient,
   kind: SingletonKind,
   inputs: object,
-): Promise<void> {
+): Promise<Map<string, TargetObject>> {
   const record = inputs as Record<string, unknown>;
-  const problems = await targetProblems(graph, kind, record, declaredTargets(record), true);
+  const found = new Map<string, TargetObject>();
+  const problems = await targetProblems(graph, kind, record, declaredTargets(record), true, found);
   if (problems.length > 0) throw new InputValidationError(kind, problems);
+  return found;
 }
 
 /** The destroy warning: each property left as found, and its value, in words. */
@@ -364,11 +376,11 @@ export function singletonProvider<K extends SingletonKind>(
       for (const weakening of spec.weakenings?.(original, inputs) ?? []) {
         context.warn(`${spec.kind}: adopting ${spec.subject} weakens it. ${weakening}`);
       }
-      if (changes.length > 0) await refuseBadTargets(graph, spec.kind, inputs);
       // Adopting settings someone else wrote (another stack, the portal) and replacing them is
       // never silent. failOnExternalChange does not apply: everything adopted is external.
       if (changes.length > 0) {
-        const names = await targetNames(graph, changes, [inputs, original]);
+        const found = await refuseBadTargets(graph, spec.kind, inputs);
+        const names = await targetNames(graph, changes, [inputs, original], found);
         context.warn(adoptionWarning(spec.kind, spec.subject, changes, names, inputs.onDelete));
       }
       const stored =
