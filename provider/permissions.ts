@@ -91,13 +91,45 @@ export interface PermissionEntry {
   note?: string;
 }
 
-const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, PermissionEntry> => ({
+/** Without a permission the method-loss check needs: the preview or up warns and goes on. */
+const NOT_CHECKED = "a warning that who would lose the method was not checked";
+
+/**
+ * The method-loss check of AuthenticatorPolicy and PasskeyPolicy (check(), at preview and again
+ * before create or update): the configuration in force, the registration report's holders of the
+ * method and the targets' members (resources/providers/methodLoss.ts).
+ */
+const METHOD_LOSS_READS: NonNullable<PermissionEntry["conditional"]> = [
+  {
+    permission: AUDIT_READ,
+    when: "the change may take the method from users: the registration report names who has it registered",
+    degrades: true,
+    without: NOT_CHECKED,
+  },
+];
+
+const SINGLETON_OPERATIONS = (
+  name: ResourceName,
+  methodLoss = false,
+): Record<EngineOperation, PermissionEntry> => ({
   // check and diff run on the inputs (the tenant id comes from the settings), except that check
-  // looks up the targets a declaration adds, to refuse one that names no user or group.
+  // looks up the targets a declaration adds, to refuse one that names no user or group, and the
+  // method policies' check reads who would lose the method.
   preview: {
     feature: `${name} preview`,
     required: [],
     conditional: [
+      ...(methodLoss
+        ? ([
+            {
+              permission: POLICY_READ,
+              when: "the declaration differs from the inputs last applied and could take the method from someone (anything but all users in mode any, nobody excluded): the configuration in force is read to tell who would lose it",
+              degrades: true,
+              without: NOT_CHECKED,
+            },
+            ...METHOD_LOSS_READS,
+          ] satisfies PermissionEntry["conditional"])
+        : []),
       {
         permission: USER_READ,
         when: "a user target is added: it is checked to exist",
@@ -106,7 +138,9 @@ const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, Permi
       },
       {
         permission: GROUP_MEMBER_READ,
-        when: "a group target is added: it is checked to exist",
+        when: methodLoss
+          ? "a group target is added: it is checked to exist; and the targets' members tell who keeps the method"
+          : "a group target is added: it is checked to exist",
         degrades: true,
         without: "a warning, unchecked",
       },
@@ -127,10 +161,13 @@ const SINGLETON_OPERATIONS = (name: ResourceName): Record<EngineOperation, Permi
       },
       {
         permission: GROUP_MEMBER_READ,
-        when: "a target is a group: it is checked to exist, as a group, before the write",
+        when: methodLoss
+          ? "a target is a group: it is checked to exist, as a group, before the write; and its members tell who keeps the method"
+          : "a target is a group: it is checked to exist, as a group, before the write",
         degrades: true,
         without: "a warning, unchecked",
       },
+      ...(methodLoss ? METHOD_LOSS_READS : []),
     ],
   },
   // destroy PATCHes the original settings back.
@@ -142,10 +179,10 @@ export const RESOURCE_PERMISSIONS: Readonly<
   Record<ResourceName, Record<EngineOperation, PermissionEntry>>
 > = {
   RegistrationCampaign: SINGLETON_OPERATIONS("RegistrationCampaign"),
-  AuthenticatorPolicy: SINGLETON_OPERATIONS("AuthenticatorPolicy"),
+  AuthenticatorPolicy: SINGLETON_OPERATIONS("AuthenticatorPolicy", true),
   // The FIDO2 configuration is read and written with the same permissions as the other method
   // configurations (graph-contract-passkeys.md §4: Policy.Read/ReadWrite.AuthenticationMethod).
-  PasskeyPolicy: SINGLETON_OPERATIONS("PasskeyPolicy"),
+  PasskeyPolicy: SINGLETON_OPERATIONS("PasskeyPolicy", true),
   PilotGroup: {
     preview: { feature: "PilotGroup preview", required: [] },
     // GET /groups/{id}, its members and owners (§4.2, §4.6).

@@ -91,6 +91,8 @@ export function scanCacheFile(root: string, query: ScanQuery): string {
 interface CacheFile {
   format: number;
   key: string;
+  /** What the key hashes (the app's client id, never a secret), so another query may reuse the scan. */
+  query?: Omit<ScanQuery, "groupIds">;
   savedAt: string;
   scan: {
     current: TenantScan["current"];
@@ -123,6 +125,15 @@ export function readCachedScan(
     return undefined; // absent, unreadable or half-written: read the tenant instead
   }
   if (parsed.format !== FORMAT || parsed.key !== scanCacheKey(query)) return undefined;
+  return fresh(parsed, settings, now);
+}
+
+/** The file's scan when younger than the lifetime. */
+function fresh(
+  parsed: CacheFile,
+  settings: ScanCacheSettings,
+  now: number,
+): CachedScan | undefined {
   const age = now - Date.parse(parsed.scan.scannedAt);
   if (!(age >= 0 && age < settings.ttlSeconds * 1000)) return undefined;
   const groups = new Map<string, GroupUsers | undefined>(
@@ -157,6 +168,60 @@ export function readCachedScan(
 }
 
 /**
+ * The youngest cached scan of this tenant, endpoint and app, whatever declaration it was read for,
+ * that resolved every group in `query.groupIds` (the method-loss check needs only the users' rows
+ * and those groups). Files saved without their query (before it was kept) are skipped.
+ */
+export function readFreshestCachedScan(
+  settings: ScanCacheSettings,
+  query: ScanQuery,
+  now: number = Date.now(),
+): CachedScan | undefined {
+  if (settings.ttlSeconds <= 0) return undefined;
+  const dir = path.dirname(scanCacheFile(settings.root, query));
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => /^[0-9a-f]{64}\.json$/.test(name));
+  } catch {
+    return undefined;
+  }
+  const candidates = names
+    .map((name) => {
+      const file = path.join(dir, name);
+      try {
+        return { file, mtime: fs.statSync(file).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter(
+      (c): c is { file: string; mtime: number } =>
+        !!c && now - c.mtime < settings.ttlSeconds * 1000,
+    )
+    .sort((a, b) => b.mtime - a.mtime);
+  const same = (a: string | undefined, b: string | undefined) =>
+    (a ?? "").replace(/\/+$/, "").toLowerCase() === (b ?? "").replace(/\/+$/, "").toLowerCase();
+  for (const { file } of candidates) {
+    let parsed: CacheFile;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
+    } catch {
+      continue;
+    }
+    const saved = parsed.query;
+    if (parsed.format !== FORMAT || !saved) continue;
+    if (!same(saved.graphEndpoint, query.graphEndpoint) || !same(saved.tenantId, query.tenantId))
+      continue;
+    if (!same(saved.clientId, query.clientId)) continue;
+    const resolved = new Set(parsed.scan.groups.map(([id]) => id));
+    if (!query.groupIds.every((id) => resolved.has(id.toLowerCase()))) continue;
+    const scan = fresh(parsed, settings, now);
+    if (scan) return scan;
+  }
+  return undefined;
+}
+
+/**
  * Saves the scan for the query: an owner-only file, written in pieces (a 100,000-user scan never
  * becomes one string in memory) and renamed into place once complete.
  */
@@ -174,6 +239,11 @@ export function writeCachedScan(
     const head = {
       format: FORMAT,
       key: scanCacheKey(query),
+      query: {
+        graphEndpoint: query.graphEndpoint,
+        tenantId: query.tenantId,
+        ...(query.clientId ? { clientId: query.clientId } : {}),
+      },
       savedAt: new Date().toISOString(),
     };
     const text = JSON.stringify;

@@ -3,6 +3,7 @@
 // (§5: paged at the largest page size, paced within the reports limit by the Graph client), and
 // the users of each group a configuration names (transitive members, first pages batched). The
 // result is evaluated locally against any number of configurations.
+import type { UserRegistrationDetails } from "@microsoft/microsoft-graph-types";
 import {
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
@@ -204,6 +205,23 @@ export async function scanTenant(
   };
 }
 
+/** One registration report row as a scanned user (no group memberships yet); undefined without an id. */
+export function scannedUserOf(row: UserRegistrationDetails): ScannedUser | undefined {
+  if (!row.id) return undefined;
+  return {
+    id: row.id.toLowerCase(),
+    userPrincipalName: row.userPrincipalName ?? row.id,
+    ...(row.userDisplayName ? { displayName: row.userDisplayName } : {}),
+    userType: row.userType === "guest" ? "guest" : "member",
+    groupIds: new Set(),
+    methodsRegistered: row.methodsRegistered ?? [],
+    isMfaRegistered: row.isMfaRegistered === true,
+    ...(row.userPreferredMethodForSecondaryAuthentication
+      ? { preferredMfaMethod: row.userPreferredMethodForSecondaryAuthentication }
+      : {}),
+  };
+}
+
 async function readRegistrationRows(
   graph: GraphClient,
   progress: ProgressSink,
@@ -219,19 +237,8 @@ async function readRegistrationRows(
   for await (const page of userRegistrationDetailsPages(graph)) {
     pages++;
     for (const row of page) {
-      if (!row.id) continue;
-      rows.push({
-        id: row.id.toLowerCase(),
-        userPrincipalName: row.userPrincipalName ?? row.id,
-        ...(row.userDisplayName ? { displayName: row.userDisplayName } : {}),
-        userType: row.userType === "guest" ? "guest" : "member",
-        groupIds: new Set(),
-        methodsRegistered: row.methodsRegistered ?? [],
-        isMfaRegistered: row.isMfaRegistered === true,
-        ...(row.userPreferredMethodForSecondaryAuthentication
-          ? { preferredMfaMethod: row.userPreferredMethodForSecondaryAuthentication }
-          : {}),
-      });
+      const user = scannedUserOf(row);
+      if (user) rows.push(user);
     }
     // Only a terminal's bar pays a report request for the total (see ProgressSink.wantsTotal),
     // and only where Graph allows it (a signed-in user: registrationReportUserCount).

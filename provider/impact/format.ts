@@ -76,6 +76,36 @@ function methodRows(report: ImpactReport): [string, string, string][] {
   ];
 }
 
+const LOST_METHOD: Record<string, string> = {
+  microsoftAuthenticator: "Microsoft Authenticator",
+  passkey: "their passkey (FIDO2)",
+};
+
+/**
+ * "Warning: 8 users who have Microsoft Authenticator registered would lose it (8 use it as their
+ * default MFA method; 1 has no other MFA method): JoniS@…, …" per method that someone loses.
+ */
+export function methodLossLines(report: Pick<ImpactReport, "methodLoss">): string[] {
+  return (report.methodLoss ?? [])
+    .filter((loss) => loss.users > 0)
+    .map((loss) => {
+      const counts = [
+        ...(loss.method === "microsoftAuthenticator"
+          ? [
+              `${formatCount(loss.defaultMethod)} ${loss.defaultMethod === 1 ? "uses" : "use"} it as their default MFA method`,
+            ]
+          : []),
+        `${formatCount(loss.onlyMfaMethod)} ${loss.onlyMfaMethod === 1 ? "has" : "have"} no other MFA method`,
+        ...(loss.breakGlass > 0 ? [`${plural(loss.breakGlass, "break-glass account")}`] : []),
+      ];
+      const more = loss.users - loss.names.length;
+      return (
+        `Warning: ${plural(loss.users, "user")} who ${loss.users === 1 ? "has" : "have"} ${LOST_METHOD[loss.method]} registered would no longer be allowed to use it (${counts.join("; ")}): ` +
+        `${loss.names.join(", ")}${more > 0 ? ` and ${formatCount(more)} more` : ""}.`
+      );
+    });
+}
+
 export function impactTable(report: ImpactReport): string {
   const { declared, current } = report;
   const lines = [
@@ -112,6 +142,7 @@ export function impactTable(report: ImpactReport): string {
       ),
     "",
     report.delta.summary,
+    ...methodLossLines(report),
     ...breakGlassLines(report),
     ...(report.missingGroups.length > 0
       ? [
@@ -135,6 +166,7 @@ export function impactMarkdown(report: ImpactReport): string {
     "",
     `**${escape(report.delta.summary)}**`,
     "",
+    ...methodLossLines(report).flatMap((line) => [`> **${escape(line)}**`, ""]),
     `Declared: ${escape(declared.source)}. Current: the tenant now. ${formatCount(report.tenant.users)} users in the registration report (${formatCount(report.tenant.members)} members, ${formatCount(report.tenant.guests)} guests).`,
     "",
     "| | Declared | Current |",
@@ -185,6 +217,7 @@ export function impactSummary(report: ImpactReport): string {
     `Impact: ${formatCount(declared.nudged)} of ${formatCount(report.tenant.users)} users will be nudged (${share(declared.nudged, report.tenant.users)}; ${plural(declared.nudgedMembers, "member")}, ${plural(declared.nudgedGuests, "guest")}), ${formatCount(current.nudged)} ${current.nudged === 1 ? "is" : "are"} today. ${report.delta.summary}`,
     ...(targets ? [`  by target: ${targets}`] : []),
     ...(reasons ? [`  not nudged: ${reasons}`] : []),
+    ...methodLossLines(report).map((line) => `  ${line}`),
     ...breakGlassLines(report).map((line) => `  ${line}`),
   ].join("\n");
 }

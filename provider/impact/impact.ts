@@ -3,12 +3,17 @@
 // the tenant, so any number of configurations can be compared against one scan.
 import type { ScannedUser, TenantScan } from "../eligibility/scan";
 import {
+  NAMES_SHOWN,
   NOT_NUDGED_REASONS,
   REASON_TEXT,
+  authenticatorMethodLoss,
   campaignIncludeTargets,
+  passkeyMethodLoss,
   evaluateUser,
   targetCovers,
   type Eligibility,
+  type LossMethod,
+  type MethodLoss,
   type NotNudgedReason,
   type NudgeConfiguration,
   type NudgeMethod,
@@ -111,6 +116,23 @@ export interface ImpactSide {
   breakGlass: BreakGlassImpact[];
 }
 
+/**
+ * Users who have a method registered and whom the declaration no longer allows to use it
+ * (model/methodLoss.ts): DESIGN.md's `methodLoss` entry, plus the first names for the text.
+ */
+export interface MethodLossImpact {
+  method: LossMethod;
+  users: number;
+  /** Of whom use it as their default MFA method. */
+  defaultMethod: number;
+  /** Of whom have no other MFA method registered. */
+  onlyMfaMethod: number;
+  /** Of whom are in a break-glass group. */
+  breakGlass: number;
+  /** The first user principal names: break-glass accounts first, then those with no other method. */
+  names: string[];
+}
+
 export interface ImpactReport {
   /** The users the registration report covers (enabled users). */
   tenant: { users: number; members: number; guests: number };
@@ -126,6 +148,8 @@ export interface ImpactReport {
     /** "+1,204 users will start seeing the nudge; 12 will stop." */
     summary: string;
   };
+  /** Who loses a method they have registered, per method (both always listed). */
+  methodLoss: MethodLossImpact[];
   /** Group ids the configurations or settings name that do not exist in the tenant. */
   missingGroups: string[];
   scan: TenantScan["stats"] & { scannedAt: string };
@@ -273,6 +297,21 @@ export function computeImpact(scan: TenantScan, input: ImpactInput): ImpactRepor
     if (!outcome.nudged && current.outcomes[i].nudged) stopSeeing++;
   });
   const members = scan.users.filter((user) => user.userType === "member").length;
+  const lossOptions = { breakGlassGroups: breakGlass };
+  const losses = [
+    authenticatorMethodLoss(
+      scan.current.authenticator,
+      input.declared.authenticator,
+      scan.users,
+      lossOptions,
+    ),
+    passkeyMethodLoss(
+      scan.current.passkey,
+      input.declared.passkey ?? scan.current.passkey,
+      scan.users,
+      lossOptions,
+    ),
+  ];
   return {
     tenant: { users: scan.users.length, members, guests: scan.users.length - members },
     declared: declared.side,
@@ -283,7 +322,19 @@ export function computeImpact(scan: TenantScan, input: ImpactInput): ImpactRepor
       stopSeeing,
       summary: deltaSummary(startSeeing, stopSeeing, declared.side.nudged),
     },
+    methodLoss: losses.map(methodLossImpact),
     missingGroups: [...scan.groups].filter(([, group]) => group === undefined).map(([id]) => id),
     scan: { ...scan.stats, scannedAt: scan.scannedAt },
+  };
+}
+
+function methodLossImpact(loss: MethodLoss): MethodLossImpact {
+  return {
+    method: loss.method,
+    users: loss.users,
+    defaultMethod: loss.defaultMethod,
+    onlyMfaMethod: loss.onlyMfaMethod,
+    breakGlass: loss.losers.filter((user) => user.breakGlass).length,
+    names: loss.losers.slice(0, NAMES_SHOWN).map((user) => user.userPrincipalName),
   };
 }

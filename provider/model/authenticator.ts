@@ -14,6 +14,7 @@ import {
   graphDefaultFeatureSetting,
 } from "./defaults";
 import { checkFailOnExternalChange, failOnExternalChangeInput } from "./externalChange";
+import { checkMethodLossArgs, methodLossInputs } from "./methodLoss";
 import { ALL_USERS, NIL_GUID, canonicalId, isUnknown } from "./ids";
 import { checkOnDelete, onDeleteOrDefault } from "./onDelete";
 import {
@@ -65,6 +66,8 @@ export const AUTHENTICATOR_ARGUMENTS = [
   "featureSettings",
   "onDelete",
   "failOnExternalChange",
+  "allowMethodLoss",
+  "allowMethodLossFor",
 ] as const;
 
 /** The arguments a diff compares (failOnExternalChange only steers updates: defaults.ts). */
@@ -163,6 +166,7 @@ export function validateAuthenticatorArgs(raw: unknown): ValidationProblem[] {
   checkFeatureSettings(collector, raw.featureSettings);
   checkOnDelete(collector, raw.onDelete);
   checkFailOnExternalChange(collector, raw.failOnExternalChange);
+  checkMethodLossArgs(collector, raw);
   return collector.problems;
 }
 
@@ -243,6 +247,7 @@ export function normalizeAuthenticatorArgs(
     ...failOnExternalChangeInput(
       "failOnExternalChange" in args ? args.failOnExternalChange : undefined,
     ),
+    ...methodLossInputs(args),
   };
 }
 

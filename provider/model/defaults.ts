@@ -91,9 +91,15 @@ export const PROVIDER_ONLY_ARGUMENTS = ["onDelete", "strictEligibility"] as cons
  * (so a change of one alone is no diff and causes no write); kept in the outputs only so that a
  * refresh hands them back with the inputs unchanged. `update` reads them
  * from its new inputs. `failOnExternalChange` (both singletons): an update that would overwrite
- * settings changed outside the stack fails instead of warning.
+ * settings changed outside the stack fails instead of warning. `allowMethodLoss` and
+ * `allowMethodLossFor` (AuthenticatorPolicy, PasskeyPolicy): whether check() lets a change that takes
+ * the method from users who have it registered go on (model/methodLoss.ts).
  */
-export const UPDATE_SETTING_ARGUMENTS = ["failOnExternalChange"] as const;
+export const UPDATE_SETTING_ARGUMENTS = [
+  "failOnExternalChange",
+  "allowMethodLoss",
+  "allowMethodLossFor",
+] as const;
 
 /** Graph limits for groups (graph-contract.md §4.1). */
 export const GROUP_DISPLAY_NAME_MAX = 256;

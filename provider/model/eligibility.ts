@@ -285,7 +285,7 @@ export function profileEligibleWhenManaged(profile: PasskeyProfileFacts): boolea
 
 /** The passkey profiles that apply to the user ([] when the method is off for them or excludes them). */
 export function passkeyProfilesFor(
-  user: UserFacts,
+  user: Pick<UserFacts, "id" | "groupIds">,
   passkey: PasskeyEligibilitySettings | undefined,
 ): PasskeyProfileFacts[] {
   if (!passkey || passkey.state !== "enabled") return [];

@@ -25,3 +25,4 @@ export * from "./cloud";
 export * from "./eligibility";
 export * from "./methodConfigurations";
 export * from "./population";
+export * from "./methodLoss";

@@ -12,6 +12,7 @@ import {
   UPDATE_SETTING_ARGUMENTS,
 } from "./defaults";
 import { checkFailOnExternalChange, failOnExternalChangeInput } from "./externalChange";
+import { checkMethodLossArgs, methodLossInputs } from "./methodLoss";
 import { ALL_USERS, canonicalId, isGuid, isUnknown } from "./ids";
 import { checkOnDelete, onDeleteOrDefault } from "./onDelete";
 import {
@@ -62,6 +63,10 @@ export interface PasskeyPolicyArgs {
   excludeTargets?: ExcludeTargetArgs[];
   onDelete?: "restore" | "retain";
   failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
 }
 
 export interface PasskeyKeyRestrictions {
@@ -116,6 +121,10 @@ export interface PasskeySettings {
 export interface PasskeyInputs extends PasskeySettings {
   onDelete: "restore" | "retain";
   failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
 }
 
 /** The configuration as Graph answers it (v1.0 and beta are the same, §4). */
@@ -168,6 +177,8 @@ export const PASSKEY_ARGUMENTS = [
   "excludeTargets",
   "onDelete",
   "failOnExternalChange",
+  "allowMethodLoss",
+  "allowMethodLossFor",
 ] as const;
 
 const COMPARED_PASSKEY_ARGUMENTS = PASSKEY_ARGUMENTS.filter(
@@ -237,6 +248,7 @@ export function validatePasskeyArgs(raw: unknown): ValidationProblem[] {
   checkIncludeNotEmpty(collector, raw.state, raw.includeTargets, "no user could use passkeys");
   checkOnDelete(collector, raw.onDelete);
   checkFailOnExternalChange(collector, raw.failOnExternalChange);
+  checkMethodLossArgs(collector, raw);
   return collector.problems;
 }
 
@@ -459,6 +471,7 @@ export function normalizePasskeyArgs(args: PasskeyLike): PreviewInputs<PasskeyIn
     ...failOnExternalChangeInput(
       "failOnExternalChange" in args ? args.failOnExternalChange : undefined,
     ),
+    ...methodLossInputs(args),
   };
 }
 

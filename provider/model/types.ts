@@ -86,6 +86,10 @@ export interface AuthenticatorPolicyArgs {
   onDelete?: OnDelete;
   /** Provider-only: an update that would overwrite settings changed outside the stack fails. */
   failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
 }
 
 export interface PilotGroupArgs {
@@ -191,6 +195,10 @@ export interface AuthenticatorInputs extends AuthenticatorSettings {
   onDelete: OnDelete;
   /** Absent = false (an update overwrites external changes with a warning); never compared. */
   failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
 }
 
 /** Canonical PilotGroup inputs. `members`/`owners` absent = membership not managed. */

@@ -47,6 +47,19 @@ export interface AuthenticatorPolicyArgs {
    * output. A preview does not read the tenant; `pulumi preview --refresh` shows such changes.
    */
   failOnExternalChange?: pulumi.Input<boolean>;
+  /**
+   * A change (adoption included) that takes Microsoft Authenticator from users who have it registered
+   * fails at preview, naming how many lose it, how many use it as their default MFA method and how
+   * many have no other MFA method; true lets it go on, still shown as a warning. Default false.
+   * Provider-only, like failOnExternalChange.
+   */
+  allowMethodLoss?: pulumi.Input<boolean>;
+  /**
+   * Break-glass accounts (members of the entra-nudge:breakGlassGroups groups), by object id or user
+   * principal name, that this change may leave with no MFA method. Any other break-glass account
+   * left with none fails the check even with allowMethodLoss: true. Provider-only.
+   */
+  allowMethodLossFor?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export class AuthenticatorPolicy extends pulumi.dynamic.Resource {

@@ -29,6 +29,7 @@ function program(): void {
   const authenticator = new AuthenticatorPolicy("authenticator", {
     state: "enabled",
     includeTargets: [{ id: pilot.id, targetType: "group", authenticationMode: "any" }],
+    allowMethodLoss: true, // narrowing to the pilot takes Authenticator from its other users
   });
   new RegistrationCampaign(
     "campaign",

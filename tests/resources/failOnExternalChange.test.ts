@@ -258,6 +258,7 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
     const declared: Props = {
       state: "enabled",
       includeTargets: [{ id: PILOT_GROUP, targetType: "group", authenticationMode: "any" }],
+      allowMethodLoss: true, // the narrowing is not under test (tests/resources/methodLoss.test.ts)
     };
 
     it("with failOnExternalChange: true, an update over a portal edit fails naming it and writes nothing", async () => {

@@ -213,6 +213,7 @@ describe("resource providers against the emulator", function () {
       const inputs = await checked("AuthenticatorPolicy", {
         state: "enabled",
         includeTargets: [{ id: PILOT_GROUP, targetType: "group", authenticationMode: "push" }],
+        allowMethodLoss: true,
         featureSettings: {
           displayLocationInformationRequiredState: { state: "enabled" },
         },

@@ -241,6 +241,7 @@ describe("recovery after failed writes (providers against the emulator)", functi
       state: "enabled",
       includeTargets: [{ id: PILOT_GROUP, targetType: "group", authenticationMode: "push" }],
       featureSettings: { displayLocationInformationRequiredState: { state: "enabled" } },
+      allowMethodLoss: true, // the narrowing is not under test (tests/resources/methodLoss.test.ts)
     };
 
     it("records the written settings when the read-back after the PATCH lags behind it", async () => {

@@ -342,7 +342,11 @@ describe("resource safety (providers against the emulator)", function () {
         await checked("AuthenticatorPolicy", { state: "enabled" }),
       );
       const writesBefore = graphWrites().length;
-      const args = { state: "enabled", includeTargets: [{ id: PILOT_USER, targetType: "group" }] };
+      const args = {
+        state: "enabled",
+        includeTargets: [{ id: PILOT_USER, targetType: "group" }],
+        allowMethodLoss: true,
+      };
       const reasons = await checkFailures("AuthenticatorPolicy", args, created.outs);
       expect(reasons.join("\n")).to.include(
         `includeTargets: "${PILOT_USER}" is declared with targetType "group", but it is the user`,

@@ -2,6 +2,7 @@
 import { patchAuthenticatorConfiguration } from "../../graph";
 import { liveAuthenticator } from "../../live";
 import { authenticatorToGraphPatch, type AuthenticatorSettings } from "../../model";
+import { checkMethodLoss } from "./methodLoss";
 import { singletonProvider, type SingletonSpec } from "./singleton";
 
 /** How the configuration is read (provider/live), written and restricted to what a declaration manages. */
@@ -9,6 +10,7 @@ export const authenticatorSingleton: SingletonSpec<"AuthenticatorPolicy"> = {
   ...liveAuthenticator,
   name: "microsoftAuthenticator",
   subject: "the Microsoft Authenticator configuration",
+  checkWithTenant: (inputs, olds) => checkMethodLoss("AuthenticatorPolicy", inputs, olds),
   async write(graph, settings, version, before) {
     const { body } = authenticatorToGraphPatch(settings);
     await patchAuthenticatorConfiguration(graph, body as never, version);

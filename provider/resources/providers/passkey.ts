@@ -3,6 +3,7 @@ import { patchFido2Configuration } from "../../graph";
 import { livePasskey, readPasskey } from "../../live";
 import { passkeyMainPatches, passkeyProfilesFirstPatch, passkeyWeakenings } from "../../model";
 import { readUntilSettled } from "./replication";
+import { checkMethodLoss } from "./methodLoss";
 import { singletonProvider, type SingletonSpec } from "./singleton";
 
 /**
@@ -18,6 +19,7 @@ export const passkeySingleton: SingletonSpec<"PasskeyPolicy"> = {
   ...livePasskey,
   name: "passkeyPolicy",
   subject: "the passkey (FIDO2) configuration",
+  checkWithTenant: (inputs, olds) => checkMethodLoss("PasskeyPolicy", inputs, olds),
   async write(graph, settings, version, before) {
     let current = before ?? (await readPasskey(graph, version));
     const first = passkeyProfilesFirstPatch(settings, current);

@@ -3,19 +3,24 @@
 // provider method of the process then uses this session's settings, Graph client (one sign-in),
 // tenant id and warnings, which go to the engine's log. Only the providers use it: commands and
 // features create their own session and pass it down.
-import type { ConfigLookup } from "../../config";
+import { CONFIG_NAMESPACE, type ConfigLookup } from "../../config";
 import type { GraphClient } from "../../graph";
+import {
+  BREAK_GLASS_CONFIG_KEY,
+  BREAK_GLASS_ENVIRONMENT,
+  parseBreakGlassGroups,
+} from "../../model";
 import { createSession, type Session, type WarningSink } from "../../session";
 import { currentUrn } from "./host";
 
 let configLookup: ConfigLookup = () => undefined;
-let environment: NodeJS.ProcessEnv = process.env;
+let processEnv: NodeJS.ProcessEnv = process.env;
 let session: Session | undefined;
 
 /** Called by the dynamic provider's configure() with the stack's config (namespaced keys). */
 export function setConfig(lookup: ConfigLookup, env: NodeJS.ProcessEnv = process.env): void {
   configLookup = lookup;
-  environment = env;
+  processEnv = env;
   session = undefined;
 }
 
@@ -24,8 +29,25 @@ export function setConfig(lookup: ConfigLookup, env: NodeJS.ProcessEnv = process
  * before any write, and again at every use until the settings are fixed).
  */
 export function current(): Session {
-  session ??= createSession({ config: configLookup, env: environment, warn });
+  session ??= createSession({ config: configLookup, env: processEnv, warn });
   return session;
+}
+
+/** The environment the process's settings come from. */
+export function environment(): NodeJS.ProcessEnv {
+  return processEnv;
+}
+
+/**
+ * The break-glass group ids of the stack config (entra-nudge:breakGlassGroups) or the environment;
+ * the settings refuse a malformed value before this is asked.
+ */
+export function breakGlassGroups(): string[] {
+  const raw: unknown =
+    configLookup(`${CONFIG_NAMESPACE}:${BREAK_GLASS_CONFIG_KEY}`) ??
+    processEnv[BREAK_GLASS_ENVIRONMENT];
+  if (raw === undefined || raw === null) return [];
+  return parseBreakGlassGroups(typeof raw === "string" ? raw : JSON.stringify(raw)).groups;
 }
 
 /** The process's Graph client. */

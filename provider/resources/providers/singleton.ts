@@ -89,6 +89,15 @@ export interface SingletonSpec<K extends SingletonKind> extends LiveSingleton<K>
    * or the tenant's settings on adoption), in words: warned at preview (diff) and on adoption.
    */
   weakenings?(before: SettingsByKind[K] | Outputs<K>, after: InputsByKind[K]): string[];
+  /**
+   * Checks that read the tenant (check() runs at every preview and again before create or
+   * update): failures stop the resource before anything is written. `olds` are the previous
+   * inputs of an update, {} for a create.
+   */
+  checkWithTenant?(
+    inputs: Record<string, unknown>,
+    olds: Record<string, unknown>,
+  ): Promise<{ property: string; reason: string }[]>;
 }
 
 /** The outputs of a singleton: its managed settings as Graph holds them, plus the lifecycle data. */
@@ -348,7 +357,8 @@ export function singletonProvider<K extends SingletonKind>(
       for (const message of spec.warnings?.(outcome.inputs as InputsByKind[K], new Date()) ?? []) {
         context.warn(`${spec.kind}: ${message}`);
       }
-      return { inputs: outcome.inputs as Record<string, unknown> };
+      const failures = (await spec.checkWithTenant?.(inputs, withoutProvider(olds ?? {}))) ?? [];
+      return failures.length > 0 ? { inputs, failures } : { inputs };
     },
 
     async diff(_id, olds, news) {
