@@ -7,7 +7,7 @@ import type { Session } from "../session";
 import type { Declaration, DeclarationSource } from "../declaration/read";
 import { ReportError } from "../errors";
 import { readLive } from "../live";
-import { significantWords } from "../render/words";
+import { pathSegments, significantWords } from "../render/words";
 import { collectObjectTypes, idsInChange, lookUpNames, type ObjectTypes } from "../render/names";
 
 export type ResourceStatus = "inSync" | "drifted" | "missing";
@@ -88,7 +88,9 @@ export async function detectDrift(
       live.actual as LikeByKind[ResourceKind],
     );
     for (const change of changes) {
-      const significant = significantWords(r.kind, change.property, change.declared, change.actual);
+      const significant =
+        significantWords(r.kind, change.property, change.declared, change.actual) ??
+        methodTakenWords(r.kind, change.property, change.declared, change.actual);
       differences.push({ ...base, ...change, ...(significant ? { significant } : {}) });
     }
     resources.push({ ...base, id: r.id, status: changes.length > 0 ? "drifted" : "inSync" });
@@ -132,4 +134,51 @@ async function checkTenant(
     );
   }
   return current;
+}
+
+const TAKEN: Partial<Record<ResourceKind, string>> = {
+  AuthenticatorPolicy: "Microsoft Authenticator",
+  PasskeyPolicy: "Passkeys",
+};
+
+/**
+ * Someone else's change that takes a method the stack declares away from users who may have it
+ * registered (the method switched off, a target no longer included or newly excluded, push users
+ * moved to Passwordless only): one sentence, declared → actual. `entra-nudge impact --stack` counts
+ * who lost it.
+ */
+export function methodTakenWords(
+  kind: ResourceKind,
+  property: string,
+  declared: JsonValue,
+  actual: JsonValue,
+): string | undefined {
+  const method = TAKEN[kind];
+  if (!method) return undefined;
+  const counted =
+    "users who have it registered there can no longer use it (`entra-nudge impact --stack` counts them)";
+  if (property === "state" && declared === "enabled" && actual === "disabled") {
+    return `${method} taken away: the stack declares it enabled, the tenant has it disabled; ${counted}.`;
+  }
+  const segments = pathSegments(property);
+  const list = segments[0]?.name;
+  const id = segments[1]?.key;
+  if (id === undefined) return undefined;
+  const who = id === "all_users" ? "all users" : id;
+  if (segments.length === 2 && list === "includeTargets" && declared !== null && actual === null) {
+    return `${method} taken away: the stack includes ${who}, the tenant no longer does; ${counted}.`;
+  }
+  if (segments.length === 2 && list === "excludeTargets" && declared === null && actual !== null) {
+    return `${method} taken away: the tenant excludes ${who}, which the stack does not; ${counted}.`;
+  }
+  if (
+    segments.length === 3 &&
+    list === "includeTargets" &&
+    segments[2].name === "authenticationMode" &&
+    actual === "deviceBasedPush" &&
+    declared !== "deviceBasedPush"
+  ) {
+    return `Push taken away: the stack declares ${who} in mode ${JSON.stringify(declared)}, the tenant only allows Passwordless ("deviceBasedPush"); push users there can no longer approve sign-ins.`;
+  }
+  return undefined;
 }

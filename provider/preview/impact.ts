@@ -10,6 +10,15 @@ export interface ImpactNumbers {
   declared: Record<string, number>;
   /** Numbers for the tenant as it is, by metric. */
   current: Record<string, number>;
+  /** Who loses a method they have registered (DESIGN.md `methodLoss`), when the file has it. */
+  methodLoss?: MethodLossNumbers[];
+}
+
+export interface MethodLossNumbers {
+  method: string;
+  users: number;
+  defaultMethod: number;
+  onlyMfaMethod: number;
 }
 
 const LABELS: Record<string, string> = {
@@ -64,8 +73,19 @@ export function readImpact(file: string, cwd: string): ImpactNumbers {
       );
     }
   }
+  const losses = Array.isArray(document.methodLoss)
+    ? document.methodLoss.filter(
+        (entry): entry is MethodLossNumbers =>
+          record(entry) &&
+          typeof entry.method === "string" &&
+          ["users", "defaultMethod", "onlyMfaMethod"].every(
+            (key) => typeof entry[key] === "number",
+          ),
+      )
+    : undefined;
   return {
     declared: numbers(document.declared as Record<string, unknown>),
     current: numbers(document.current as Record<string, unknown>),
+    ...(losses ? { methodLoss: losses } : {}),
   };
 }

@@ -244,9 +244,79 @@ export function findSignificant(plans: ResourcePlan[]): Danger[] {
   );
 }
 
+const LOSS_METHOD: Record<string, { kind: ResourceKind; words: string }> = {
+  microsoftAuthenticator: { kind: "AuthenticatorPolicy", words: "Microsoft Authenticator" },
+  passkey: { kind: "PasskeyPolicy", words: "their passkey (FIDO2)" },
+};
+
+/**
+ * A method taken from users who have it registered: counted by `--impact` (its `methodLoss`), or,
+ * without the numbers, an include target dropped or an exclude target added to a method policy.
+ */
+function methodLossDangers(plans: ResourcePlan[], context: SummaryContext): Danger[] {
+  const dangers: Danger[] = [];
+  const counted = new Set<ResourceKind>();
+  for (const loss of context.impact?.methodLoss ?? []) {
+    const method = LOSS_METHOD[loss.method];
+    if (!method) continue;
+    counted.add(method.kind);
+    if (loss.users === 0) continue;
+    const plan = plans.find((p) => p.resource.kind === method.kind);
+    dangers.push({
+      resource: plan?.resource.name ?? method.kind,
+      message:
+        `${loss.users.toLocaleString("en-US")} ${loss.users === 1 ? "user who has" : "users who have"} ${method.words} registered would no longer be allowed to use it ` +
+        `(${method.kind === "AuthenticatorPolicy" ? `${loss.defaultMethod.toLocaleString("en-US")} use it as their default MFA method; ` : ""}` +
+        `${loss.onlyMfaMethod.toLocaleString("en-US")} ${loss.onlyMfaMethod === 1 ? "has" : "have"} no other MFA method).`,
+    });
+  }
+  for (const plan of plans) {
+    const { kind, name } = plan.resource;
+    if (!plan.fromKnown || counted.has(kind)) continue;
+    if (kind !== "AuthenticatorPolicy" && kind !== "PasskeyPolicy") continue;
+    const words = kind === "AuthenticatorPolicy" ? "Microsoft Authenticator" : "passkeys";
+    // A target dropped for all users (in mode any) drops nobody.
+    const after = plan.resource.new?.inputs.includeTargets;
+    const everyone =
+      Array.isArray(after) &&
+      after.some(
+        (t: unknown) =>
+          isRecordWithId(t, "all_users") &&
+          (kind === "PasskeyPolicy" || isRecordWithMode(t as JsonValue, "any")),
+      );
+    for (const change of plan.changes) {
+      const segments = pathSegments(change.property);
+      const id = segments[1]?.key;
+      if (segments.length !== 2 || id === undefined) continue;
+      const who = id === "all_users" ? "all users" : objectWords(id, context.names);
+      if (segments[0].name === "includeTargets" && change.declared === null && !everyone) {
+        dangers.push({
+          resource: name,
+          message: `${capitalized(who)} ${id === "all_users" ? "are" : "is"} no longer included for ${words}: users who have it registered and are in no other include target lose it (the preview's check counts them; \`entra-nudge impact\` names them).`,
+        });
+      }
+      if (segments[0].name === "excludeTargets" && change.actual === null) {
+        dangers.push({
+          resource: name,
+          message: `${capitalized(who)} ${id === "all_users" ? "are" : "is"} now excluded from ${words}: its users who have it registered lose it (the preview's check counts them; \`entra-nudge impact\` names them).`,
+        });
+      }
+    }
+  }
+  return dangers;
+}
+
+function isRecordWithId(value: unknown, id: string): boolean {
+  return typeof value === "object" && value !== null && (value as { id?: unknown }).id === id;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The changes a reviewer must not miss. */
 export function findDangers(plans: ResourcePlan[], context: SummaryContext): Danger[] {
-  const dangers: Danger[] = [];
+  const dangers: Danger[] = methodLossDangers(plans, context);
   for (const plan of plans) {
     const { kind, name, op } = plan.resource;
     const add = (message: string) => dangers.push({ resource: name, message });
