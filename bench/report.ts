@@ -3,6 +3,7 @@
 // rendering, so tests/bench checks it without running anything.
 import type { ScenarioResult } from "./graphCalls";
 import type { PilotResult } from "./largePilot";
+import type { MethodLossResult } from "./methodLoss";
 import { OPERATION_LABELS, type CallFigure } from "./minimums";
 import type { OverheadResult } from "./overhead";
 import type { ReadinessResult } from "./readiness";
@@ -34,6 +35,8 @@ export interface BenchResults {
   readiness?: ReadinessResult[];
   throughput?: ThroughputLevel[];
   largePilot?: PilotResult;
+  /** The method-loss check of a narrowing preview (absent from runs before the part existed). */
+  methodLoss?: MethodLossResult;
   /** Parts measured again later (`--only`), each with the machine and load of that run. */
   remeasured?: { parts: string[]; machine: MachineInfo }[];
 }
@@ -378,6 +381,7 @@ export function renderResults(results: BenchResults): string {
     ...scanRows(results.scans ?? []),
     ...readinessRows(results.readiness),
     ...(results.largePilot ? pilotRows(results.largePilot) : []),
+    ...(results.methodLoss ? methodLossRows(results.methodLoss) : []),
     ...throughputRows(results.throughput ?? [], toolPeakRate(results)),
   ];
   return [
@@ -397,6 +401,33 @@ export function renderResults(results: BenchResults): string {
     "",
     markdownTable(rows),
   ].join("\n");
+}
+
+/**
+ * The method-loss check of a preview that narrows Authenticator: wall time against the floor the
+ * reports limit puts on the holders' report pages, and against a full scan's.
+ */
+export function methodLossRows(r: MethodLossResult): Row[] {
+  const name = `narrowing preview's method-loss check, ${number(r.users)} users`;
+  return [
+    {
+      figure: `${name}: wall time`,
+      measured: `${seconds(r.wallMs)} (${number(r.reportRequests)} report requests, ${number(r.requests)} requests in all; ${number(r.losing)} of ${number(r.holders)} holders lose Authenticator)`,
+      goal: "close to the minimum; below a full scan",
+      minimum: `${seconds(r.minimumMs)} (${pages(r.minimumReportRequests, "report page")} of the holders at 5 / 10 s; a full scan: ${seconds(r.fullScanMinimumMs)}, ${pages(r.fullScanReportRequests, "page")})`,
+      verdict:
+        r.wallMs <= r.minimumMs * 1.1 + 5000 && r.reportRequests <= r.minimumReportRequests
+          ? "✔ within 10 % + 5 s"
+          : "gap (see below)",
+    },
+    {
+      figure: `${name}: 429 answers`,
+      measured: `${r.throttled}`,
+      goal: "0",
+      minimum: "0",
+      verdict: r.throttled === 0 ? "✔" : "✘",
+    },
+  ];
 }
 
 export type { Markers } from "../scripts/generated";

@@ -3,8 +3,9 @@
 // `readiness` at the same sizes, and the emulator's own throughput. Writes
 // bench/results/latest.json and the table of docs/performance.md. `npm run bench -- --quick` is a
 // short trial: fewer repetitions and no 100,000-user scan. Parts: `--only
-// calls,overhead,scans,readiness,throughput,pilot` (pilot: one group of 5,000 members created,
-// changed, refreshed and destroyed under Graph's throttling). `--render` measures nothing: it
+// calls,overhead,scans,readiness,throughput,pilot,methodloss` (pilot: one group of 5,000 members
+// created, changed, refreshed and destroyed under Graph's throttling; methodloss: the method-loss
+// check of a preview that narrows Authenticator on 100,000 users, 10,000 with --quick). `--render` measures nothing: it
 // writes docs/performance.md's table again from bench/results/latest.json.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,13 +16,22 @@ import { PULUMI_VERSION, provideEngine } from "../scripts/engine";
 import { log, repositoryRoot } from "./common";
 import { measureGraphCalls } from "./graphCalls";
 import { measureLargePilot } from "./largePilot";
+import { measureMethodLoss } from "./methodLoss";
 import { measureOverhead } from "./overhead";
 import { measureReadiness } from "./readiness";
 import { renderResults, replaceGenerated, type BenchResults } from "./report";
 import { measureScans } from "./scans";
 import { measureThroughput } from "./throughput";
 
-const PARTS = ["calls", "overhead", "scans", "readiness", "throughput", "pilot"] as const;
+const PARTS = [
+  "calls",
+  "overhead",
+  "scans",
+  "readiness",
+  "throughput",
+  "pilot",
+  "methodloss",
+] as const;
 type Part = (typeof PARTS)[number];
 
 const RESULTS_FILE = path.join(repositoryRoot, "bench", "results", "latest.json");
@@ -125,6 +135,10 @@ async function main(argv: string[]): Promise<number> {
       "a 5,000-member pilot group under Graph's throttling (create, change 500, refresh, destroy)",
     );
     results.largePilot = await measureLargePilot(engine.root);
+  }
+  if (parts.has("methodloss")) {
+    log("the method-loss check of a narrowing preview with Graph's throttling on");
+    results.methodLoss = await measureMethodLoss(quick ? 10_000 : 100_000);
   }
   const elapsedMs = Date.now() - started;
   // With --only, the results keep the whole run's duration; the log says this run's.
