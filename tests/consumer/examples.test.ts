@@ -6,6 +6,7 @@
 // stack from its own Pulumi.<tenant>.yaml. Credentials come from the AZURE_* environment, as
 // the examples' READMEs allow. examples/azuread-interop is not run: its @pulumi/azuread provider
 // plugin cannot be obtained here (the Go module proxy refuses the pulumi-azuread modules).
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
@@ -140,13 +141,23 @@ describe("the examples and the root Pulumi.yaml through the pulumi CLI", functio
     await runReadmeBlock(pinned, "examples/microsoft-managed-pinned-exclusions");
   });
 
-  it("examples/fleet: a preview of each tenant's stack from its own stack file", async () => {
+  it("examples/fleet: a preview of each tenant's stack signs in as its own stack file says", async () => {
     const fleet = await project("examples/fleet");
     for (const stack of ["contoso", "fabrikam", "northwind"]) {
       await fleet.run(`pulumi stack init ${stack}`);
-      // A preview makes no Graph call, so each tenant's own (unreachable) identity is never used.
-      const preview = await fleet.run(`pulumi preview --stack ${stack}`);
-      expect(preview.stdout, stack).to.match(/\+ 4 to create/);
+      // A preview checks the declared targets against the tenant (they must exist), so it signs in:
+      // each stack as the tenant and app its own Pulumi.<stack>.yaml names. The emulator knows none
+      // of those identities, so each preview stops at sign-in, naming them, before any Graph read.
+      const file = fs.readFileSync(path.join(fleet.dir, `Pulumi.${stack}.yaml`), "utf8");
+      const tenantId = /entra-nudge:tenantId: (\S+)/.exec(file)?.[1] as string;
+      const clientId = /entra-nudge:clientId: (\S+)/.exec(file)?.[1] as string;
+      const preview = await fleet.run(`pulumi preview --stack ${stack}`, { expectCode: 1 });
+      const output = preview.stdout + preview.stderr;
+      expect(output, stack).to.match(/Sign-in to Microsoft Entra ID failed/);
+      expect(
+        output.includes(clientId) || output.includes(tenantId),
+        `${stack} names its identity`,
+      ).to.equal(true);
     }
     expect(emulator.requests().filter((r) => /^\/(v1\.0|beta)\//.test(r.path))).to.deep.equal([]);
   });
