@@ -37,6 +37,13 @@ function passkeyProgram(options: Program): void {
     new PasskeyPolicy("passkeys", {
       state: "enabled",
       isSelfServiceRegistrationAllowed: false,
+      // Who loses passkeys is not under test here (tests/resources/methodLoss.test.ts): the
+      // narrowing, and the two break-glass accounts it leaves without MFA, are accepted as such.
+      allowMethodLoss: true,
+      allowMethodLossFor: [
+        "breakglass01@contoso.onmicrosoft.com",
+        "breakglass02@contoso.onmicrosoft.com",
+      ],
       includeTargets: [{ id: PILOT_GROUP, targetType: "group" }],
     });
   const declareCampaign = () =>
@@ -65,6 +72,7 @@ function program(options: Program): () => Promise<void> {
     const declareAuthenticator = () =>
       new AuthenticatorPolicy("authenticator", {
         state: "enabled",
+        allowMethodLoss: true, // the narrowing is not under test (tests/resources/methodLoss.test.ts)
         includeTargets: [
           { id: SALES, targetType: "group", authenticationMode: "any" },
           { id: BREAK_GLASS, targetType: "group", authenticationMode: "any" },
