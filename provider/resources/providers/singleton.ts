@@ -221,16 +221,24 @@ async function targetNames(
 
 /**
  * Refuses, before the first write of a create or update, targets that are not what they say;
- * answers the users and groups it found.
+ * answers the users and groups it found. Only the targets the tenant does not hold already
+ * (`current`, its settings as just read) are checked: one it holds (a group deleted since it was
+ * targeted, kept by an exported or adopted declaration) is not made worse by the write, and
+ * refusing it would make such settings impossible to adopt as they are.
  */
 async function refuseBadTargets(
   graph: GraphClient,
   kind: SingletonKind,
   inputs: object,
+  current: object,
 ): Promise<Map<string, TargetObject>> {
   const record = inputs as Record<string, unknown>;
   const found = new Map<string, TargetObject>();
-  const problems = await targetProblems(graph, kind, record, declaredTargets(record), true, found);
+  const added = newTargets(
+    declaredTargets(record),
+    declaredTargets(current as Record<string, unknown>),
+  );
+  const problems = await targetProblems(graph, kind, record, added, true, found);
   if (problems.length > 0) throw new InputValidationError(kind, problems);
   return found;
 }
@@ -352,7 +360,22 @@ export function singletonProvider<K extends SingletonKind>(
       // until apply are checked again before the first write (create, update).
       const inputs = outcome.inputs as Record<string, unknown>;
       const added = newTargets(declaredTargets(inputs), declaredTargets(olds));
-      const wrong = await targetProblems(graph, spec.kind, inputs, added, false);
+      let wrong = await targetProblems(graph, spec.kind, inputs, added, false);
+      if (wrong.length > 0) {
+        // A target the tenant holds already (a group deleted since it was targeted, kept by an
+        // exported or adopting declaration) is not added by this declaration: only the rest must
+        // exist. Read only on this path, so a preview whose targets all exist reads nothing more.
+        const parsed = outcome.inputs as InputsByKind[K];
+        const current = await spec.read(graph, spec.version(settingsOf(parsed)));
+        const kept = newTargets(
+          added,
+          declaredTargets(current as unknown as Record<string, unknown>),
+        );
+        const held = new Set(
+          added.filter((target) => !kept.includes(target)).map((target) => target.path),
+        );
+        wrong = wrong.filter((problem) => !held.has(problem.property));
+      }
       if (wrong.length > 0) return { inputs: news, failures: toCheckFailures(wrong) };
       for (const message of spec.warnings?.(outcome.inputs as InputsByKind[K], new Date()) ?? []) {
         context.warn(`${spec.kind}: ${message}`);
@@ -389,7 +412,7 @@ export function singletonProvider<K extends SingletonKind>(
       // Adopting settings someone else wrote (another stack, the portal) and replacing them is
       // never silent. failOnExternalChange does not apply: everything adopted is external.
       if (changes.length > 0) {
-        const found = await refuseBadTargets(graph, spec.kind, inputs);
+        const found = await refuseBadTargets(graph, spec.kind, inputs, original);
         const names = await targetNames(graph, changes, [inputs, original], found);
         context.warn(adoptionWarning(spec.kind, spec.subject, changes, names, inputs.onDelete));
       }
@@ -461,7 +484,7 @@ export function singletonProvider<K extends SingletonKind>(
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
       const writes = describeChanges(spec.kind, inputs, actual).length > 0;
-      if (writes) await refuseBadTargets(graph, spec.kind, inputs);
+      if (writes) await refuseBadTargets(graph, spec.kind, inputs, actual);
       const stored = writes
         ? await writeOrRecord(graph, inputs, version, actual, {
             id,
