@@ -52,6 +52,13 @@ function compliant(): void {
     excludeTargets: breakGlassExclusions,
   });
   new nudge.AuthenticatorPolicy("authenticator", {
+    // Who loses a method is not under test here (tests/e2e/methodLoss.test.ts): a careless program
+    // must reach the pack's stack policies, which run only after every resource's check passed.
+    allowMethodLoss: true,
+    allowMethodLossFor: [
+      "breakglass01@contoso.onmicrosoft.com",
+      "breakglass02@contoso.onmicrosoft.com",
+    ],
     state: "enabled",
     includeTargets: [{ id: pilot.id, targetType: "group", authenticationMode: "any" }],
     excludeTargets: breakGlassExclusions,
@@ -68,6 +75,13 @@ function careless(): void {
     includeTargets: [{ id: SALES_GROUP, targetType: "group" }],
   });
   new nudge.AuthenticatorPolicy("authenticator", {
+    // Who loses a method is not under test here (tests/e2e/methodLoss.test.ts): a careless program
+    // must reach the pack's stack policies, which run only after every resource's check passed.
+    allowMethodLoss: true,
+    allowMethodLossFor: [
+      "breakglass01@contoso.onmicrosoft.com",
+      "breakglass02@contoso.onmicrosoft.com",
+    ],
     state: "enabled",
     includeTargets: [{ id: PILOT_GROUP, targetType: "group", authenticationMode: "any" }],
     isSoftwareOathEnabled: true,
@@ -82,6 +96,13 @@ function microsoftManaged(): void {
     excludeTargets: breakGlassExclusions,
   });
   new nudge.AuthenticatorPolicy("authenticator", {
+    // Who loses a method is not under test here (tests/e2e/methodLoss.test.ts): a careless program
+    // must reach the pack's stack policies, which run only after every resource's check passed.
+    allowMethodLoss: true,
+    allowMethodLossFor: [
+      "breakglass01@contoso.onmicrosoft.com",
+      "breakglass02@contoso.onmicrosoft.com",
+    ],
     state: "enabled",
     excludeTargets: breakGlassExclusions,
     isSoftwareOathEnabled: false,
@@ -104,6 +125,13 @@ function passkeys(careless: boolean): void {
     excludeTargets: breakGlassExclusions,
   });
   new nudge.PasskeyPolicy("passkeys", {
+    // Who loses a method is not under test here (tests/e2e/methodLoss.test.ts): a careless program
+    // must reach the pack's stack policies, which run only after every resource's check passed.
+    allowMethodLoss: true,
+    allowMethodLossFor: [
+      "breakglass01@contoso.onmicrosoft.com",
+      "breakglass02@contoso.onmicrosoft.com",
+    ],
     state: "enabled",
     isSelfServiceRegistrationAllowed: !careless,
     includeTargets: [{ id: "all_users", targetType: "group", isRegistrationRequired: true }],
