@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { writeTenant } from "../emulator/generate";
 import { startEmulator } from "../emulator/index";
 import type { TenantFile } from "../emulator/tenants/format";
-import { provider, setConfig, setWarningSink } from "../provider/resources/providers";
+import { provider, setConfig, setWarningSink } from "pulumi-entra-nudge/internal/providers";
 import { countCalls, log } from "./common";
 import { minimumPacedMs, reportPages, scanMinimum } from "./minimums";
 import { REPORT_PATH } from "./scans";

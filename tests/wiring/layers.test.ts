@@ -14,7 +14,10 @@ const PROVIDERS_DIR = path.join(projectRoot, "provider", "resources", "providers
 const RESOURCES_DIR = path.join(projectRoot, "provider", "resources");
 const PACKAGE_ENTRY = "pulumi-entra-nudge/internal/providers";
 /** Loads the entry by name in a child process, exactly as the engine's shim does, to time it. */
-const LOADS_ENTRY_AS_THE_ENGINE = [path.join(projectRoot, "bench", "overhead.ts")];
+const LOADS_ENTRY_AS_THE_ENGINE = [
+  path.join(projectRoot, "bench", "overhead.ts"),
+  path.join(projectRoot, "bench", "methodLoss.ts"),
+];
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -484,7 +484,7 @@ export function singletonProvider<K extends SingletonKind>(
       const warning = formatOverwriteWarning(spec.kind, overwrites);
       if (warning) context.warn(warning);
       const writes = describeChanges(spec.kind, inputs, actual).length > 0;
-      if (writes) await refuseBadTargets(graph, spec.kind, inputs, actual);
+      if (writes) await refuseBadTargets(graph, spec.kind, inputs, {});
       const stored = writes
         ? await writeOrRecord(graph, inputs, version, actual, {
             id,
