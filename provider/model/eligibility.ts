@@ -41,9 +41,10 @@ import type {
   CampaignExcludeTarget,
   CampaignIncludeTarget,
   CampaignSettings,
+  PasskeyIncludeTarget,
+  PasskeySettings,
   PreviewInputs,
 } from "./types";
-import type { PasskeyIncludeTarget, PasskeySettings } from "./passkey";
 
 export type UserKind = "member" | "guest";
 

@@ -7,7 +7,6 @@
 //   properties listed in graph-schema/beta-properties.json (that package only describes v1.0).
 import type * as Graph from "@microsoft/microsoft-graph-types";
 import type { UnknownValue } from "./ids";
-import type { PasskeyInputs, PasskeyPolicyArgs, PasskeySettings } from "./passkey";
 
 export type ResourceKind =
   "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy" | "PilotGroup";
@@ -85,6 +84,38 @@ export interface AuthenticatorPolicyArgs {
   featureSettings?: AuthenticatorFeatureSettingsArgs;
   onDelete?: OnDelete;
   /** Provider-only: an update that would overwrite settings changed outside the stack fails. */
+  failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
+}
+
+export type PasskeyType = "deviceBound" | "synced";
+export type AttestationEnforcement = "disabled" | "registrationOnly";
+
+export interface PasskeyProfileArgs {
+  name: string;
+  passkeyTypes: PasskeyType[];
+  attestationEnforcement?: AttestationEnforcement;
+  keyRestrictions?: { enforcementType: "allow" | "block"; aaGuids: string[] };
+}
+
+export interface PasskeyIncludeTargetArgs {
+  id: string;
+  targetType: "user" | "group";
+  isRegistrationRequired?: boolean;
+  /** Profile names or ids; default: the tenant's default profile. */
+  allowedPasskeyProfiles?: string[];
+}
+
+export interface PasskeyPolicyArgs {
+  state: "enabled" | "disabled";
+  isSelfServiceRegistrationAllowed?: boolean;
+  passkeyProfiles?: PasskeyProfileArgs[];
+  includeTargets?: PasskeyIncludeTargetArgs[];
+  excludeTargets?: ExcludeTargetArgs[];
+  onDelete?: "restore" | "retain";
   failOnExternalChange?: boolean;
   /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
   allowMethodLoss?: boolean;
@@ -194,6 +225,64 @@ export interface AuthenticatorSettings {
 export interface AuthenticatorInputs extends AuthenticatorSettings {
   onDelete: OnDelete;
   /** Absent = false (an update overwrites external changes with a warning); never compared. */
+  failOnExternalChange?: boolean;
+  /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
+  allowMethodLoss?: boolean;
+  /** Provider-only: break-glass accounts (object ids or UPNs) that may be left with no MFA method. */
+  allowMethodLossFor?: string[];
+}
+
+export interface PasskeyKeyRestrictions {
+  isEnforced: boolean;
+  enforcementType: string;
+  /** Lower case, sorted. */
+  aaGuids: string[];
+}
+
+/** A profile, canonical: `id` only once Graph has given it one. */
+export interface PasskeyProfile {
+  id?: string;
+  name: string;
+  /** Sorted flags. */
+  passkeyTypes: string[];
+  /**
+   * Read from Graph: always. Declared: absent when left out, which keeps the tenant's value for an
+   * existing profile (never a weaker default) and means "disabled" for a new one.
+   */
+  attestationEnforcement?: string;
+  /**
+   * Read from Graph: as stored (absent = none). Declared: absent when left out, which keeps the
+   * tenant's restrictions for an existing profile and means none for a new one.
+   */
+  keyRestrictions?: PasskeyKeyRestrictions;
+}
+
+export interface PasskeyIncludeTarget {
+  id: string;
+  targetType: string;
+  isRegistrationRequired: boolean;
+  /**
+   * Sorted; names or ids as declared, ids as read. Absent in a declaration = the default profile.
+   */
+  allowedPasskeyProfiles?: string[];
+}
+
+/** The passkey (FIDO2) configuration, canonical. */
+export interface PasskeySettings {
+  state: string;
+  isSelfServiceRegistrationAllowed: boolean;
+  /** Absent in a declaration = not managed. Read from Graph: the whole set. */
+  passkeyProfiles?: PasskeyProfile[];
+  includeTargets: PasskeyIncludeTarget[];
+  excludeTargets: { id: string; targetType: string }[];
+  /** Read only: the default profile's id. */
+  defaultPasskeyProfile?: string;
+  /** Read only (an output): every profile's id by name. */
+  passkeyProfileIds?: Record<string, string>;
+}
+
+export interface PasskeyInputs extends PasskeySettings {
+  onDelete: "restore" | "retain";
   failOnExternalChange?: boolean;
   /** Provider-only: a change that takes the method from users who have it registered goes on (with a warning). */
   allowMethodLoss?: boolean;
@@ -319,6 +408,39 @@ export interface AuthenticatorPatchBody {
 export interface GraphWrite<Body> {
   version: GraphVersion;
   body: Body;
+}
+
+/** The configuration as Graph answers it (v1.0 and beta are the same, §4). */
+export interface GraphFido2Configuration {
+  "@odata.type"?: string;
+  id?: string | null;
+  state?: string | null;
+  isSelfServiceRegistrationAllowed?: boolean | null;
+  isAttestationEnforced?: boolean | null;
+  keyRestrictions?: {
+    isEnforced?: boolean | null;
+    enforcementType?: string | null;
+    aaGuids?: string[] | null;
+  } | null;
+  defaultPasskeyProfile?: string | null;
+  passkeyProfiles?:
+    | {
+        id?: string | null;
+        name?: string | null;
+        passkeyTypes?: string | null;
+        attestationEnforcement?: string | null;
+        keyRestrictions?: GraphFido2Configuration["keyRestrictions"];
+      }[]
+    | null;
+  includeTargets?:
+    | {
+        id?: string | null;
+        targetType?: string | null;
+        isRegistrationRequired?: boolean | null;
+        allowedPasskeyProfiles?: string[] | null;
+      }[]
+    | null;
+  excludeTargets?: { id?: string | null; targetType?: string | null }[] | null;
 }
 
 /** A member or owner as Graph lists it (`/groups/{id}/members`). */
