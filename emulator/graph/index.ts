@@ -3,7 +3,7 @@
 // and answers in Graph's shapes. The HTTP layer (server.ts) authenticates, renders and logs.
 import * as path from "node:path";
 import type { AppRegistration, GraphApi, GraphRequest, GraphResponse } from "../types";
-import { loadTenant } from "../tenants/load";
+import { loadTenant } from "./tenant";
 import { getDirectoryAudit, listDirectoryAudits } from "./audits";
 import type { Context, EffectiveOptions, GraphApiOptions } from "./context";
 import { accessDenied, methodNotAllowed, segmentNotFound } from "./failures";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { generateTenant, writeTenant } from "../../emulator/generate";
 import { DEFAULT_TENANT_FILE } from "../../emulator/graph";
-import { TenantFileError, loadTenant } from "../../emulator/tenants/load";
+import { TenantFileError, loadTenant } from "../../emulator/graph/tenant";
 import { get, getAll, testApi } from "./graph-harness";
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { getToken, rawRequest, useEmulator, type RawResponse } from "../support/emulator";
-import { loadTenant } from "../../emulator/tenants/load";
+import { loadTenant } from "../../emulator/graph/tenant";
 import { provider, setConfig, setWarningSink } from "../../provider/resources/providers";
 
 type Json = Record<string, unknown>;

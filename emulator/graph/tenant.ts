@@ -1,10 +1,11 @@
-// Loads and validates a tenant file (format.ts, README.md). Every problem is reported with its
-// JSON path and what would fix it, all at once, so a hand-edited file is fixed in one pass.
+// Loads and validates a tenant file (tenants/format.ts, tenants/README.md) against the same schema
+// and rules a PATCH must pass. Every problem is reported with its JSON path and what would fix it,
+// all at once, so a hand-edited file is fixed in one pass.
 import { readFileSync } from "node:fs";
-import type { JsonObject, TenantFile } from "./format";
-import { graphTimestamp, resolveTenantTime, secondsTimestamp } from "../graph/time";
-import { configurationProblem, policyProblem } from "../graph/policy";
-import { BUILT_IN_ROLES } from "../graph/roles";
+import type { JsonObject, TenantFile } from "../tenants/format";
+import { graphTimestamp, resolveTenantTime, secondsTimestamp } from "./time";
+import { configurationProblem, policyProblem } from "./policy";
+import { BUILT_IN_ROLES } from "./roles";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
