@@ -6,8 +6,8 @@ import { errorKind } from "../errors";
 import { escapeMarkdown, table } from "../render/text";
 import {
   KIND_WORDS,
-  bracketedId,
   objectWords,
+  passkeyTypeAt,
   pathSegments,
   propertyWords,
   valueWords,
@@ -76,19 +76,35 @@ function counts(report: DriftReport): string {
 
 const STATUS_WORDS = { inSync: "in sync", drifted: "drifted", missing: "missing" };
 
-/** The property path with the display name of the object it names, if any. */
-function propertyWithName(difference: DriftDifference, names: Names): string {
-  const id = bracketedId(difference.property);
-  const name = id === undefined ? undefined : objectWords(id, names);
-  return name !== undefined && name !== id
-    ? `${difference.property} (${name})`
-    : difference.property;
+/**
+ * The property in words with the object it names ("Excluded: Sales"), as preview-summary says it;
+ * the path stays beside it (and alone in `--json`) for whoever looks for it in the program.
+ */
+function propertyNamed(difference: DriftDifference, names: Names): string {
+  if (difference.property === EXISTS_PROPERTY) return "The resource itself";
+  const label = propertyWords(difference.kind, difference.property, names);
+  const segments = pathSegments(difference.property);
+  const id = segments.length === 2 ? segments[1].key : undefined;
+  return id === undefined ? label : `${label}: ${objectWords(id, names)}`;
+}
+
+/** The property in words and its path: "Excluded: Sales (excludeTargets[…])". */
+function propertyText(difference: DriftDifference, names: Names): string {
+  const named = propertyNamed(difference, names);
+  return difference.property === EXISTS_PROPERTY ? named : `${named} (${difference.property})`;
+}
+
+function markdownProperty(difference: DriftDifference, names: Names): string {
+  const named = escapeMarkdown(propertyNamed(difference, names));
+  return difference.property === EXISTS_PROPERTY ? named : `${named} (\`${difference.property}\`)`;
 }
 
 function declaredWords(difference: DriftDifference, names: Names): [string, string] {
   if (difference.property === EXISTS_PROPERTY) return ["exists", "deleted"];
   const show = (value: DriftDifference["declared"]) =>
-    value === null ? "(absent)" : valueWords(difference.kind, difference.property, value, names);
+    value === null && !passkeyTypeAt(difference.property)
+      ? "(absent)"
+      : valueWords(difference.kind, difference.property, value, names);
   return [show(difference.declared), show(difference.actual)];
 }
 
@@ -123,7 +139,7 @@ export function driftTable(report: DriftReport): string {
         ["RESOURCE", "PROPERTY", "DECLARED", "ACTUAL"],
         ...report.differences.map((d) => [
           d.resource,
-          propertyWithName(d, report.names),
+          propertyText(d, report.names),
           ...declaredWords(d, report.names),
         ]),
       ]),
@@ -136,16 +152,6 @@ export function driftTable(report: DriftReport): string {
       : `Drift: ${counts(report)}. The tenant differs from the stack's declaration.`,
   );
   return `${lines.join("\n")}\n`;
-}
-
-/** The property in words, with the object it names and its path: "Excluded: Sales (`…`)". */
-function markdownProperty(difference: DriftDifference, names: Names): string {
-  if (difference.property === EXISTS_PROPERTY) return "The resource itself";
-  const label = propertyWords(difference.kind, difference.property, names);
-  const segments = pathSegments(difference.property);
-  const id = segments.length === 2 ? segments[1].key : undefined;
-  const named = id === undefined ? label : `${label}: ${objectWords(id, names)}`;
-  return `${escapeMarkdown(named)} (\`${difference.property}\`)`;
 }
 
 export function driftMarkdown(report: DriftReport): string {

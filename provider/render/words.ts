@@ -90,6 +90,34 @@ const MODE_WORDS: Record<string, string> = {
 };
 
 const KEYED_LISTS = new Set(["includeTargets", "excludeTargets", "passkeyProfiles"]);
+
+const PASSKEY_TYPE_WORDS: Record<string, string> = {
+  deviceBound: "device-bound passkeys",
+  synced: "synced passkeys",
+};
+
+/**
+ * The passkey type a path names, when it is one of a profile's types
+ * (`passkeyProfiles[Pilot].passkeyTypes[deviceBound]`): the comparison keys the list by value, so
+ * such a change reads "allowed" or "not allowed", never the type's name against "(none)".
+ */
+export function passkeyTypeAt(path: string): { profile: string; type: string } | undefined {
+  const segments = pathSegments(path);
+  if (
+    segments.length === 4 &&
+    segments[0].name === "passkeyProfiles" &&
+    segments[1].key !== undefined &&
+    segments[2].name === "passkeyTypes" &&
+    segments[3].key !== undefined
+  ) {
+    return { profile: segments[1].key, type: segments[3].key };
+  }
+  return undefined;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 const NAME_LISTS = new Set(["members", "owners"]);
 
 /** A property path split into names and bracketed keys: `a[k].b` → a, [k], b. */
@@ -124,6 +152,11 @@ export function propertyWords(kind: ResourceKind, path: string, names: Names): s
   const segments = pathSegments(path);
   const top = segments[0]?.name ?? path;
   const topLabel = TOP_LABELS[kind][top] ?? top;
+  const passkeyType = passkeyTypeAt(path);
+  if (passkeyType) {
+    const what = PASSKEY_TYPE_WORDS[passkeyType.type] ?? `passkey type "${passkeyType.type}"`;
+    return `${capitalized(what)} in profile "${passkeyType.profile}"`;
+  }
   if (KEYED_LISTS.has(top) && segments[1]?.key !== undefined) {
     const field = segments[2]?.name;
     if (field === undefined) return topLabel;
@@ -179,8 +212,9 @@ export function valueWords(
   value: JsonValue,
   names: Names,
 ): string {
-  if (value === null) return "(none)";
   if (value === UNKNOWN_DISPLAY) return UNKNOWN_DISPLAY;
+  if (passkeyTypeAt(path)) return value === null ? "not allowed" : "allowed";
+  if (value === null) return "(none)";
   const segments = pathSegments(path);
   const top = segments[0]?.name ?? path;
   const leaf = [...segments].reverse().find((segment) => segment.name !== undefined)?.name;
@@ -284,6 +318,9 @@ export function changeWords(
           ? valueWords(kind, change.property, item, names)
           : targetWords(item, names);
     return { label, text: `${change.actual === null ? "+" : "−"} ${words}` };
+  }
+  if (passkeyTypeAt(change.property)) {
+    return { label, text: change.declared === null ? "no longer allowed" : "now allowed" };
   }
   const from = valueWords(kind, change.property, change.actual, names);
   const to = valueWords(kind, change.property, change.declared, names);

@@ -106,7 +106,8 @@ describe("bad input is an error, never a verdict", () => {
       text: JSON.stringify({
         deployment: { resources: [{ urn: "u", type: "azuread:index/group:Group" }] },
       }),
-      message: /holds no pulumi-entra-nudge resource/,
+      message:
+        /holds no pulumi-entra-nudge resource \(RegistrationCampaign, AuthenticatorPolicy, PasskeyPolicy or PilotGroup\)/,
     },
     {
       what: "recorded inputs the resource refuses",
