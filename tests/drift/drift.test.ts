@@ -11,25 +11,65 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { useEmulator } from "../support/emulator";
 import { projectRoot, pulumiBinary } from "../support/engine";
 import { docBlock, shapeDifferences } from "../support/docBlocks";
+import { entraNudge, type CommandRun } from "../support/cli";
+import { EngineStack, ONE_RETRY, exitCode, writeEventLog } from "../support/engineStack";
 import {
   BREAK_GLASS_GROUP_ID,
-  DriftStack,
   ENGINEERING_GROUP_ID,
   PILOT_USER_ID,
   PILOT_USER_UPN,
   Portal,
-  driftProgram,
-  exitCode,
-  RETRY_ENV,
   SALES_GROUP_ID,
-  entraNudge,
-  fixturesDir,
-  writeEventLog,
-  type CommandRun,
-} from "./support";
+} from "../support/tenant";
+import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
 import { expectGolden as expectGoldenFile } from "../support/golden";
 
 type Json = Record<string, unknown>;
+
+const fixturesDir = path.join(projectRoot, "tests", "fixtures", "drift");
+const PROJECT = "entra-nudge-drift-tests";
+
+type Target = { id: string; targetType: "user" | "group" };
+
+/** What the tests change between runs of the program. */
+interface ProgramOptions {
+  campaignState?: "enabled" | "disabled" | "default";
+  snoozeDurationInDays?: number;
+  excludeTargets?: Target[];
+  authenticationMode?: "any" | "push" | "deviceBasedPush";
+}
+
+/** The seed scenario's shape, with two included groups so that one can be removed. */
+function driftProgram(options: ProgramOptions): void {
+  const pilot = new PilotGroup("pilot", {
+    displayName: "Drift pilot",
+    description: "Users asked to set up Microsoft Authenticator first",
+    members: [PILOT_USER_UPN],
+  });
+  // The campaign is declared before the policy, so the program's eligibility check (which only
+  // warns here: Engineering is not enabled for Authenticator) never holds the campaign back.
+  new RegistrationCampaign("campaign", {
+    state: options.campaignState ?? "enabled",
+    snoozeDurationInDays: options.snoozeDurationInDays ?? 0,
+    includeTargets: [
+      { id: pilot.id, targetType: "group" },
+      { id: ENGINEERING_GROUP_ID, targetType: "group" },
+    ],
+    excludeTargets: options.excludeTargets ?? [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+  });
+  new AuthenticatorPolicy("authenticator", {
+    state: "enabled",
+    includeTargets: [
+      {
+        id: pilot.id,
+        targetType: "group",
+        authenticationMode: options.authenticationMode ?? "any",
+      },
+    ],
+    // Narrowing Authenticator to the pilot takes it from its users: accepted here, drift is under test.
+    allowMethodLoss: true,
+  });
+}
 
 /** A golden file compared as a whole (tests/support/golden.ts: never rewritten where CI is set). */
 function expectGolden(name: string, actual: string): void {
@@ -40,7 +80,7 @@ describe("drift and preview summaries through the engine", function () {
   // One stack for the whole block: one `up`, then cheap Graph edits between the cases.
   this.timeout(120_000);
   const emulator = useEmulator();
-  let drift: DriftStack;
+  let drift: EngineStack<ProgramOptions>;
   let portal: Portal;
   let pilotGroupId: string;
   let stateFile: string;
@@ -49,7 +89,13 @@ describe("drift and preview summaries through the engine", function () {
 
   before(async function () {
     this.timeout(180_000);
-    drift = await DriftStack.create(emulator, "drift");
+    drift = await EngineStack.create({
+      stackName: "drift",
+      projectName: PROJECT,
+      program: driftProgram,
+      emulator,
+      env: ONE_RETRY,
+    });
     portal = new Portal(emulator);
     await drift.stack.up();
     const state = await drift.stack.exportStack();
@@ -77,7 +123,7 @@ describe("drift and preview summaries through the engine", function () {
       ...process.env,
       ...drift.pulumiEnv,
       ...emulator.env("reader"),
-      ...RETRY_ENV,
+      ...ONE_RETRY,
       ...extra,
     };
   }
@@ -412,15 +458,15 @@ describe("drift and preview summaries through the engine", function () {
     const jsonStack = await LocalWorkspace.selectStack(
       {
         stackName: "drift",
-        projectName: "entra-nudge-drift-tests",
+        projectName: PROJECT,
         program: async () => driftProgram(drift.options),
       },
       {
         pulumiCommand: await jsonPreviewCommand(drift.workspace.dir),
         pulumiHome: drift.workspace.pulumiHome,
-        envVars: { ...drift.workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
+        envVars: { ...drift.workspace.envVars, ...emulator.env("writer"), ...ONE_RETRY },
         workDir: drift.workspace.workDir,
-        projectSettings: { name: "entra-nudge-drift-tests", runtime: "nodejs", main: projectRoot },
+        projectSettings: { name: PROJECT, runtime: "nodejs", main: projectRoot },
       },
     );
     // The same program as the stack's own, so the preview is the pull request's.

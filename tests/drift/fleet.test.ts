@@ -2,20 +2,20 @@
 // per tenant deployed by the real engine with that tenant's settings in its stack config, and one
 // run checking them all with bounded concurrency: one line per stack and the combined exit code.
 import { expect } from "chai";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { RegistrationCampaign } from "../../provider";
 import { mapWithConcurrency } from "../../provider/cli/pool";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
+import { entraNudge } from "../support/cli";
+import { EngineStack, ONE_RETRY } from "../support/engineStack";
 import {
   BREAK_GLASS_GROUP_ID,
   ENGINEERING_GROUP_ID,
   Portal,
-  RETRY_ENV,
-  entraNudge,
   tenantWithId as tenant,
-} from "./support";
+} from "../support/tenant";
 
 type Json = Record<string, unknown>;
 
@@ -46,34 +46,22 @@ describe("drift of many stacks at once (three tenants)", function () {
   before(async function () {
     this.timeout(300_000);
     workspace = await isolatedWorkspace();
-    const projectName = "entra-nudge-fleet-tests";
     for (const name of names) {
-      const stack = await LocalWorkspace.createOrSelectStack(
-        {
-          stackName: name,
-          projectName,
-          program: async () => {
-            new RegistrationCampaign("campaign", {
-              state: "enabled",
-              snoozeDurationInDays: 0,
-              includeTargets: [{ id: ENGINEERING_GROUP_ID, targetType: "group" }],
-              excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
-            });
-          },
+      const { stack } = await EngineStack.create({
+        stackName: name,
+        projectName: "entra-nudge-fleet-tests",
+        workspace,
+        program: () => {
+          new RegistrationCampaign("campaign", {
+            state: "enabled",
+            snoozeDurationInDays: 0,
+            includeTargets: [{ id: ENGINEERING_GROUP_ID, targetType: "group" }],
+            excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+          });
         },
-        {
-          pulumiCommand: workspace.pulumiCommand,
-          pulumiHome: workspace.pulumiHome,
-          // No AZURE_* variables: each stack's settings come from its own config only.
-          envVars: {
-            ...workspace.envVars,
-            ...RETRY_ENV,
-            NODE_EXTRA_CA_CERTS: emulators[name].info.caCertPath,
-          },
-          workDir: workspace.workDir,
-          projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-        },
-      );
+        // No emulator: no AZURE_* variables, each stack's settings come from its own config only.
+        env: { ...ONE_RETRY, NODE_EXTRA_CA_CERTS: emulators[name].info.caCertPath },
+      });
       await stack.setAllConfig(tenantConfig(emulators[name]));
       await stack.up();
       stacks[name] = stack;
@@ -87,7 +75,7 @@ describe("drift of many stacks at once (three tenants)", function () {
     const base = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !/^(AZURE_|ENTRA_NUDGE_GRAPH)/.test(key)),
     );
-    return { ...base, ...workspace.envVars, ...RETRY_ENV };
+    return { ...base, ...workspace.envVars, ...ONE_RETRY };
   }
 
   function driftOfAll(format: string[] = []) {

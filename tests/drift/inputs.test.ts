@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { entraNudge } from "./support";
+import { entraNudge } from "../support/cli";
 
 const TYPE = "pulumi-nodejs:dynamic/entra-nudge:";
 

@@ -13,13 +13,13 @@ import { parseArgs } from "../../provider/model";
 import { createSession } from "../../provider/session";
 import { useEmulator } from "../support/emulator";
 import { projectRoot } from "../support/engine";
+import { ONE_RETRY } from "../support/engineStack";
 import {
   BREAK_GLASS_GROUP_ID,
   ENGINEERING_GROUP_ID,
   Portal,
-  RETRY_ENV,
   tenantWithId as tenant,
-} from "./support";
+} from "../support/tenant";
 
 type Json = Record<string, unknown>;
 
@@ -106,7 +106,7 @@ describe("one Graph session per stack: several tenants checked at once in one pr
         );
         const session = createSession({
           config,
-          env: { ...RETRY_ENV },
+          env: { ...ONE_RETRY },
           warn: (message) => warnings[name].push(message),
         });
         const report = await detectDrift(declarationOf(name, emulators[name], config), session);

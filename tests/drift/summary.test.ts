@@ -13,7 +13,7 @@ import {
   type SummaryContext,
 } from "../../provider/preview";
 import { changeWords } from "../../provider/render";
-import { entraNudge } from "./support";
+import { entraNudge } from "../support/cli";
 
 const TYPE = "pulumi-nodejs:dynamic/entra-nudge:";
 const PILOT = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31";

@@ -8,13 +8,15 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { AuthenticatorPolicy, PilotGroup } from "../../provider";
 import { getAuthenticatorConfiguration } from "../../provider/graph";
 import { docBlock } from "../support/docBlocks";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import { PILOT_USER_UPN, Portal, RETRY_ENV, entraNudge } from "../drift/support";
+import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
+import { entraNudge } from "../support/cli";
+import { EngineStack, ONE_RETRY } from "../support/engineStack";
+import { PILOT_USER_UPN, Portal } from "../support/tenant";
 
 /** "Finance": four members, none with Authenticator registered. */
 const FINANCE_GROUP_ID = "cfb1e018-a781-5ff9-82c8-4ba8abe91a97";
@@ -46,17 +48,15 @@ describe("method loss through the engine: narrowing Authenticator on the default
   });
 
   async function stackOf(name: string, program: () => void): Promise<Stack> {
-    const projectName = "entra-nudge-method-loss";
-    return LocalWorkspace.createOrSelectStack(
-      { stackName: name, projectName, program: async () => program() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+    const engine = await EngineStack.create({
+      stackName: name,
+      projectName: "entra-nudge-method-loss",
+      workspace,
+      program,
+      emulator,
+      env: ONE_RETRY,
+    });
+    return engine.stack;
   }
 
   const show = { onOutput: (text: string) => void (output += text) };
@@ -113,7 +113,7 @@ describe("method loss through the engine: narrowing Authenticator on the default
     const impact = await entraNudge(["impact", "--declaration", file, "--json"], {
       ...process.env,
       ...emulator.env("reader"),
-      ...RETRY_ENV,
+      ...ONE_RETRY,
     });
     expect(impact.code, impact.stderr).to.equal(0);
     const report = JSON.parse(impact.stdout) as { methodLoss: Record<string, unknown>[] };

@@ -5,19 +5,14 @@
 // drift` exit 2 naming the property in words), and destroys back to the exact original settings.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
 import { getFido2Configuration } from "../../provider/graph";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import {
-  BREAK_GLASS_GROUP_ID,
-  Portal,
-  RETRY_ENV,
-  SALES_GROUP_ID,
-  entraNudge,
-  exitCode,
-} from "../drift/support";
+import type { IsolatedWorkspace } from "../support/engine";
+import { entraNudge } from "../support/cli";
+import { EngineStack, ONE_RETRY, exitCode } from "../support/engineStack";
+import { BREAK_GLASS_GROUP_ID, Portal, SALES_GROUP_ID } from "../support/tenant";
 
 type Json = Record<string, unknown>;
 
@@ -65,19 +60,14 @@ describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", func
   let portal: Portal;
 
   before(async () => {
-    workspace = await isolatedWorkspace();
     portal = new Portal(emulator);
-    const projectName = "entra-nudge-passkey-tests";
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "passkeys", projectName, program: async () => passkeyProgram() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+    ({ stack, workspace } = await EngineStack.create({
+      stackName: "passkeys",
+      projectName: "entra-nudge-passkey-tests",
+      program: passkeyProgram,
+      emulator,
+      env: ONE_RETRY,
+    }));
   });
   after(async () => workspace?.cleanup());
 
@@ -128,7 +118,7 @@ describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", func
       ...process.env,
       ...workspace.envVars,
       ...emulator.env("reader"),
-      ...RETRY_ENV,
+      ...ONE_RETRY,
     };
     const drift = await entraNudge(
       ["drift", "--stack", "passkeys", "--cwd", workspace.workDir, "--json"],
@@ -167,33 +157,26 @@ describe("passkeys through the engine: Microsoft's 2026-09-01 migration seen by 
   after(async () => workspace?.cleanup());
 
   it("a pinned Authenticator campaign moved to Microsoft managed passkeys: drift names the method change in words, first", async () => {
-    workspace = await isolatedWorkspace();
-    const projectName = "entra-nudge-migration-tests";
-    const stack = await LocalWorkspace.createOrSelectStack(
-      {
-        stackName: "pinned",
-        projectName,
-        program: async () => {
-          new RegistrationCampaign("campaign", {
-            state: "enabled",
-            targetedAuthenticationMethod: "microsoftAuthenticator",
-            includeTargets: [{ id: SALES_GROUP_ID, targetType: "group" }],
-            excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
-          });
-        },
+    const engine = await EngineStack.create({
+      stackName: "pinned",
+      projectName: "entra-nudge-migration-tests",
+      program: () => {
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+          includeTargets: [{ id: SALES_GROUP_ID, targetType: "group" }],
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
       },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer"), ...RETRY_ENV },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+      emulator,
+      env: ONE_RETRY,
+    });
+    workspace = engine.workspace;
+    const stack = engine.stack;
     await stack.up();
     expect(emulator.microsoftMigration().migrated).to.equal(true);
 
-    const env = { ...process.env, ...workspace.envVars, ...emulator.env("reader"), ...RETRY_ENV };
+    const env = { ...process.env, ...workspace.envVars, ...emulator.env("reader"), ...ONE_RETRY };
     const json = await entraNudge(
       ["drift", "--stack", "pinned", "--cwd", workspace.workDir, "--json"],
       env,

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { load, loadAll } from "js-yaml";
 import { projectRoot } from "../support/engine";
-import { entraNudge } from "../drift/support";
+import { entraNudge } from "../support/cli";
 import {
   invocations,
   readYaml as readYamlIn,

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { entraNudge } from "../drift/support";
+import { entraNudge } from "../support/cli";
 
 const NO_STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { load } from "js-yaml";
-import { entraNudge } from "../drift/support";
+import { entraNudge } from "./cli";
 
 export type Yaml = Record<string, unknown>;
 
