@@ -47,7 +47,7 @@ export function pulumiBinary(env: NodeJS.ProcessEnv = process.env): string {
 
 function runPulumi(
   args: string[],
-  ref: StackRef,
+  ref: Pick<StackRef, "cwd" | "env">,
   /** Whether the output of a failed run is still the answer (a failed preview's JSON). */
   answersOnFailure: (stdout: string) => boolean = () => false,
 ): Promise<string> {
@@ -136,4 +136,43 @@ export function previewStack(ref: StackRef): Promise<string> {
   return runPulumi(["preview", "--json", "--stack", ref.stack], ref, (stdout) =>
     stdout.trimStart().startsWith("{"),
   );
+}
+
+/** A stack of the backend as `pulumi stack ls --all --json` lists it. */
+export interface BackendStack {
+  /** Fully qualified ("organization/project/stack"), as `--stack` takes it from any directory. */
+  name: string;
+  /** Absent where the backend does not say. */
+  resourceCount?: number;
+}
+
+/**
+ * Every stack of the logged-in backend that the CLI can see, of every project: `pulumi stack ls
+ * --all --json` (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_ls/: by default only
+ * the current project's stacks; `--all` every stack "you have access to"). Its names are fully
+ * qualified, so `stack export --stack NAME` reads any of them from any directory.
+ */
+export async function listStacks(ref: Pick<StackRef, "cwd" | "env"> = {}): Promise<BackendStack[]> {
+  const answer = JSON.parse(await runPulumi(["stack", "ls", "--all", "--json"], ref)) as unknown;
+  if (!Array.isArray(answer)) return [];
+  return answer.flatMap((entry: { name?: unknown; resourceCount?: unknown }) =>
+    typeof entry?.name === "string"
+      ? [
+          {
+            name: entry.name,
+            ...(typeof entry.resourceCount === "number"
+              ? { resourceCount: entry.resourceCount }
+              : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/** This package's resources in a stack's state (`pulumi stack export`; secrets stay encrypted). */
+export async function stackResources(
+  name: string,
+  ref: Pick<StackRef, "cwd" | "env"> = {},
+): Promise<StackResource[]> {
+  return resourcesOfState(JSON.parse(await runPulumi(["stack", "export", "--stack", name], ref)));
 }

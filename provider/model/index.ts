@@ -21,6 +21,7 @@ export * from "./check";
 export * from "./changes";
 export * from "./externalChange";
 export * from "./restore";
+export * from "./sharedSingleton";
 export * from "./cloud";
 export * from "./eligibility";
 export * from "./methodConfigurations";

@@ -1,6 +1,7 @@
 // Concurrency through the real engine (Automation API inline programs) against one emulator tenant:
-// - two stacks that manage the same tenant's campaign, and a stack and a portal user, never
-//   overwrite each other silently: each overwrite warns old → new, `entra-nudge drift` shows the
+// - two stacks that manage the same tenant's campaign from two backends (within one, the second is
+//   refused at preview: ownership.test.ts), and a stack and a portal user, never overwrite each
+//   other silently: each overwrite warns old → new, `entra-nudge drift` shows the
 //   other's change, and `failOnExternalChange: true` turns the overwrite into an error that names
 //   what changed, with nothing written;
 // - two `up` runs of one stack at once: the DIY backend's lock stops the second, cleanly, and the
@@ -162,6 +163,13 @@ describe("two stacks, or a stack and a portal user, managing one tenant's campai
   this.timeout(180_000);
   const emulator = useEmulator();
   let workspace: IsolatedWorkspace;
+  /**
+   * Stack B's state lives in another backend (another team's, say): within one backend the second
+   * stack's adoption is refused at preview (tests/e2e/ownership.test.ts), but a stack cannot see
+   * the stacks of a backend it is not logged in to, so these warnings and failOnExternalChange
+   * are what stands between them.
+   */
+  let otherBackend: IsolatedWorkspace;
   let tenant: Tenant;
   let stackA: CampaignStack;
   let stackB: CampaignStack;
@@ -175,9 +183,13 @@ describe("two stacks, or a stack and a portal user, managing one tenant's campai
     workspace = await isolatedWorkspace();
     tenant = new Tenant(emulator);
     stackA = await CampaignStack.create(emulator, workspace, "stack-a", A);
-    stackB = await CampaignStack.create(emulator, workspace, "stack-b", B);
+    otherBackend = await isolatedWorkspace();
+    stackB = await CampaignStack.create(emulator, otherBackend, "stack-b", B);
   });
-  after(async () => workspace?.cleanup());
+  after(async () => {
+    await workspace?.cleanup();
+    await otherBackend?.cleanup();
+  });
 
   it("stack A adopts the campaign and applies its settings", async () => {
     await stackA.succeedUp();

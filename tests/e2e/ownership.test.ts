@@ -180,6 +180,9 @@ describe("what a stack may write, through the real engine", function () {
       stack.signInTo(other);
       await stack.succeed("up");
       expect((await new Tenant(other).campaign()).snoozeDurationInDays).to.equal(0);
+      // Destroyed there too, the second tenant is as it was (and no stack manages its campaign).
+      await stack.succeed("destroy");
+      expect(await new Tenant(other).campaign()).to.deep.equal(otherBefore);
     });
   });
 
@@ -209,6 +212,73 @@ describe("what a stack may write, through the real engine", function () {
       expect(diagnostics(outcome.events, "warning").join("\n")).to.match(
         /RegistrationCampaign: destroy left this setting of the registration campaign as found, because someone else \(another stack, the portal, a script or Microsoft\) changed it since this stack last applied it: Snooze: 7 days\./,
       );
+    });
+  });
+
+  describe("two stacks declaring one tenant singleton", () => {
+    /** Every write (any method but GET, batches included) in an emulator's log since `from`. */
+    const anyWrite = (log: RunningEmulator, from: number) =>
+      log
+        .requests()
+        .slice(from)
+        .filter((r) => r.method !== "GET" && !r.path.startsWith("/_emulator"))
+        .map((r) => `${r.method} ${r.path}`);
+
+    it("the second stack is refused at preview and at up, naming the first, writing nothing; once the first is destroyed it adopts, and destroying it leaves the tenant's settings from before either", async () => {
+      emulator.reset();
+      other.reset();
+      const original = await tenant.campaign();
+      const a = await ProgramStack.create(workspace, emulator, "two-stacks-a");
+      const b = await ProgramStack.create(workspace, emulator, "two-stacks-b");
+      a.program = () =>
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
+      b.program = () =>
+        new RegistrationCampaign("nudge", {
+          state: "enabled",
+          snoozeDurationInDays: 5,
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
+
+      const upA = await a.succeed("up");
+      expect(diagnostics(upA.events, "warning").join("\n")).to.not.include("could not be checked");
+      const applied = await tenant.campaign();
+      expect(applied.snoozeDurationInDays).to.equal(0);
+
+      // The same declaration on another tenant is no conflict.
+      const c = await ProgramStack.create(workspace, other, "two-stacks-c");
+      c.program = b.program;
+      await c.succeed("preview");
+
+      const mark = emulator.requests().length;
+      for (const operation of ["preview", "up"] as const) {
+        const outcome = await b.run(operation);
+        expect(outcome.error, `${operation} b fails`).to.not.equal(undefined);
+        expect(outcome.text).to.match(
+          new RegExp(
+            `RegistrationCampaign: the registration campaign of tenant ${emulator.info.tenantId.toLowerCase()} is already managed by stack "[^"]*/${PROJECT}/two-stacks-a" \\(its RegistrationCampaign "campaign"\\), so this stack did not adopt it and nothing was written`,
+          ),
+        );
+        expect(outcome.text).to.include("manage it in one stack only");
+        expect(outcome.text).to.match(/`pulumi destroy --stack [^`]*two-stacks-a`/);
+      }
+      expect(anyWrite(emulator, mark), "stack b wrote nothing").to.deep.equal([]);
+      expect(await tenant.campaign()).to.deep.equal(applied);
+
+      await a.succeed("destroy");
+      expect(await tenant.campaign(), "destroying a restores the tenant's own").to.deep.equal(
+        original,
+      );
+      await b.succeed("up");
+      expect((await tenant.campaign()).snoozeDurationInDays).to.equal(5);
+      await b.succeed("destroy");
+      expect(
+        await tenant.campaign(),
+        "after both, the tenant's settings from before either",
+      ).to.deep.equal(original);
     });
   });
 

@@ -139,11 +139,16 @@ describe("the examples are safe as written: the policy pack passes and nobody lo
   });
   after(async () => workspace?.cleanup());
 
+  let previous: Stack | undefined;
+
   /** A new stack on a fresh default tenant, running whatever `program` holds at each operation. */
   async function freshStack(): Promise<Stack> {
+    // The tenant is reset, so the previous example's stack manages nothing any more: forgotten,
+    // or the next example's adoption would be refused as a second stack managing the singletons.
+    if (previous) await previous.workspace.removeStack(previous.name, { force: true });
     emulator.reset();
     const projectName = "entra-nudge-examples";
-    return LocalWorkspace.createOrSelectStack(
+    return (previous = await LocalWorkspace.createOrSelectStack(
       { stackName: `example-${++stacks}`, projectName, program: async () => program() },
       {
         pulumiCommand: workspace.pulumiCommand,
@@ -152,7 +157,7 @@ describe("the examples are safe as written: the policy pack passes and nobody lo
         workDir: workspace.workDir,
         projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
       },
-    );
+    ));
   }
 
   let configs = 0;

@@ -105,6 +105,38 @@ export function warn(message: string, ephemeral = false): void {
   });
 }
 
+/**
+ * The URN of the deployment's root resource (the `pulumi:pulumi:Stack` resource, which names the
+ * stack and the project), asked of the engine (its GetRootResource RPC, the engine service that
+ * also takes Log). The program registers that resource before any other, so it is known by the
+ * time a provider is called. Undefined outside the engine's provider host or when the engine does
+ * not answer within a few seconds.
+ */
+export function engineRootUrn(): Promise<string | undefined> {
+  const address = engineAddress();
+  if (!address) return Promise.resolve(undefined);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when asked */
+  const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+  const engineRpc =
+    require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
+  const engineProto =
+    require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.getRootResource(
+      new engineProto.GetRootResourceRequest(),
+      new grpc.Metadata(),
+      { deadline: Date.now() + 5_000 },
+      (error, response) => {
+        client.close();
+        const urn = error ? undefined : response?.getUrn();
+        resolve(urn ? urn : undefined);
+      },
+    );
+  });
+}
+
 /** Whether this process is the engine's Node dynamic-provider host. */
 export function inProviderProcess(): boolean {
   return engineAddress() !== undefined;

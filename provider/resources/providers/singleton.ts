@@ -9,6 +9,8 @@
 // silently: a create that replaces what it adopts warns old → new, and so does an update that
 // replaces values changed since the stack last applied or refreshed them; with
 // `failOnExternalChange: true` such an update fails before any write (model/externalChange.ts).
+// A stack about to adopt a singleton that another stack of the backend already manages on the same
+// tenant is refused at preview, before any Graph call (otherStacks.ts, model/sharedSingleton.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import {
   checkArgs,
@@ -61,6 +63,7 @@ import {
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
+import { refuseIfManagedElsewhere } from "./otherStacks";
 import { tenantMove, warnNotDeleted, warnNotRead } from "./tenant";
 
 /** Waits before each re-read that confirms an external change (the first read is done already). */
@@ -355,6 +358,11 @@ export function singletonProvider<K extends SingletonKind>(
       const graph = context.graph(); // settings problems (a China cloud, a bad endpoint) fail before any write
       const outcome = checkArgs(spec.kind, withoutProvider(news));
       if (!outcome.ok) return { inputs: news, failures: toCheckFailures(outcome.problems) };
+      // One stack per tenant singleton: about to adopt it (a create), the other stacks of the
+      // backend are asked first, before any Graph call (otherStacks.ts); updates never ask.
+      if (Object.keys(withoutProvider(olds ?? {})).length === 0) {
+        await refuseIfManagedElsewhere(spec.kind, spec.subject, () => context.tenantId());
+      }
       // Targets must exist, at preview: only the ids this declaration adds are looked up (one
       // batched request), so a preview with no new target sends nothing to Graph. Ids unknown
       // until apply are checked again before the first write (create, update).
