@@ -7,7 +7,6 @@ import type { UserRegistrationDetails } from "@microsoft/microsoft-graph-types";
 import {
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
-  getMethodConfiguration,
   isMissingPremiumLicence,
   registrationReportUserCount,
   transitiveUsersOfGroups,
@@ -19,7 +18,8 @@ import {
   authenticatorFromGraph,
   campaignFromGraph,
   groupsNamedBy,
-  passkeyEligibilityFromGraph,
+  passkeyEligibility,
+  passkeyGraphVersion,
   phoneMethodFromGraph,
   type AuthenticatorSettings,
   type CampaignSettings,
@@ -30,6 +30,7 @@ import {
   type PhoneMethodSettings,
   type UserFacts,
 } from "../model";
+import { readPasskey } from "../live";
 import { silentProgress, type ProgressSink } from "./progressBar";
 
 /** The full configuration of the two singletons and the passkey method (what `current` means). */
@@ -126,7 +127,8 @@ export async function readTenantPolicies(
     // (graph-contract-passkeys.md §1); v1.0 leaves it out, so the snooze limit read as the default.
     getAuthenticationMethodsPolicy(graph, "beta"),
     getAuthenticatorConfiguration(graph),
-    getMethodConfiguration(graph, "Fido2"),
+    // Read as the PasskeyPolicy resource reads it (live/passkey.ts): one normalizer.
+    readPasskey(graph, passkeyGraphVersion()),
   ]);
   const configurations = (policy.authenticationMethodConfigurations ?? []) as Record<
     string,
@@ -138,7 +140,7 @@ export async function readTenantPolicies(
     current: {
       campaign: campaignFromGraph(policy as GraphAuthenticationMethodsPolicy),
       authenticator: authenticatorFromGraph(authenticator as GraphAuthenticatorConfiguration),
-      passkey: passkeyEligibilityFromGraph(passkey),
+      passkey: passkeyEligibility(passkey),
     },
     phoneMethods: {
       sms: phoneMethodFromGraph(expanded("Sms")),

@@ -10,7 +10,8 @@ import {
   DEFAULT_PASSKEY_PROFILE_ID,
   isGuid,
   isRecord,
-  passkeyEligibilityFromGraph,
+  passkeyEligibility,
+  passkeyFromGraph,
   type AuthenticatorSettings,
   type CampaignSettings,
   type NudgeConfiguration,
@@ -128,7 +129,7 @@ export function declaredTargets(declaration: Declaration): Partial<NudgeConfigur
  * tenant's. A target's profile references resolve as the write resolves them (by id, or by name to
  * the id Graph gave the profile: the stack's recorded `passkeyProfileIds`, else the tenant's
  * profile of that name); a declared profile Graph has not created yet gets a placeholder id. The
- * result goes through the one Graph-to-eligibility normalizer, passkeyEligibilityFromGraph.
+ * result goes through the one normalizer of Graph's answer (passkeyFromGraph), as a read would.
  * Throws ReportError("input") for a reference to no profile (the write would refuse it).
  */
 export function declaredPasskey(
@@ -195,14 +196,16 @@ export function declaredPasskey(
     }),
   }));
   if (problems.length > 0) throw new ReportError("input", `${source}: ${problems.join(" ")}`);
-  return passkeyEligibilityFromGraph({
-    state: declared.state,
-    isSelfServiceRegistrationAllowed: declared.isSelfServiceRegistrationAllowed,
-    defaultPasskeyProfile: defaultId,
-    passkeyProfiles: profiles,
-    includeTargets,
-    excludeTargets: declared.excludeTargets,
-  });
+  return passkeyEligibility(
+    passkeyFromGraph({
+      state: declared.state,
+      isSelfServiceRegistrationAllowed: declared.isSelfServiceRegistrationAllowed,
+      defaultPasskeyProfile: defaultId,
+      passkeyProfiles: profiles,
+      includeTargets,
+      excludeTargets: declared.excludeTargets,
+    }),
+  );
 }
 
 /** A profile as eligibility read it, back in Graph's shape (the flags string of passkey types). */

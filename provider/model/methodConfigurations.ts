@@ -1,8 +1,11 @@
 // The parts of the passkey (FIDO2), SMS and Voice method configurations that eligibility and the
 // readiness command read (graph-contract-passkeys.md §4, §7): canonical forms from Graph's answers.
-// Read only: the PasskeyPolicy resource has its own full normalizer.
+// Read only. The passkey configuration is read by the PasskeyPolicy's normalizer (passkeyFromGraph)
+// and only narrowed here.
 import { canonicalId } from "./ids";
-import type { PasskeyEligibilitySettings, PasskeyProfileFacts } from "./eligibility";
+import type { PasskeyEligibilitySettings } from "./eligibility";
+import { DEFAULT_PASSKEY_PROFILE_ID } from "./passkey";
+import type { PasskeySettings } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -20,66 +23,28 @@ function target(item: Json): { id: string; targetType: string } {
   return { id: canonicalId(text(item.id)), targetType: text(item.targetType, "group") };
 }
 
-function restrictions(value: unknown): PasskeyProfileFacts["keyRestrictions"] | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const k = value as Json;
-  return {
-    isEnforced: k.isEnforced === true,
-    enforcementType: text(k.enforcementType, "block"),
-    aaGuids: Array.isArray(k.aaGuids) ? k.aaGuids.filter((g) => typeof g === "string") : [],
-  };
-}
-
 /**
- * The passkey configuration as eligibility needs it. A configuration that predates passkey
- * profiles (no `passkeyProfiles`) is one implicit default profile built from the legacy
- * `isAttestationEnforced`/`keyRestrictions` (passkeys §4: kept in sync during the deprecation),
- * which every include target allows.
+ * The passkey configuration as eligibility needs it, from its canonical form (passkeyFromGraph, the
+ * one reading of Graph's answer, which also reads a configuration that predates passkey profiles).
  */
-export function passkeyEligibilityFromGraph(raw: Json | undefined): PasskeyEligibilitySettings {
-  const config = raw ?? {};
-  const legacy = !Array.isArray(config.passkeyProfiles);
-  const defaultPasskeyProfile = canonicalId(
-    text(config.defaultPasskeyProfile, "00000000-0000-0000-0000-000000000001"),
-  );
-  const profiles: PasskeyProfileFacts[] = legacy
-    ? [
-        {
-          id: defaultPasskeyProfile,
-          passkeyTypes: ["deviceBound", "synced"],
-          attestationEnforcement:
-            config.isAttestationEnforced === true ? "registrationOnly" : "disabled",
-          ...(restrictions(config.keyRestrictions)
-            ? { keyRestrictions: restrictions(config.keyRestrictions) }
-            : {}),
-        },
-      ]
-    : list(config.passkeyProfiles).map((profile) => ({
-        id: canonicalId(text(profile.id)),
-        ...(typeof profile.name === "string" ? { name: profile.name } : {}),
-        passkeyTypes: text(profile.passkeyTypes)
-          .split(",")
-          .map((type) => type.trim())
-          .filter((type) => type !== ""),
-        attestationEnforcement: text(profile.attestationEnforcement, "disabled"),
-        ...(restrictions(profile.keyRestrictions)
-          ? { keyRestrictions: restrictions(profile.keyRestrictions) }
-          : {}),
-      }));
+export function passkeyEligibility(settings: PasskeySettings): PasskeyEligibilitySettings {
   return {
-    state: text(config.state, "disabled"),
-    isSelfServiceRegistrationAllowed: config.isSelfServiceRegistrationAllowed === true,
-    includeTargets: list(config.includeTargets).map((item) => ({
-      ...target(item),
-      allowedPasskeyProfiles: legacy
-        ? profiles.map((profile) => profile.id)
-        : (Array.isArray(item.allowedPasskeyProfiles) ? item.allowedPasskeyProfiles : [])
-            .filter((id): id is string => typeof id === "string")
-            .map(canonicalId),
+    state: settings.state,
+    isSelfServiceRegistrationAllowed: settings.isSelfServiceRegistrationAllowed,
+    includeTargets: settings.includeTargets.map(({ id, targetType, allowedPasskeyProfiles }) => ({
+      id,
+      targetType,
+      allowedPasskeyProfiles: allowedPasskeyProfiles ?? [],
     })),
-    excludeTargets: list(config.excludeTargets).map(target),
-    passkeyProfiles: profiles,
-    defaultPasskeyProfile,
+    excludeTargets: settings.excludeTargets.map(({ id, targetType }) => ({ id, targetType })),
+    passkeyProfiles: (settings.passkeyProfiles ?? []).map((profile) => ({
+      id: profile.id ?? "",
+      ...(profile.name !== "" ? { name: profile.name } : {}),
+      passkeyTypes: profile.passkeyTypes,
+      attestationEnforcement: profile.attestationEnforcement ?? "disabled",
+      ...(profile.keyRestrictions ? { keyRestrictions: profile.keyRestrictions } : {}),
+    })),
+    defaultPasskeyProfile: settings.defaultPasskeyProfile ?? DEFAULT_PASSKEY_PROFILE_ID,
   };
 }
 

@@ -56,6 +56,8 @@ export const DEFAULT_PASSKEY_PROFILE_ID = "00000000-0000-0000-0000-000000000001"
 /** Up to 10 profiles per tenant (§4 [doc] whats-new). */
 export const MAX_PASSKEY_PROFILES = 10;
 export const PASSKEY_TYPES: readonly PasskeyType[] = ["deviceBound", "synced"];
+/** The default profile's name in Graph's update example (§4 [doc]), for a configuration read before migration. */
+const LEGACY_DEFAULT_PROFILE_NAME = "Default passkey profile";
 /** DESIGN.md: a passkey campaign needs self-service setup, so it is on unless declared off. */
 export const DEFAULT_IS_SELF_SERVICE_REGISTRATION_ALLOWED = true;
 
@@ -476,9 +478,33 @@ function normalizeIncludeTarget(
   };
 }
 
-/** The canonical configuration from a Graph GET (the deprecated top-level settings are ignored). */
+/**
+ * The canonical configuration from a Graph GET: the one reading of Graph's
+ * fido2AuthenticationMethodConfiguration, for the PasskeyPolicy resource, drift, export and
+ * eligibility alike. A configuration that predates passkey profiles (no `passkeyProfiles`: a tenant
+ * not migrated yet, passkeys §4) reads as the migration leaves it: one default profile with both
+ * passkey types and the deprecated top-level attestation and key restrictions (kept in sync with
+ * that profile during the deprecation), allowed by every include target. Otherwise those
+ * deprecated settings are ignored.
+ */
 export function passkeyFromGraph(config: GraphFido2Configuration): PasskeySettings {
-  const profiles: PasskeyProfile[] = (config.passkeyProfiles ?? [])
+  const defaultPasskeyProfile = canonicalId(
+    config.defaultPasskeyProfile ?? DEFAULT_PASSKEY_PROFILE_ID,
+  );
+  const legacy = !Array.isArray(config.passkeyProfiles);
+  const graphProfiles = legacy
+    ? [
+        {
+          id: defaultPasskeyProfile,
+          name: LEGACY_DEFAULT_PROFILE_NAME,
+          passkeyTypes: PASSKEY_TYPES.join(","),
+          attestationEnforcement:
+            config.isAttestationEnforced === true ? "registrationOnly" : "disabled",
+          keyRestrictions: config.keyRestrictions,
+        },
+      ]
+    : (config.passkeyProfiles ?? []);
+  const profiles: PasskeyProfile[] = graphProfiles
     .map((profile) => ({
       id: canonicalId(profile.id ?? ""),
       name: profile.name ?? "",
@@ -510,9 +536,9 @@ export function passkeyFromGraph(config: GraphFido2Configuration): PasskeySettin
         id: canonicalId(target.id ?? ""),
         targetType: target.targetType ?? "unknownFutureValue",
         isRegistrationRequired: target.isRegistrationRequired ?? DEFAULT_IS_REGISTRATION_REQUIRED,
-        allowedPasskeyProfiles: (target.allowedPasskeyProfiles ?? [])
-          .map(canonicalId)
-          .sort(compareStrings),
+        allowedPasskeyProfiles: legacy
+          ? [defaultPasskeyProfile]
+          : (target.allowedPasskeyProfiles ?? []).map(canonicalId).sort(compareStrings),
       })),
     ),
     excludeTargets: sortTargets(
@@ -521,7 +547,7 @@ export function passkeyFromGraph(config: GraphFido2Configuration): PasskeySettin
         targetType: target.targetType ?? "unknownFutureValue",
       })),
     ),
-    defaultPasskeyProfile: canonicalId(config.defaultPasskeyProfile ?? DEFAULT_PASSKEY_PROFILE_ID),
+    defaultPasskeyProfile,
     passkeyProfileIds: Object.fromEntries(
       profiles.filter((p) => p.id !== undefined).map((p) => [p.name, p.id as string]),
     ),

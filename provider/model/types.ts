@@ -420,7 +420,7 @@ export interface GraphFido2Configuration {
   keyRestrictions?: {
     isEnforced?: boolean | null;
     enforcementType?: string | null;
-    aaGuids?: string[] | null;
+    aaGuids?: readonly string[] | null;
   } | null;
   defaultPasskeyProfile?: string | null;
   passkeyProfiles?:

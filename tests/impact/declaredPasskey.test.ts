@@ -17,7 +17,8 @@ import type { FullConfiguration, TenantScan } from "../../provider/eligibility/s
 import {
   evaluateUser,
   parseArgs,
-  passkeyEligibilityFromGraph,
+  passkeyEligibility,
+  passkeyFromGraph,
   type PasskeySettings,
   type UserFacts,
 } from "../../provider/model";
@@ -56,23 +57,25 @@ function tenant(state = "disabled", campaignState = "enabled"): FullConfiguratio
       ],
       excludeTargets: [],
     },
-    passkey: passkeyEligibilityFromGraph({
-      state,
-      isSelfServiceRegistrationAllowed: true,
-      defaultPasskeyProfile: DEFAULT_PROFILE,
-      passkeyProfiles: [
-        {
-          id: DEFAULT_PROFILE,
-          name: "Default passkey profile",
-          passkeyTypes: "deviceBound,synced",
-        },
-        { id: PILOT_PROFILE, name: "Pilot", passkeyTypes: "synced" },
-      ],
-      includeTargets: [
-        { id: "all_users", targetType: "group", allowedPasskeyProfiles: [DEFAULT_PROFILE] },
-      ],
-      excludeTargets: [],
-    }),
+    passkey: passkeyEligibility(
+      passkeyFromGraph({
+        state,
+        isSelfServiceRegistrationAllowed: true,
+        defaultPasskeyProfile: DEFAULT_PROFILE,
+        passkeyProfiles: [
+          {
+            id: DEFAULT_PROFILE,
+            name: "Default passkey profile",
+            passkeyTypes: "deviceBound,synced",
+          },
+          { id: PILOT_PROFILE, name: "Pilot", passkeyTypes: "synced" },
+        ],
+        includeTargets: [
+          { id: "all_users", targetType: "group", allowedPasskeyProfiles: [DEFAULT_PROFILE] },
+        ],
+        excludeTargets: [],
+      }),
+    ),
   } as unknown as FullConfiguration;
 }
 

@@ -2,7 +2,9 @@
 // only when declared, and a profile's restrictions and types are compared as sets.
 import {
   describeChanges,
+  passkeyEligibility,
   passkeyFromGraph,
+  passkeyProfilesFor,
   validatePasskeyArgs,
   type GraphFido2Configuration,
 } from "../../provider/model";
@@ -41,6 +43,34 @@ const tenant = (): GraphFido2Configuration => ({
 });
 
 describe("model: PasskeyPolicy", () => {
+  it("a configuration from before passkey profiles reads as its one default profile, for the resource and for eligibility alike", () => {
+    const legacy: GraphFido2Configuration = {
+      state: "enabled",
+      isSelfServiceRegistrationAllowed: true,
+      isAttestationEnforced: true,
+      keyRestrictions: {
+        isEnforced: true,
+        enforcementType: "allow",
+        aaGuids: [PILOT_ID.toUpperCase()],
+      },
+      includeTargets: [{ id: G1, targetType: "group", isRegistrationRequired: false }],
+      excludeTargets: [],
+    };
+    const settings = passkeyFromGraph(legacy);
+    const profile = {
+      id: DEFAULT_ID,
+      name: "Default passkey profile",
+      passkeyTypes: ["deviceBound", "synced"],
+      attestationEnforcement: "registrationOnly",
+      keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: [PILOT_ID] },
+    };
+    expect(settings.passkeyProfiles).to.deep.equal([profile]);
+    expect(settings.includeTargets[0].allowedPasskeyProfiles).to.deep.equal([DEFAULT_ID]);
+    expect(settings.passkeyProfileIds).to.deep.equal({ "Default passkey profile": DEFAULT_ID });
+    const member = { id: "u1", groupIds: new Set([G1]) };
+    expect(passkeyProfilesFor(member, passkeyEligibility(settings))).to.deep.equal([profile]);
+  });
+
   it("a target naming a profile by name or by id is the same declaration", () => {
     const actual = passkeyFromGraph(tenant());
     for (const ref of ["Pilot", PILOT_ID.toUpperCase()]) {

@@ -21,15 +21,10 @@ import {
 } from "../../eligibility/cache";
 import { readMethodHolders, type HolderCache } from "../../eligibility/methodHolders";
 import { PremiumLicenceRequiredError } from "../../eligibility/scan";
-import {
-  getFido2Configuration,
-  GraphRequestError,
-  REPORT_READ,
-  type GraphClient,
-} from "../../graph";
+import { GraphRequestError, REPORT_READ, type GraphClient } from "../../graph";
 import { ReportError } from "../../errors";
 import { declaredPasskey } from "../../impact/declaration";
-import { readAuthenticator } from "../../live";
+import { readAuthenticator, readPasskey } from "../../live";
 import {
   ALL_USERS,
   authenticatorMethodLoss,
@@ -37,7 +32,8 @@ import {
   describeChanges,
   describeMethodLoss,
   groupsDecidingLoss,
-  passkeyEligibilityFromGraph,
+  passkeyEligibility,
+  passkeyGraphVersion,
   passkeyMethodLoss,
   type AuthenticatorSettings,
   type LossMethod,
@@ -132,7 +128,7 @@ async function computeLoss(
     const holders = await read(groupsDecidingLoss(current, declared));
     return authenticatorMethodLoss(current, declared, holders.users, { breakGlassGroups });
   }
-  const current = passkeyEligibilityFromGraph(await getFido2Configuration(graph, "v1.0"));
+  const current = passkeyEligibility(await readPasskey(graph, passkeyGraphVersion()));
   let declared;
   try {
     declared = declaredPasskey(settingsOf<PasskeySettings>(inputs), current, "PasskeyPolicy");
