@@ -28,9 +28,16 @@ export interface GraphApiOptions {
   /**
    * Snooze settings, or a targeted method the stored targets do not name, sent while the campaign
    * is Microsoft managed: stored, or refused with 400 (§2.8, §10 item 6; passkeys open question
-   * 3). Default "store".
+   * 3); "rejectSent" refuses them whenever sent, unchanged values included (the HOWTO: they
+   * "can't be configured"). Default "store".
    */
-  managedCampaignEdits?: "store" | "reject";
+  managedCampaignEdits?: "store" | "reject" | "rejectSent";
+  /**
+   * `optOutSettings` in the same PATCH as other properties of the policy: refused with 400
+   * ("reject": Microsoft documents the opt-out only as a PATCH of that property alone,
+   * graph-contract-passkeys.md §2, SMSRET), or accepted. Default "reject".
+   */
+  optOutSettingsWithOthers?: "reject" | "accept";
   /**
    * How a stored targetedAuthenticationMethod reads back (graph-contract-passkeys.md open question
    * 1): the spelling sent ("asSent"), or normalised to the HOWTO's "fido2" or the Graph

@@ -275,6 +275,7 @@ function effectiveOptions(options: GraphApiOptions, premiumLicense: boolean): Ef
     premiumLicense: options.premiumLicense ?? premiumLicense,
     validationErrorCode: options.validationErrorCode ?? "BadRequest",
     managedCampaignEdits: options.managedCampaignEdits ?? "store",
+    optOutSettingsWithOthers: options.optOutSettingsWithOthers ?? "reject",
     campaignMethodCasing: options.campaignMethodCasing ?? "asSent",
     mixedCampaignMethods: options.mixedCampaignMethods ?? "reject",
     managedCampaignReadback: options.managedCampaignReadback ?? "stored",

@@ -673,9 +673,25 @@ export function patchPolicy(ctx: Context): GraphResponse {
       "BadRequest",
     );
   checkValue(body, policyShape, check(ctx), "");
+  if (
+    "optOutSettings" in body &&
+    Object.keys(body).length > 1 &&
+    ctx.options.optOutSettingsWithOthers === "reject"
+  )
+    throw invalid(
+      check(ctx),
+      "Invalid request: 'optOutSettings' is updated in a PATCH of its own; send the other properties of the policy in another request.",
+    );
   const current = ctx.state.policy;
   const merged = normalizeCampaign(
-    mergeValue(current.policy as unknown as JsonValue, body, policyShape) as unknown as PolicyData,
+    keepManagedMethods(
+      mergeValue(
+        current.policy as unknown as JsonValue,
+        body,
+        policyShape,
+      ) as unknown as PolicyData,
+      current.policy,
+    ),
     ctx.options.campaignMethodCasing,
   );
   const campaign = merged.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
@@ -739,6 +755,37 @@ function normalizeCampaign(
   };
 }
 
+/**
+ * In Microsoft-managed state the method is Microsoft's (HOWTO: "can't be configured"): an include
+ * target sent without one keeps the method it had, or the campaign's, instead of defaulting to
+ * Authenticator as a target of an admin-configured campaign does (§2.3).
+ */
+function keepManagedMethods(merged: PolicyData, before: PolicyData): PolicyData {
+  const campaign = merged.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
+  if (campaign?.state !== "default" || !campaign.includeTargets) return merged;
+  const previous =
+    before.registrationEnforcement?.authenticationMethodsRegistrationCampaign?.includeTargets ?? [];
+  const fallback = previous.find(
+    (t) => t.targetedAuthenticationMethod,
+  )?.targetedAuthenticationMethod;
+  return {
+    ...merged,
+    registrationEnforcement: {
+      ...merged.registrationEnforcement,
+      authenticationMethodsRegistrationCampaign: {
+        ...campaign,
+        includeTargets: campaign.includeTargets.map((t) => {
+          if (t.targetedAuthenticationMethod) return t;
+          const method =
+            previous.find((p) => String(p.id).toLowerCase() === String(t.id).toLowerCase())
+              ?.targetedAuthenticationMethod ?? fallback;
+          return method ? { ...t, targetedAuthenticationMethod: method } : t;
+        }),
+      },
+    },
+  };
+}
+
 /** §2.8, §10 item 6: in Microsoft-managed state the snooze settings are not the admin's to set. */
 function rejectManagedCampaignEdits(
   ctx: Context,
@@ -746,7 +793,8 @@ function rejectManagedCampaignEdits(
   before: PolicyData,
   after: PolicyData,
 ): void {
-  if (ctx.options.managedCampaignEdits !== "reject") return;
+  if (ctx.options.managedCampaignEdits === "store") return;
+  const any = ctx.options.managedCampaignEdits === "rejectSent";
   const campaign = after.registrationEnforcement?.authenticationMethodsRegistrationCampaign;
   if (campaign?.state !== "default") return;
   const sent = ((body.registrationEnforcement as Record<string, unknown> | undefined)
@@ -754,7 +802,7 @@ function rejectManagedCampaignEdits(
   const previous = (before.registrationEnforcement?.authenticationMethodsRegistrationCampaign ??
     {}) as Record<string, unknown>;
   for (const name of ["snoozeDurationInDays", "enforceRegistrationAfterAllowedSnoozes"]) {
-    if (name in sent && sent[name] !== previous[name])
+    if (name in sent && (any || sent[name] !== previous[name]))
       throw invalid(
         check(ctx),
         `Invalid value for property 'registrationEnforcement.authenticationMethodsRegistrationCampaign.${name}': it cannot be configured while the campaign is Microsoft managed (state 'default').`,
@@ -767,7 +815,7 @@ function rejectManagedCampaignEdits(
       .map((t) => t.targetedAuthenticationMethod)
       .filter((m): m is string => typeof m === "string")
       .map((m) => m.toLowerCase());
-  const stored = new Set(methodsOf(previous.includeTargets));
+  const stored = new Set(any ? [] : methodsOf(previous.includeTargets));
   const changed = methodsOf(sent.includeTargets).find((m) => !stored.has(m));
   if (changed !== undefined)
     throw invalid(

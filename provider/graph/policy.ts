@@ -46,29 +46,44 @@ export async function getAuthenticationMethodsPolicy(
 }
 
 /**
- * PATCH only `registrationEnforcement` (the Entra how-to's advice, §1.5), plus the beta
- * `optOutSettings` when the campaign manages passkeyMigrationOptOut (graph-contract-passkeys.md
- * §2: `PATCH beta/policies/authenticationmethodspolicy {"optOutSettings":
- * {"passkeyDynamicMigration":true}}`): the other parts of the policy are never sent, so they
- * cannot be overwritten. Answers the updated policy (200).
+ * PATCH only `registrationEnforcement` (the Entra how-to's advice, §1.5): the other parts of the
+ * policy are never sent, so they cannot be overwritten. Answers the updated policy (200).
  */
 export function patchRegistrationEnforcement(
   graph: GraphClient,
   registrationEnforcement: RegistrationEnforcement,
   version: GraphVersion = "v1.0",
-  optOutSettings?: { passkeyDynamicMigration?: boolean | null },
 ): Promise<AuthenticationMethodsPolicy> {
   return graph.request<AuthenticationMethodsPolicy>({
     operation: "update the registration campaign",
     method: "PATCH",
     path: POLICY_PATH,
     version,
-    body: optOutSettings
-      ? { registrationEnforcement, optOutSettings }
-      : { registrationEnforcement },
+    body: { registrationEnforcement },
     // A restore may send a member found on adoption that is newer than unknownFutureValue; Graph
     // refuses such a member without this header (emulator/graph/enums.ts).
     headers: INCLUDE_UNKNOWN_ENUM_MEMBERS,
+    permission: POLICY_WRITE,
+    target: "the authentication methods policy",
+  });
+}
+
+/**
+ * PATCH the beta `optOutSettings` alone, as Microsoft's only example sends it
+ * (graph-contract-passkeys.md §2: `PATCH beta/policies/authenticationmethodspolicy
+ * {"optOutSettings": {"passkeyDynamicMigration": true}}`): never beside the campaign, a form no
+ * page documents. Answers the updated policy (200).
+ */
+export function patchPasskeyMigrationOptOut(
+  graph: GraphClient,
+  optOutSettings: { passkeyDynamicMigration?: boolean | null },
+): Promise<AuthenticationMethodsPolicy> {
+  return graph.request<AuthenticationMethodsPolicy>({
+    operation: "update the passkey migration opt-out",
+    method: "PATCH",
+    path: POLICY_PATH,
+    version: "beta",
+    body: { optOutSettings },
     permission: POLICY_WRITE,
     target: "the authentication methods policy",
   });

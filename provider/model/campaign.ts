@@ -460,15 +460,16 @@ export function campaignGraphVersion(
 }
 
 /**
- * The PATCH for /policies/authenticationMethodsPolicy: only `registrationEnforcement` (never another
- * part of the policy), the campaign in full (collections are replaced wholesale by Graph), every
- * include target with the campaign's method in the documented lower case, and
- * enforceRegistrationAfterAllowedSnoozes and optOutSettings only when managed.
+ * The writes for /policies/authenticationMethodsPolicy: `registrationEnforcement` (never another
+ * part of the policy) with the campaign in full (collections are replaced wholesale by Graph),
+ * every include target with the campaign's method in the documented lower case, and
+ * enforceRegistrationAfterAllowedSnoozes only when managed; `optOutSettings`, when managed, is
+ * written in a PATCH of its own (the provider sends it after the campaign).
  *
- * What Microsoft decides under state "default" (the method, the snooze days) is not in a
- * declaration: `before` (the campaign read just before) supplies it, so the write sends back what
- * Graph holds and changes nothing Microsoft decided (inferred: the contract leaves open whether
- * Graph refuses or ignores those fields then, §Open questions 3).
+ * Under state "default" (Microsoft managed) the method, the snooze days and the limited snoozes
+ * "are set automatically and can't be configured"; only include and exclude targets are the
+ * admin's (the 2026 HOWTO, graph-contract.md §2.8, graph-contract-passkeys.md §1): the PATCH then
+ * sends the state and the targets only, without a method on any target.
  */
 export function campaignToGraphPatch(
   settings: CampaignSettings,
@@ -482,16 +483,19 @@ export function campaignToGraphPatch(
     const common = before?.targetedAuthenticationMethod;
     return common !== undefined && !common.includes(MIXED_METHODS_SEPARATOR) ? common : undefined;
   };
+  const managed = settings.state === "default";
   const campaign: GraphCampaign = {
     state: settings.state,
-    ...(snooze === undefined ? {} : { snoozeDurationInDays: snooze }),
-    ...(settings.enforceRegistrationAfterAllowedSnoozes === undefined
+    ...(snooze === undefined || managed ? {} : { snoozeDurationInDays: snooze }),
+    ...(settings.enforceRegistrationAfterAllowedSnoozes === undefined || managed
       ? {}
       : {
           enforceRegistrationAfterAllowedSnoozes: settings.enforceRegistrationAfterAllowedSnoozes,
         }),
     includeTargets: settings.includeTargets.map((target) => {
-      const method = target.targetedAuthenticationMethod ?? methodBefore(target.id);
+      const method = managed
+        ? undefined
+        : (target.targetedAuthenticationMethod ?? methodBefore(target.id));
       return {
         id: target.id,
         targetType: target.targetType,
@@ -552,6 +556,25 @@ function withoutTargetMethods(
 }
 
 /**
+ * A campaign to hold under state "default" (Microsoft managed) without what Microsoft sets there:
+ * the method, the snooze days and the snooze limit "are set automatically and can't be configured"
+ * (HOWTO, graph-contract-passkeys.md §2), so they are never written then (campaignToGraphPatch)
+ * and never compared. A declaration has none already; settings read from Graph (what a destroy
+ * restores, what it reads back to confirm a restore whose answer was lost) do, and a restore to
+ * Microsoft managed gets them back as Microsoft sets them, not as they were found.
+ */
+function withoutMicrosoftManaged(
+  canonical: PreviewInputs<CampaignInputs>,
+): PreviewInputs<CampaignInputs> {
+  if (canonical.state !== "default") return canonical;
+  const rest = { ...canonical };
+  delete rest.targetedAuthenticationMethod;
+  delete rest.snoozeDurationInDays;
+  delete rest.enforceRegistrationAfterAllowedSnoozes;
+  return rest;
+}
+
+/**
  * Per-property differences, declared versus actual, on canonical forms. The method is compared
  * once, campaign-wide (`targetedAuthenticationMethod`), never per target, and never on case.
  */
@@ -562,7 +585,7 @@ export function diffCampaign(declared: CampaignLike, actual: CampaignLike): Prop
       ? normalizeCampaignArgs(actual)
       : normalizeCampaignSettings(actual);
   return compareCanonical(
-    withoutTargetMethods(normalizeCampaignArgs(declared)),
+    withoutTargetMethods(withoutMicrosoftManaged(normalizeCampaignArgs(declared))),
     withoutTargetMethods(actualCanonical),
     {
       arguments: COMPARED_CAMPAIGN_ARGUMENTS,

@@ -51,5 +51,15 @@ export function restorePlan<K extends ResourceKind>(
       }
     }
   }
-  return { settings: settings as unknown as SettingsByKind[K], restored, left };
+  // What the write changes, all properties set back together: a campaign restored to Microsoft
+  // managed ("default") does not write back the method or the snooze settings found, which are
+  // Microsoft's then (campaign.ts, withoutMicrosoftManaged), so they are not named as restored.
+  const written = new Set(
+    describeChanges(kind, settings as never, live).map((change) => top(change.property)),
+  );
+  return {
+    settings: settings as unknown as SettingsByKind[K],
+    restored: restored.filter((property) => written.has(property)),
+    left,
+  };
 }

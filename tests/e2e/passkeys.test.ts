@@ -2,7 +2,8 @@
 // PasskeyPolicy as docs/passkeys.md does (a pilot profile, the pilot group enabled with it, the
 // break-glass group keeping the default profile) and a passkey ("fido2") campaign
 // previews, applies, refreshes with no changes, detects a portal edit (refresh exit 7, `entra-nudge
-// drift` exit 2 naming the property in words), and destroys back to the exact original settings.
+// drift` exit 2 naming the property in words), and destroys back to the original settings (a
+// Microsoft-managed campaign's snooze days and method as Microsoft sets them).
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -83,6 +84,14 @@ describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", func
   };
 
   it("previews, applies, refreshes with no changes, detects a portal edit, and destroys back to the original", async () => {
+    // The campaign found is Microsoft managed ("default"): its snooze days and method are set by
+    // Microsoft, not the admin (HOWTO), so destroy writes back its state and targets only (an
+    // emulator refusing the others whenever sent under "default") and reads them back as
+    // Microsoft sets them: 1 day, and Authenticator once the passkey method is restored too.
+    emulator.configure({
+      managedCampaignReadback: "microsoftDecides",
+      managedCampaignEdits: "rejectSent",
+    });
     const original = { campaign: await portal.campaign(), passkeys: await methodConfiguration() };
 
     const preview = await stack.preview();

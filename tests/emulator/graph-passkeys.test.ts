@@ -380,6 +380,52 @@ describe("graph handlers: passkey campaigns and the beta opt-out (contract-passk
     expect(r.status).to.equal(200);
     expect((r.body as Json).optOutSettings).to.deep.equal({ passkeyDynamicMigration: true });
   });
+
+  it("optOutSettings is updated alone, as Microsoft's only example sends it; beside the campaign it is refused unless configured", async () => {
+    const body = {
+      optOutSettings: { passkeyDynamicMigration: true },
+      registrationEnforcement: { authenticationMethodsRegistrationCampaign: { state: "enabled" } },
+    };
+    await expectGraphError(
+      call(api, "PATCH", POLICY, { version: "beta", body }),
+      400,
+      "BadRequest",
+      /'optOutSettings' is updated in a PATCH of its own/,
+    );
+    api.configure({ optOutSettingsWithOthers: "accept" });
+    expect((await call(api, "PATCH", POLICY, { version: "beta", body })).status).to.equal(200);
+  });
+
+  it("with managedCampaignEdits 'rejectSent', a Microsoft-managed campaign refuses snooze settings and methods even unchanged; targets sent without a method keep Microsoft's", async () => {
+    api.microsoftMigration({});
+    api.configure({ managedCampaignEdits: "rejectSent" });
+    await expectGraphError(
+      patchCampaign(api, { snoozeDurationInDays: 1 }),
+      400,
+      "BadRequest",
+      /snoozeDurationInDays': it cannot be configured while the campaign is Microsoft managed/,
+    );
+    const pilot = await groupId(api, "pilot-authenticator-wave1");
+    await expectGraphError(
+      patchCampaign(api, {
+        includeTargets: [{ id: pilot, targetType: "group", targetedAuthenticationMethod: "fido2" }],
+      }),
+      400,
+      "BadRequest",
+      /cannot be configured while the campaign is Microsoft managed/,
+    );
+    const r = await patchCampaign(api, {
+      includeTargets: [{ id: pilot, targetType: "group" }],
+    });
+    expect(r.status).to.equal(200);
+    const targets = (
+      ((r.body as Json).registrationEnforcement as Json)
+        .authenticationMethodsRegistrationCampaign as Json
+    ).includeTargets as Json[];
+    expect(targets.map((t) => String(t.targetedAuthenticationMethod).toLowerCase())).to.deep.equal([
+      "fido2",
+    ]);
+  });
 });
 
 describe("emulator: Microsoft's 2026-09-01 migration, passkeys by default (contract-passkeys §2, §7)", () => {

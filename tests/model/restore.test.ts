@@ -2,7 +2,13 @@
 // restored to the settings found on adoption only where the tenant still holds what the stack last
 // applied; what someone else changed since is left as found and named; what the stack does not
 // manage is never written back.
-import { normalizeCampaignSettings, parseArgs, restorePlan } from "../../provider/model";
+import {
+  campaignToGraphPatch,
+  describeChanges,
+  normalizeCampaignSettings,
+  parseArgs,
+  restorePlan,
+} from "../../provider/model";
 import type { CampaignSettings } from "../../provider/model";
 import { G1, G2, expect } from "./support";
 
@@ -29,17 +35,47 @@ const appliedSettings = (): CampaignSettings => {
 };
 
 describe("model: destroy restores only what the tenant still holds as the stack applied it", () => {
-  it("nothing changed since: every managed property goes back to what was found", () => {
+  it("nothing changed since: the state and targets go back to what was found; under Microsoft managed the snooze days are Microsoft's, neither written nor named as restored", () => {
     const plan = restorePlan("RegistrationCampaign", APPLIED, FOUND, appliedSettings());
     expect(plan.left).to.deep.equal([]);
+    // The snooze days (0 applied, 1 found) are not restored: under "default" they "can't be
+    // configured" (HOWTO), so the restore writes the state and the targets only and Microsoft
+    // sets the rest.
     expect(plan.restored.sort()).to.deep.equal(
-      ["excludeTargets", "includeTargets", "snoozeDurationInDays", "state"].sort(),
+      ["excludeTargets", "includeTargets", "state"].sort(),
     );
-    expect(plan.settings).to.deep.include({
+    expect(plan.settings).to.deep.include({ state: "default", excludeTargets: [] });
+    const campaign = campaignToGraphPatch(plan.settings, appliedSettings()).body
+      .registrationEnforcement.authenticationMethodsRegistrationCampaign;
+    expect(campaign).to.deep.equal({
       state: "default",
-      snoozeDurationInDays: 1,
+      includeTargets: [{ id: "all_users", targetType: "group" }],
       excludeTargets: [],
     });
+  });
+
+  it("a restore to Microsoft managed is done when the state and targets are back, whatever snooze days and method Microsoft then shows", () => {
+    const plan = restorePlan("RegistrationCampaign", APPLIED, FOUND, appliedSettings());
+    const asMicrosoftSetsThem = normalizeCampaignSettings({
+      ...FOUND,
+      targetedAuthenticationMethod: "fido2",
+      snoozeDurationInDays: 0,
+      enforceRegistrationAfterAllowedSnoozes: false,
+      includeTargets: [
+        { id: "all_users", targetType: "group", targetedAuthenticationMethod: "fido2" },
+      ],
+    }) as CampaignSettings;
+    expect(
+      describeChanges("RegistrationCampaign", plan.settings, asMicrosoftSetsThem),
+    ).to.deep.equal([]);
+    // An admin-configured state still compares them.
+    expect(
+      describeChanges(
+        "RegistrationCampaign",
+        { ...plan.settings, state: "enabled" },
+        { ...asMicrosoftSetsThem, state: "enabled" },
+      ).map((change) => change.property),
+    ).to.include.members(["snoozeDurationInDays", "targetedAuthenticationMethod"]);
   });
 
   it("a property someone changed since is left as found and named with its value; the others are restored", () => {

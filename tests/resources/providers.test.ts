@@ -70,8 +70,19 @@ describe("resource providers against the emulator", function () {
       excludeTargets: [{ id: BREAK_GLASS, targetType: "group" }],
     };
 
-    it("adopts the tenant's campaign, applies the declaration and restores it on delete", async () => {
+    /** What an admin configures under state "default": the state and the targets (HOWTO 2026). */
+    const adminPart = (campaign: Awaited<ReturnType<typeof tenantCampaign>>) => ({
+      state: campaign?.state,
+      includeTargets: campaign?.includeTargets?.map((t) => ({
+        id: t.id,
+        targetType: t.targetType,
+      })),
+      excludeTargets: campaign?.excludeTargets,
+    });
+
+    it("adopts the tenant's campaign, applies the declaration, and on delete gives Microsoft managed back its state and targets", async () => {
       const before = await tenantCampaign();
+      expect(before?.state).to.equal("default");
       const inputs = await checked("RegistrationCampaign", declared);
       expect(inputs.includeTargets).to.deep.equal([
         {
@@ -91,6 +102,30 @@ describe("resource providers against the emulator", function () {
       const patches = emulator.requests().filter((r) => r.method === "PATCH");
       expect(patches).to.have.length(1);
 
+      // The restore sends only what an admin may configure under "default": the snooze days and
+      // the method "can't be configured" then (HOWTO), and Graph's update page says properties
+      // not sent keep their values or are recalculated. An emulator refusing them whenever sent
+      // under "default" accepts the restore; the old restore sent 1 day and Authenticator back
+      // and got 400.
+      emulator.configure({ managedCampaignEdits: "rejectSent" });
+      await campaign().delete!(id, outs);
+      const after = await tenantCampaign();
+      expect(adminPart(after)).to.deep.equal(adminPart(before));
+      // The snooze days are Microsoft's now: this emulator keeps the last stored value (0), as
+      // the update page allows; a real tenant may recalculate it.
+      expect(after?.snoozeDurationInDays).to.equal(0);
+    });
+
+    it("on delete, the Microsoft managed campaign reads back as found where Microsoft sets the snooze days and method", async () => {
+      // What Microsoft applies under "default" (graph-contract-passkeys.md §2): 1 day, and
+      // Authenticator while no include target is enabled for passkeys.
+      emulator.configure({
+        managedCampaignReadback: "microsoftDecides",
+        managedCampaignEdits: "rejectSent",
+      });
+      const before = await tenantCampaign();
+      const { id, outs } = await campaign().create(await checked("RegistrationCampaign", declared));
+      expect(await tenantCampaign()).to.deep.include({ state: "enabled", snoozeDurationInDays: 0 });
       await campaign().delete!(id, outs);
       expect(await tenantCampaign()).to.deep.equal(before);
     });
