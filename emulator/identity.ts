@@ -1,5 +1,6 @@
 // The Entra ID side of the emulator: OpenID discovery, signing keys, the v2.0 token endpoint for the
-// client-credentials grant (secret, certificate assertion, federated assertion), and validation of
+// client-credentials grant (secret, certificate assertion, federated assertion) and for a tenant
+// user's sign-in (the resource owner password grant: a delegated token), and validation of
 // the access tokens it issued when they come back to Graph. Error bodies follow ESTS's shape
 // (`error`, `error_description` "AADSTS<code>: ...", `error_codes`, `timestamp`, `trace_id`,
 // `correlation_id`, `error_uri`) so that MSAL and @azure/identity surface them as they would in
@@ -18,7 +19,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { get as httpsGet } from "node:https";
-import type { AppRegistration, CallerIdentity } from "./types.js";
+import type { AppRegistration, CallerIdentity, SignInUser } from "./types.js";
 
 /** Microsoft Graph's application id, which is also a valid token audience for it. */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -51,6 +52,8 @@ const OTHER_RESOURCES = [
 const ACCESS_TOKEN_LIFETIME_S = 3599;
 const CLOCK_SKEW_S = 300;
 const RESERVED_TENANTS = new Set(["common", "organizations", "consumers"]);
+/** OpenID Connect's scopes, asked beside a resource's in a user's sign-in (MSAL adds them). */
+const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 /** Issued tokens kept for issuedAccessTokens(): a bound, so long fault campaigns stay small. */
 const MAX_ISSUED_TOKENS_KEPT = 10_000;
 
@@ -125,13 +128,17 @@ export interface AccessTokenClaims {
   aio: string;
   app_displayname: string;
   appid: string;
-  appidacr: "1" | "2";
+  /** "0": a public client (no credential); "1": a secret; "2": a certificate or assertion. */
+  appidacr: "0" | "1" | "2";
   idp: string;
-  idtyp: "app";
+  idtyp: "app" | "user";
+  /** A user's token: the user's name and user principal name. */
+  name?: string;
+  upn?: string;
   oid: string;
   rh: string;
   roles?: string[];
-  /** Delegated permissions, space-separated (a user's token; never issued here). */
+  /** Delegated permissions, space-separated: a user's token only. */
   scp?: string;
   sub: string;
   tenant_region_scope: string;
@@ -177,6 +184,8 @@ export interface IdentityProviderOptions {
   /** Canonical origin of the emulator, e.g. "https://127.0.0.1:8443" (known after listen). */
   origin: () => string;
   now?: () => number;
+  /** The tenant's user with this user principal name, for a user's sign-in (password grant). */
+  signInUser?: (userPrincipalName: string) => SignInUser | undefined;
 }
 
 export class IdentityProvider {
@@ -197,12 +206,11 @@ export class IdentityProvider {
     this.verifiedDomains = new Set((options.verifiedDomains ?? []).map((d) => d.toLowerCase()));
     for (const app of options.apps) {
       // A tenant may name the app's service principal; otherwise a stable id is derived.
-      const { servicePrincipalId } = app as AppRegistration & { servicePrincipalId?: string };
+      const { servicePrincipalId } = app;
       this.credentials.set(app.clientId.toLowerCase(), {
         app,
         secret: app.clientSecret ?? generateClientSecret(),
-        objectId:
-          servicePrincipalId ?? stableGuid(`${this.tenantId}/sp/${app.clientId.toLowerCase()}`),
+        objectId: servicePrincipalId ?? derivedServicePrincipalId(this.tenantId, app.clientId),
         certificates: [],
         federated: [],
       });
@@ -340,10 +348,14 @@ export class IdentityProvider {
       resource?: string;
       issuedAt?: number;
       lifetimeSeconds?: number;
-      appidacr?: "1" | "2";
+      appidacr?: "0" | "1" | "2";
+      /** A delegated token: the signed-in user and the granted delegated permissions (`scp`). */
+      user?: SignInUser;
+      scopes?: readonly string[];
     } = {},
   ): Promise<string> {
     const app = this.appByNameOrId(appNameOrId);
+    const user = options.user;
     const issuedAt = options.issuedAt ?? Math.floor(this.now() / 1000);
     const iat = issuedAt - CLOCK_SKEW_S;
     const claims: AccessTokenClaims = {
@@ -357,11 +369,17 @@ export class IdentityProvider {
       appid: app.app.clientId,
       appidacr: options.appidacr ?? "1",
       idp: `https://sts.windows.net/${this.tenantId}/`,
-      idtyp: "app",
-      oid: app.objectId,
+      idtyp: user ? "user" : "app",
+      ...(user ? { name: user.displayName, upn: user.userPrincipalName } : {}),
+      oid: user ? user.id : app.objectId,
       rh: `0.${randomBytes(20).toString("base64url")}.`,
-      ...(app.app.roles.length > 0 ? { roles: [...app.app.roles] } : {}),
-      sub: app.objectId,
+      // A user's token carries the delegated permissions granted (scp), never the app's roles.
+      ...(user
+        ? { scp: (options.scopes ?? []).join(" ") }
+        : app.app.roles.length > 0
+          ? { roles: [...app.app.roles] }
+          : {}),
+      sub: user ? stableGuid(`${user.id}/${app.app.clientId.toLowerCase()}`) : app.objectId,
       tenant_region_scope: "EU",
       tid: this.tenantId,
       uti: randomBytes(16).toString("base64url"),
@@ -563,12 +581,12 @@ export class IdentityProvider {
 
       const grantType = form.get("grant_type");
       if (!grantType) throw missingParameter("grant_type");
-      if (grantType !== "client_credentials") {
+      if (grantType !== "client_credentials" && grantType !== "password") {
         throw new EstsError(
           400,
           "unsupported_grant_type",
           70003,
-          `The app requested an unsupported grant type '${grantType}'. The emulator implements the client credentials grant only.`,
+          `The app requested an unsupported grant type '${grantType}'. The emulator implements the client credentials and password grants only.`,
         );
       }
       if (!clientId) throw missingParameter("client_id");
@@ -582,6 +600,9 @@ export class IdentityProvider {
         );
       }
 
+      if (grantType === "password") {
+        return await this.userSignIn(app, form, secret, correlationId);
+      }
       const assertion = form.get("client_assertion") ?? undefined;
       let appidacr: "1" | "2";
       if (assertion !== undefined) {
@@ -628,6 +649,154 @@ export class IdentityProvider {
       if (!(err instanceof EstsError)) throw err;
       return { ...this.errorResponse(err, correlationId), clientId };
     }
+  }
+
+  /**
+   * The password grant (resource owner password credentials): a tenant user signs in through the
+   * app and gets a delegated token whose `scp` holds the delegated permissions consented for the
+   * app: all of them for `<resource>/.default`, else those asked for, each of which must be
+   * consented. It is what @azure/identity's EnvironmentCredential (AZURE_USERNAME, AZURE_PASSWORD)
+   * sends, the first link of DefaultAzureCredential. Error codes are ESTS's well-known ones for
+   * these cases (AADSTS50034, 50126, 50057, 65001, 7000218) [inferred texts].
+   */
+  private async userSignIn(
+    app: AppCredentials,
+    form: URLSearchParams,
+    secret: string | undefined,
+    correlationId: string | undefined,
+  ): Promise<IdentityResponse> {
+    const username = form.get("username");
+    const password = form.get("password");
+    if (!username) throw missingParameter("username");
+    if (password === null) throw missingParameter("password");
+    if (secret !== undefined) {
+      if (!secretsEqual(secret, app.secret)) {
+        throw new EstsError(
+          401,
+          "invalid_client",
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.app.clientId}'.`,
+        );
+      }
+    } else if (app.app.publicClient !== true) {
+      throw new EstsError(
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
+    }
+    const { resource, asked } = this.delegatedScopesOf(form.get("scope"));
+    const user = this.options.signInUser?.(username);
+    if (!user) {
+      throw new EstsError(
+        400,
+        "invalid_grant",
+        50034,
+        `The user account ${username} does not exist in the ${this.tenantId} directory. To sign into this application, the account must be added to the directory.`,
+      );
+    }
+    if (user.password === undefined || !secretsEqual(password, user.password)) {
+      throw new EstsError(
+        400,
+        "invalid_grant",
+        50126,
+        "Error validating credentials due to invalid username or password.",
+      );
+    }
+    if (!user.accountEnabled) {
+      throw new EstsError(400, "invalid_grant", 50057, "The user account is disabled.");
+    }
+    const consented = app.app.scopes ?? [];
+    const byLower = new Map(consented.map((s) => [s.toLowerCase(), s]));
+    const missing = (asked ?? []).filter((s) => !byLower.has(s.toLowerCase()));
+    if (missing.length > 0 || consented.length === 0) {
+      throw new EstsError(
+        400,
+        "invalid_grant",
+        65001,
+        `The user or administrator has not consented to use the application with ID '${app.app.clientId}' named '${app.app.name}'. Send an interactive authorization request for this user and resource.`,
+      );
+    }
+    const granted = asked
+      ? asked.map((s) => byLower.get(s.toLowerCase()) as string)
+      : [...consented];
+    const accessToken = await this.issueAccessToken(app.app.clientId, {
+      resource,
+      appidacr: secret !== undefined ? "1" : "0",
+      user,
+      scopes: granted,
+    });
+    this.issued.push(accessToken);
+    if (this.issued.length > MAX_ISSUED_TOKENS_KEPT) this.issued.shift();
+    const now = Math.floor(this.now() / 1000);
+    const idToken = await signJwt(
+      { typ: "JWT", alg: "RS256", kid: this.signingKid },
+      {
+        aud: app.app.clientId,
+        iss: `${this.options.origin()}/${this.tenantId}/v2.0`,
+        iat: now - CLOCK_SKEW_S,
+        nbf: now - CLOCK_SKEW_S,
+        exp: now + ACCESS_TOKEN_LIFETIME_S,
+        name: user.displayName,
+        oid: user.id,
+        preferred_username: user.userPrincipalName,
+        sub: stableGuid(`${user.id}/${app.app.clientId.toLowerCase()}/id`),
+        tid: this.tenantId,
+        ver: "2.0",
+      },
+      this.options.signingKey.privateKey,
+    );
+    return {
+      status: 200,
+      headers: tokenHeaders(correlationId),
+      body: {
+        token_type: "Bearer",
+        scope: granted.map((s) => `${resource.replace(/\/$/, "")}/${s}`).join(" "),
+        expires_in: ACCESS_TOKEN_LIFETIME_S,
+        ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+        access_token: accessToken,
+        id_token: idToken,
+        client_info: Buffer.from(
+          JSON.stringify({ uid: user.id, utid: this.tenantId }),
+          "utf8",
+        ).toString("base64url"),
+      },
+      clientId: app.app.clientId,
+    };
+  }
+
+  /**
+   * A delegated request's scopes: OpenID Connect's own (openid, profile, email, offline_access)
+   * aside, one resource's `.default` (undefined `asked`: every consented permission) or its
+   * permissions by name (`https://graph.microsoft.com/AuditLog.Read.All`).
+   */
+  private delegatedScopesOf(scope: string | null): { resource: string; asked?: string[] } {
+    const words = (scope ?? "").trim().split(/\s+/).filter(Boolean);
+    const resourceScopes = words.filter((w) => !OIDC_SCOPES.has(w.toLowerCase()));
+    const defaults = resourceScopes.filter((w) => w.endsWith("/.default"));
+    if (defaults.length === 1 && resourceScopes.length === 1) {
+      return { resource: this.resourceOf(defaults[0]) };
+    }
+    if (resourceScopes.length === 0 || defaults.length > 0)
+      return { resource: this.resourceOf(scope) };
+    const resources = new Set<string>();
+    const asked: string[] = [];
+    for (const word of resourceScopes) {
+      const at = word.lastIndexOf("/");
+      if (at <= 0) {
+        throw new EstsError(
+          400,
+          "invalid_scope",
+          70011,
+          `The provided value for the input parameter 'scope' is not valid. The scope ${word} is not valid.`,
+        );
+      }
+      resources.add(this.resourceOf(`${word.slice(0, at)}/.default`));
+      asked.push(word.slice(at + 1));
+    }
+    if (resources.size > 1) return { resource: this.resourceOf(resourceScopes.join(" ")) };
+    return { resource: [...resources][0], asked };
   }
 
   /** The resource of a client-credentials scope, which must be exactly one `<resource>/.default`. */
@@ -910,7 +1079,7 @@ export class IdentityProvider {
         tenantId: this.options.tenantId,
         roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [],
         ...(typeof claims.scp === "string"
-          ? { scopes: claims.scp.split(" ").filter(Boolean) }
+          ? { scopes: claims.scp.split(" ").filter(Boolean), userId: String(claims.oid) }
           : {}),
       },
     };
@@ -1067,6 +1236,11 @@ function generateClientSecret(): string {
 }
 
 /** A GUID derived from a name, so that an app's service principal id is stable across starts. */
+/** The service principal id of an app whose tenant file entry names none. */
+export function derivedServicePrincipalId(tenantId: string, clientId: string): string {
+  return stableGuid(`${tenantId.toLowerCase()}/sp/${clientId.toLowerCase()}`);
+}
+
 export function stableGuid(name: string): string {
   const h = createHash("sha256").update(name).digest();
   h[6] = (h[6] & 0x0f) | 0x50;

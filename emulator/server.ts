@@ -146,6 +146,7 @@ export class EmulatorServer {
       tenantId: graphApi.tenantId,
       verifiedDomains: graphApi.verifiedDomains ?? [],
       apps: graphApi.apps,
+      signInUser: graphApi.signInUser?.bind(graphApi),
       signingKey,
       federationKey: async () => {
         const keys = await processKeyPair("federation-issuer");

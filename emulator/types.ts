@@ -15,9 +15,12 @@ export interface CallerIdentity {
   roles: string[];
   /**
    * Delegated permissions (the token's `scp` claim), present only on a token that signs in a user:
-   * the permission table then reads its Delegated row. The emulator issues app tokens only.
+   * the permission table then reads its Delegated row. The emulator issues them to a tenant
+   * user's sign-in with the password grant (identity.ts).
    */
   scopes?: string[];
+  /** The signed-in user's object id (the token's `oid`), on a delegated token only. */
+  userId?: string;
 }
 
 export interface GraphRequest {
@@ -54,6 +57,25 @@ export interface AppRegistration {
   clientSecret?: string;
   /** Application permissions granted (and consented) to the app. */
   roles: string[];
+  /**
+   * Delegated permissions consented for the app ("admin consent" for the tenant): the `scp` of a
+   * token it gets for a signed-in user. Absent: the app has none.
+   */
+  scopes?: string[];
+  /** "Allow public client flows": a user may sign in through it without the app's secret. */
+  publicClient?: boolean;
+  /** The app's service principal in the tenant (the object id of its app-only tokens). */
+  servicePrincipalId?: string;
+}
+
+/** A tenant user as the token endpoint sees it when the user signs in. */
+export interface SignInUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  accountEnabled: boolean;
+  /** The user's password in the tenant file; a user without one cannot sign in with a password. */
+  password?: string;
 }
 
 /** What the HTTP layer needs from the Graph resource handlers. */
@@ -62,6 +84,8 @@ export interface GraphApi {
   /** The tenant's verified domain names ("contoso.onmicrosoft.com"): a sign-in may name the tenant by them. */
   readonly verifiedDomains?: readonly string[];
   readonly apps: AppRegistration[];
+  /** The tenant user with this user principal name (case-insensitive), for a user's sign-in. */
+  signInUser?(userPrincipalName: string): SignInUser | undefined;
   /**
    * The name of the permission-table row that decides a call (emulator/graph/permissionTable.ts),
    * or null when the table does not list it. Logged with each call.

@@ -166,7 +166,7 @@ function linkAudit(
 
 interface Reference {
   id: string;
-  kind: "user" | "group";
+  kind: "user" | "group" | "servicePrincipal";
 }
 
 function invalidReference(relation: string, annotation: string): GraphHttpError {
@@ -174,7 +174,10 @@ function invalidReference(relation: string, annotation: string): GraphHttpError 
   return badRequest(`Invalid URL format specified in ${annotation} for ${relation}.`);
 }
 
-/** Resolves `https://host/v1.0/directoryObjects/{id}` (or users/, groups/) to an object reads see. */
+/**
+ * Resolves `https://host/v1.0/directoryObjects/{id}` (or users/, groups/, servicePrincipals/) to an
+ * object reads see.
+ */
 function resolveReference(
   ctx: Context,
   value: unknown,
@@ -190,11 +193,16 @@ function resolveReference(
   }
   const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
   const at = segments.findIndex((s) =>
-    ["directoryobjects", "users", "groups"].includes(s.toLowerCase()),
+    ["directoryobjects", "users", "groups", "serviceprincipals"].includes(s.toLowerCase()),
   );
   if (at < 0 || at !== segments.length - 2) throw invalidReference(relation, annotation);
   const collection = segments[at].toLowerCase();
   const key = segments[at + 1];
+  if (collection === "directoryobjects" || collection === "serviceprincipals") {
+    const sp = ctx.state.seed.servicePrincipals.get(key.toLowerCase());
+    if (sp) return { id: sp.id, kind: "servicePrincipal" };
+    if (collection === "serviceprincipals") throw notFound(key);
+  }
   if (collection !== "groups") {
     const user = collection === "users" ? ctx.state.userByKey(key) : ctx.state.users.get(key);
     if (user) return { id: user.id, kind: "user" };
@@ -211,7 +219,9 @@ function alreadyLinked(relation: Relation): GraphHttpError {
 }
 
 function checkLinkable(g: GroupRecord, ref: Reference, relation: Relation): void {
-  if (relation === "owners" && ref.kind !== "user")
+  // "Add a user or service principal to a Microsoft 365 or security group's owners"
+  // (learn.microsoft.com/graph/api/group-post-owners).
+  if (relation === "owners" && ref.kind === "group")
     throw badRequest("Only users and service principals can be owners of a group."); // inferred wording
   if (ref.id === g.id) throw badRequest("A group cannot be a member of itself."); // inferred wording
 }
@@ -256,6 +266,48 @@ export function listGroups(ctx: Context): GraphResponse {
 export function countGroups(ctx: Context): GraphResponse {
   requirePermission(ctx, PERMISSIONS.groupRead);
   return countDirectory(ctx, groupListing(ctx));
+}
+
+/**
+ * A service principal as a directory-object read shows it. v1.0 lists none among a group's owners
+ * or members: "Currently, service principals are not listed as group owners due to the staged
+ * rollout of service principals to the Microsoft Graph v1.0 endpoint"
+ * (learn.microsoft.com/graph/api/group-list-owners, read 2026-12-07; beta lists them).
+ */
+function servicePrincipalItem(ctx: Context, id: string): DirectoryItem | undefined {
+  const sp = ctx.state.seed.servicePrincipals.get(id.toLowerCase());
+  if (!sp) return undefined;
+  const values: Record<string, unknown> = {
+    id: sp.id,
+    appId: sp.appId,
+    displayName: sp.displayName,
+    accountEnabled: true,
+    servicePrincipalType: "Application",
+  };
+  const read = (name: string) => values[name] ?? null;
+  return {
+    id: sp.id,
+    read,
+    render: (select) => {
+      const out: Record<string, unknown> = { "@odata.type": "#microsoft.graph.servicePrincipal" };
+      // A selected property the type lacks (userPrincipalName) reads null in a listing.
+      for (const name of select ?? Object.keys(values))
+        if (name in values) out[name] = values[name];
+      return out;
+    },
+  };
+}
+
+/** Whether a group's owners and members listings show service principals (not on v1.0). */
+function listsServicePrincipals(ctx: Context): boolean {
+  return ctx.req.version === "beta";
+}
+
+/** A linked object a group listing shows on this version: v1.0 hides service principals. */
+function linkedItem(ctx: Context, id: string): DirectoryItem | undefined {
+  const item = memberItem(ctx, id);
+  if (item) return item;
+  return listsServicePrincipals(ctx) ? servicePrincipalItem(ctx, id) : undefined;
 }
 
 /** A member as listings show it: typed, and hidden when the app cannot read users (§4.6). */
@@ -313,8 +365,8 @@ function linkListing(
     ids,
     item: (id) => {
       if (only === "user" && !ctx.state.users.has(id)) return undefined;
-      if (only === "group" && ctx.state.users.has(id)) return undefined;
-      return memberItem(ctx, id);
+      if (only === "group" && !ctx.state.readableGroup(id, ctx.now)) return undefined;
+      return view === "transitiveMembers" ? memberItem(ctx, id) : linkedItem(ctx, id);
     },
   };
 }
@@ -366,9 +418,9 @@ function expansions(ctx: Context, g: GroupRecord): Record<string, unknown> {
     requirePermission(ctx, PERMISSIONS.memberRead);
     out[relation] = ctx.state
       .linkedIds(g, relation, ctx.now)
-      .slice(0, 20)
-      .map((id) => memberItem(ctx, id)?.render(undefined))
-      .filter((v) => v !== undefined);
+      .map((id) => linkedItem(ctx, id)?.render(undefined))
+      .filter((v) => v !== undefined)
+      .slice(0, 20);
   }
   return out;
 }
@@ -801,11 +853,14 @@ export function purgeDeletedItem(ctx: Context): GraphResponse {
   return { status: 204 };
 }
 
-/** GET /directoryObjects/{id}: the user or group, typed (the object @odata.id references name). */
+/**
+ * GET /directoryObjects/{id}: the user, group or service principal, typed (the object @odata.id
+ * references name).
+ */
 export function getDirectoryObject(ctx: Context): GraphResponse {
   const user = ctx.state.users.get(ctx.params.id);
   requirePermission(ctx, user ? PERMISSIONS.userRead : PERMISSIONS.groupRead);
-  const item = memberItem(ctx, ctx.params.id);
+  const item = memberItem(ctx, ctx.params.id) ?? servicePrincipalItem(ctx, ctx.params.id);
   if (!item) throw notFound(ctx.params.id);
   return {
     status: 200,

@@ -317,6 +317,19 @@ export function createGraphApi(
     // The initial domain is verified from the tenant's creation (the tenant file names no others).
     verifiedDomains: [seed.tenant.domain],
     apps,
+    signInUser(userPrincipalName: string) {
+      const seeded = state.seed.usersByUpn.get(userPrincipalName.toLowerCase());
+      const user = seeded && state.users.get(seeded.id);
+      return (
+        user && {
+          id: user.id,
+          userPrincipalName: user.userPrincipalName,
+          displayName: user.displayName,
+          accountEnabled: user.accountEnabled,
+          ...(user.password !== undefined ? { password: user.password } : {}),
+        }
+      );
+    },
     permissionRowOf,
     async handle(req: GraphRequest): Promise<GraphResponse> {
       const found = routeOf(req);

@@ -149,12 +149,13 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
   },
   {
     method: "GET",
-    versions: V1,
+    versions: BOTH,
     route: "groups/:id",
     ...same(["GroupMember.Read.All"], GROUP_READERS),
     page: `${LEARN}/group-get`,
-    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-get-permissions.md`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-get-permissions.md and the beta one`,
     read: READ,
+    note: "The product reads a pilot group with its owners ($expand=owners) on beta: v1.0 does not list service principals among a group's owners.",
   },
   {
     // Example 2 of the add-members page: PATCH /groups/{id} with only members@odata.bind.
@@ -205,12 +206,13 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
   },
   {
     method: "GET",
-    versions: V1,
+    versions: BOTH,
     route: "groups/:id/owners",
     ...same(["GroupMember.Read.All"], MEMBER_READERS),
     page: `${LEARN}/group-list-owners`,
-    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-owners-permissions.md`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-owners-permissions.md; the published beta page (learn.microsoft.com, ?view=graph-rest-beta) lists the same`,
     read: READ,
+    note: 'v1.0: "service principals are not listed as group owners due to the staged rollout of service principals to the Microsoft Graph v1.0 endpoint"; beta lists them, so the product lists owners there.',
   },
   {
     method: "GET",

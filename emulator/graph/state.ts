@@ -4,6 +4,7 @@
 // and mailNickname, sorted id arrays for keyset paging, member maps per group. reset() builds a new
 // DirectoryState from the Seed in O(groups + audits): group records are shared with the seed and
 // copied only when first written (copy-on-write), so no request ever deep-copies the tenant.
+import { derivedServicePrincipalId } from "../identity";
 import type { AppRegistration } from "../types";
 import type {
   JsonObject,
@@ -107,6 +108,8 @@ export class Seed {
   readonly policy: PolicySnapshot;
   readonly audits: AuditRecord[];
   readonly apps: AppRegistration[];
+  /** The tenant apps' service principals, by object id (lower case). */
+  readonly servicePrincipals = new Map<string, ServicePrincipalRecord>();
 
   constructor(readonly tenant: TenantFile) {
     for (const u of tenant.users) {
@@ -140,8 +143,32 @@ export class Seed {
       name: a.name,
       clientId: a.clientId,
       roles: [...a.roles],
+      ...(a.scopes ? { scopes: [...a.scopes] } : {}),
+      ...(a.publicClient !== undefined ? { publicClient: a.publicClient } : {}),
+      servicePrincipalId: servicePrincipalIdOf(tenant.tenantId, a),
     }));
+    for (const a of tenant.apps) {
+      const id = servicePrincipalIdOf(tenant.tenantId, a);
+      this.servicePrincipals.set(id, {
+        id,
+        appId: a.clientId,
+        displayName: a.displayName ?? a.name,
+      });
+    }
   }
+}
+
+/** A tenant app's service principal: a directory object (a group owner, a directoryObjects read). */
+export interface ServicePrincipalRecord {
+  id: string;
+  appId: string;
+  displayName: string;
+}
+
+function servicePrincipalIdOf(tenantId: string, app: TenantFile["apps"][number]): string {
+  return (
+    app.servicePrincipalId ?? derivedServicePrincipalId(tenantId, app.clientId)
+  ).toLowerCase();
 }
 
 let epochs = 0;
@@ -311,9 +338,9 @@ export class DirectoryState {
     if (visibleAt > this.pendingUntil) this.pendingUntil = visibleAt;
   }
 
-  /** Whether a directory object (user or group) with this id exists for reads. */
+  /** Whether a directory object (user, group or service principal) with this id exists for reads. */
   objectVisible(id: string, now: number): boolean {
-    if (this.seed.users.has(id)) return true;
+    if (this.seed.users.has(id) || this.seed.servicePrincipals.has(id)) return true;
     const g = this.groups.get(id);
     return g !== undefined && this.groupVisible(g, now);
   }

@@ -151,6 +151,9 @@ function checkApps(c: Checker, apps: unknown): void {
     if (a.clientSecret !== undefined)
       c.fail(`${path}.clientSecret`, "remove it: the emulator generates secrets at start");
     c.strings(a, "roles", path);
+    c.strings(a, "scopes", path);
+    c.boolean(a, "publicClient", path, true);
+    if (a.servicePrincipalId !== undefined) c.guid(a, "servicePrincipalId", path);
   });
 }
 
@@ -180,6 +183,7 @@ function checkUsers(c: Checker, users: unknown, loadMs: number): Set<string> {
         `expected "Member" or "Guest" (capitalised, §4.7), found ${JSON.stringify(u.userType)}`,
       );
     c.boolean(u, "accountEnabled", path);
+    c.string(u, "password", path, true);
     c.time(u, "createdDateTime", path, loadMs, secondsTimestamp);
     c.time(u, "registrationUpdatedDateTime", path, loadMs, graphTimestamp, true);
     for (const m of c.strings(u, "methods", path)) {
@@ -216,7 +220,13 @@ function checkRoleNames(c: Checker, names: string[], path: string): void {
       c.fail(path, `unknown role '${name}'; use one of ${Object.keys(BUILT_IN_ROLES).join(", ")}`);
 }
 
-function checkGroups(c: Checker, groups: unknown, userIds: Set<string>, loadMs: number): void {
+function checkGroups(
+  c: Checker,
+  groups: unknown,
+  userIds: Set<string>,
+  servicePrincipalIds: Set<string>,
+  loadMs: number,
+): void {
   if (!Array.isArray(groups)) return c.fail("groups", "expected an array");
   const ids = new Set<string>();
   for (const [i, g] of groups.entries()) {
@@ -240,8 +250,11 @@ function checkGroups(c: Checker, groups: unknown, userIds: Set<string>, loadMs: 
       if (m === g.id) c.fail(`${path}.members`, "a group cannot be a member of itself");
     }
     for (const o of c.strings(g, "owners", path)) {
-      if (!userIds.has(o))
-        c.fail(`${path}.owners`, `${o} is not a user of this file (owners are users)`);
+      if (!userIds.has(o) && !servicePrincipalIds.has(o.toLowerCase()))
+        c.fail(
+          `${path}.owners`,
+          `${o} is neither a user nor an app's servicePrincipalId of this file (owners are users or service principals)`,
+        );
     }
     const roles = c.strings(g, "adminRoles", path);
     checkRoleNames(c, roles, `${path}.adminRoles`);
@@ -329,7 +342,14 @@ export function loadTenant(source: string | object, loadMs: number = Date.now())
   c.time(raw, "reportRefreshedDateTime", "tenant", loadMs, graphTimestamp, true);
   checkApps(c, raw.apps);
   const userIds = checkUsers(c, raw.users, loadMs);
-  checkGroups(c, raw.groups, userIds, loadMs);
+  const servicePrincipalIds = new Set(
+    (Array.isArray(raw.apps) ? raw.apps : []).flatMap((a) =>
+      isObject(a) && typeof a.servicePrincipalId === "string"
+        ? [a.servicePrincipalId.toLowerCase()]
+        : [],
+    ),
+  );
+  checkGroups(c, raw.groups, userIds, servicePrincipalIds, loadMs);
   checkPolicy(c, raw, loadMs);
   checkAudits(c, raw.directoryAudits, loadMs);
   if (c.problems.length) throw new TenantFileError(name, c.problems);

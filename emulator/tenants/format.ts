@@ -16,6 +16,10 @@ export interface TenantApp {
   servicePrincipalId?: string;
   /** Application permissions granted and consented (the token's `roles`). */
   roles: string[];
+  /** Delegated permissions consented for the tenant (a signed-in user's token's `scp`). */
+  scopes?: string[];
+  /** "Allow public client flows": users may sign in through the app without its secret. */
+  publicClient?: boolean;
 }
 
 export interface TenantUser {
@@ -37,6 +41,8 @@ export interface TenantUser {
   /** "Member" or "Guest", capitalised as Graph returns it (graph-contract.md §4.7). */
   userType: "Member" | "Guest";
   accountEnabled: boolean;
+  /** The user's password: only a user with one can sign in (the password grant, delegated tokens). */
+  password?: string;
   createdDateTime: TenantTime;
   /** Guests: "Accepted" or "PendingAcceptance". */
   externalUserState?: string;

@@ -81,6 +81,16 @@ export async function getGroup(graph: GraphClient, id: string): Promise<Group> {
 export const EXPANDED_OWNERS_LIMIT = 20;
 
 /**
+ * Where a group's owners are read: beta. v1.0 leaves service principals out ("Currently, service
+ * principals are not listed as group owners due to the staged rollout of service principals to the
+ * Microsoft Graph v1.0 endpoint", learn.microsoft.com/graph/api/group-list-owners, read
+ * 2026-12-07), so an app owning a pilot group, declared or added by hand, would be invisible there:
+ * declared, it would show as missing on every refresh; undeclared, it would never show as drift;
+ * removed from the declaration, it would stay an owner. The beta page lists directory objects.
+ */
+export const OWNERS_VERSION = "beta";
+
+/**
  * The group with its owners in one read: a refresh then needs no owners listing. The expansion is
  * plain `$expand=owners`, each owner with its default properties (a user's include
  * userPrincipalName): the same known issue 13635 says there is "no support for nesting other query
@@ -98,18 +108,22 @@ export async function getGroupWithOwners(
     operation,
     method: "GET",
     path: `/groups/${keySegment(id)}`,
+    version: OWNERS_VERSION,
     query: { $select: GROUP_FIELDS, $expand: "owners" },
     permission: MEMBER_READ,
     target: `the group ${id}`,
   });
-  checkDirectoryObjectAnswer(group, operation, `GET /v1.0/groups/${id}`);
+  checkDirectoryObjectAnswer(group, operation, `GET /${OWNERS_VERSION}/groups/${id}`);
   const expanded = group.owners;
   delete group.owners;
   if (!Array.isArray(expanded) || expanded.length >= EXPANDED_OWNERS_LIMIT) return { group };
   for (const item of expanded) {
-    checkDirectoryObjectAnswer(item, operation, `GET /v1.0/groups/${id}?$expand=owners`, [
-      "userPrincipalName",
-    ]);
+    checkDirectoryObjectAnswer(
+      item,
+      operation,
+      `GET /${OWNERS_VERSION}/groups/${id}?$expand=owners`,
+      ["userPrincipalName"],
+    );
   }
   const owners = (expanded as (DirectoryObject & { userPrincipalName?: string | null })[]).map(
     (o) => ({
@@ -166,25 +180,33 @@ export interface RelationshipMember {
   userPrincipalName?: string;
 }
 
-/** A group's direct members or owners, every page at the maximum page size (§4.6). */
+/**
+ * A group's direct members or owners, every page at the maximum page size (§4.6). Owners are
+ * listed on beta (OWNERS_VERSION), where service principals are listed too.
+ */
 export async function listRelationship(
   graph: GraphClient,
   groupId: string,
   relationship: Relationship,
 ): Promise<RelationshipMember[]> {
   const operation = `list the ${relationship} of the group ${groupId}`;
+  const version = relationship === "owners" ? OWNERS_VERSION : "v1.0";
   const items = await graph.all<DirectoryObject & { userPrincipalName?: string | null }>({
     operation,
     method: "GET",
+    version,
     path: `/groups/${keySegment(groupId)}/${relationship}`,
     query: { $select: "id,userPrincipalName", $top: 999 },
     permission: MEMBER_READ,
     target: `the group ${groupId}`,
   });
   for (const item of items) {
-    checkDirectoryObjectAnswer(item, operation, `GET /v1.0/groups/${groupId}/${relationship}`, [
-      "userPrincipalName",
-    ]);
+    checkDirectoryObjectAnswer(
+      item,
+      operation,
+      `GET /${version}/groups/${groupId}/${relationship}`,
+      ["userPrincipalName"],
+    );
   }
   return items.map((o) => ({
     id: (o.id as string).toLowerCase(),

@@ -391,7 +391,9 @@ describe("drift and preview summaries through the engine", function () {
   });
 
   it("error: Graph failing (503) after the retries", async () => {
+    // A group is read on beta with its owners (v1.0 does not list app owners), its members on v1.0.
     emulator.injectFault({ status: 503, pathPrefix: "/v1.0/groups" });
+    emulator.injectFault({ status: 503, pathPrefix: "/beta/groups" });
     const run = await driftOfFile(["--json"]);
     expect(errorOf(run)).to.include({ kind: "unavailable" });
     expect(run.stderr).to.match(/Could not read the group .*503/);
