@@ -280,6 +280,28 @@ describe("what a stack may write, through the real engine", function () {
         "after both, the tenant's settings from before either",
       ).to.deep.equal(original);
     });
+
+    it("when the other stacks cannot be read, the adoption goes on and a warning says the check could not run", async () => {
+      emulator.reset();
+      const stack = await ProgramStack.create(workspace, emulator, "two-stacks-no-cli");
+      stack.program = () =>
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          excludeTargets: [{ id: BREAK_GLASS_GROUP_ID, targetType: "group" }],
+        });
+      // The provider finds no pulumi CLI to list the stacks with.
+      stack.stack.workspace.envVars.ENTRA_NUDGE_PULUMI = "/nonexistent/bin/pulumi";
+      const preview = await stack.succeed("preview");
+      const warnings = diagnostics(preview.events, "warning").filter((w) =>
+        w.includes("could not be checked"),
+      );
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include(
+        "RegistrationCampaign: whether another stack already manages the registration campaign of this tenant could not be checked (`pulumi stack ls` failed: the pulumi CLI was not found",
+      );
+      expect(warnings[0]).to.include("manage each tenant-wide setting in one stack only");
+    });
   });
 
   describe("omitted means unmanaged, never weaker", () => {
