@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthenticatorSettings } from "../model";
 import { joinAuthenticator } from "./eligibilityCheck";
+import { canonicalProps } from "./canonical";
 import { shimProvider } from "./shim";
 import { claimSingleton } from "./singletons";
 
@@ -86,7 +87,7 @@ export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
       shimProvider("AuthenticatorPolicy"),
       name,
       // Every output is named here (see RegistrationCampaign).
-      {
+      canonicalProps("AuthenticatorPolicy", {
         includeTargets: undefined,
         excludeTargets: undefined,
         isSoftwareOathEnabled: undefined,
@@ -95,7 +96,7 @@ export class AuthenticatorPolicy extends pulumi.dynamic.Resource {
         tenantId: undefined,
         originalSettings: undefined,
         ...args,
-      },
+      }),
       opts,
       "entra-nudge",
       "AuthenticatorPolicy",

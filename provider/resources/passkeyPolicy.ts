@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PasskeyProfile, PasskeySettings } from "../model";
 import { joinPasskey } from "./eligibilityCheck";
+import { canonicalProps } from "./canonical";
 import { shimProvider } from "./shim";
 import { claimSingleton } from "./singletons";
 
@@ -93,7 +94,7 @@ export class PasskeyPolicy extends pulumi.dynamic.Resource {
       shimProvider("PasskeyPolicy"),
       name,
       // Every output is named here (see RegistrationCampaign).
-      {
+      canonicalProps("PasskeyPolicy", {
         isSelfServiceRegistrationAllowed: undefined,
         passkeyProfiles: undefined,
         includeTargets: undefined,
@@ -104,7 +105,7 @@ export class PasskeyPolicy extends pulumi.dynamic.Resource {
         defaultPasskeyProfile: undefined,
         originalSettings: undefined,
         ...args,
-      },
+      }),
       opts,
       "entra-nudge",
       "PasskeyPolicy",

@@ -1,5 +1,6 @@
 // The pilot group resource: a security group with members and owners (public API fixed by DESIGN.md).
 import * as pulumi from "@pulumi/pulumi";
+import { canonicalProps } from "./canonical";
 import { shimProvider } from "./shim";
 
 export interface PilotGroupArgs {
@@ -29,7 +30,7 @@ export class PilotGroup extends pulumi.dynamic.Resource {
       shimProvider("PilotGroup"),
       name,
       // Every output is named here (see RegistrationCampaign).
-      {
+      canonicalProps("PilotGroup", {
         description: undefined,
         mailNickname: undefined,
         members: undefined,
@@ -38,7 +39,7 @@ export class PilotGroup extends pulumi.dynamic.Resource {
         ownerIds: undefined,
         tenantId: undefined,
         ...args,
-      },
+      }),
       opts,
       "entra-nudge",
       "PilotGroup",

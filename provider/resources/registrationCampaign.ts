@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CampaignSettings } from "../model";
 import { joinCampaign } from "./eligibilityCheck";
+import { canonicalProps } from "./canonical";
 import { shimProvider } from "./shim";
 import { claimSingleton } from "./singletons";
 
@@ -86,7 +87,7 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
       name,
       // Every output is named here: only keys present in the props become output properties, and
       // an omitted argument (a default) is still an output the provider fills in.
-      {
+      canonicalProps("RegistrationCampaign", {
         targetedAuthenticationMethod: undefined,
         snoozeDurationInDays: undefined,
         enforceRegistrationAfterAllowedSnoozes: undefined,
@@ -99,7 +100,7 @@ export class RegistrationCampaign extends pulumi.dynamic.Resource {
         originalSettings: undefined,
         ...args,
         state: check.state,
-      },
+      }),
       opts,
       "entra-nudge",
       "RegistrationCampaign",

@@ -87,10 +87,19 @@ describe("examples/azuread-interop wiring", () => {
   it("the azuread group's object id is the campaign's include target; Authenticator stays for all users", async () => {
     const run = await interop();
     expect(declaredInputs(onlyOne(run, TYPES.authenticator)).includeTargets).to.deep.equal([
-      { id: "all_users", targetType: "group", authenticationMode: "any" },
+      {
+        id: "all_users",
+        targetType: "group",
+        authenticationMode: "any",
+        isRegistrationRequired: false,
+      },
     ]);
     expect(declaredInputs(onlyOne(run, TYPES.campaign)).includeTargets).to.deep.equal([
-      { id: PILOT_OBJECT_ID, targetType: "group" },
+      {
+        id: PILOT_OBJECT_ID,
+        targetType: "group",
+        targetedAuthenticationMethod: "microsoftAuthenticator",
+      },
     ]);
   });
 
@@ -148,7 +157,11 @@ describe("examples/azuread-interop wiring", () => {
     });
     expect(run.invocations.map((call) => call.inputs.displayName)).to.deep.equal(["Break glass"]);
     expect(declaredInputs(onlyOne(run, TYPES.campaign)).includeTargets).to.deep.equal([
-      { id: PILOT_OBJECT_ID, targetType: "group" },
+      {
+        id: PILOT_OBJECT_ID,
+        targetType: "group",
+        targetedAuthenticationMethod: "microsoftAuthenticator",
+      },
     ]);
   });
 });

@@ -18,10 +18,13 @@ describe("examples/microsoft-managed-pinned-exclusions wiring", () => {
       { project: PROJECT },
     );
     expect(run.resources.map((resource) => resource.type)).to.deep.equal([TYPES.campaign]);
-    // Nothing else is declared, so snooze, enforcement and includeTargets stay Microsoft's.
+    // Nothing else is declared, so the method, snooze and enforcement stay Microsoft's; the
+    // program registers the canonical form (all users included, onDelete "restore").
     expect(declaredInputs(onlyOne(run, TYPES.campaign))).to.deep.equal({
       state: "default",
+      includeTargets: [{ id: "all_users", targetType: "group" }],
       excludeTargets: [{ id: BREAK_GLASS_ID, targetType: "group" }],
+      onDelete: "restore",
     });
   });
 
@@ -70,10 +73,12 @@ describe("examples/microsoft-managed-pinned-exclusions wiring", () => {
     });
     expect(declaredInputs(onlyOne(run, TYPES.campaign))).to.deep.equal({
       state: "default",
+      includeTargets: [{ id: "all_users", targetType: "group" }],
       excludeTargets: [
         { id: BREAK_GLASS_ID, targetType: "group" },
         { id: SERVICE_USER_ID, targetType: "user" },
       ],
+      onDelete: "restore",
     });
   });
 });

@@ -141,7 +141,7 @@ export const TYPES = {
   azureadGetGroup: "azuread:index/getGroup:getGroup",
 } as const;
 
-/** The inputs a user declared: without the serialized provider the dynamic resource adds. */
+/** The inputs the program registers (the canonical form of what it declares), without the serialized provider. */
 export function declaredInputs(resource: RegisteredResource): Record<string, unknown> {
   const { __provider: provider, ...declared } = resource.inputs;
   if (resource.type.startsWith("pulumi-nodejs:dynamic/") && typeof provider !== "string") {

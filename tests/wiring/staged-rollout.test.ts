@@ -57,12 +57,25 @@ describe("examples/staged-rollout wiring", () => {
     expect(
       authenticator.includeTargets,
       "nobody outside the pilot loses Authenticator",
-    ).to.deep.equal([{ id: "all_users", targetType: "group", authenticationMode: "any" }]);
+    ).to.deep.equal([
+      {
+        id: "all_users",
+        targetType: "group",
+        authenticationMode: "any",
+        isRegistrationRequired: false,
+      },
+    ]);
     expect(authenticator.excludeTargets).to.deep.equal(breakGlassExcluded);
     expect(campaign).to.deep.include({
       state: "enabled",
       snoozeDurationInDays: 0,
-      includeTargets: [{ id: PILOT_GROUP_ID, targetType: "group" }],
+      includeTargets: [
+        {
+          id: PILOT_GROUP_ID,
+          targetType: "group",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+        },
+      ],
       excludeTargets: breakGlassExcluded,
     });
   });
@@ -72,13 +85,24 @@ describe("examples/staged-rollout wiring", () => {
     const authenticator = declaredInputs(onlyOne(run, TYPES.authenticator));
     const campaign = declaredInputs(onlyOne(run, TYPES.campaign));
     expect(authenticator.includeTargets).to.deep.equal([
-      { id: "all_users", targetType: "group", authenticationMode: "any" },
+      {
+        id: "all_users",
+        targetType: "group",
+        authenticationMode: "any",
+        isRegistrationRequired: false,
+      },
     ]);
     expect(authenticator.excludeTargets).to.deep.equal(breakGlassExcluded);
     expect(campaign).to.deep.include({
       state: "enabled",
       snoozeDurationInDays: 1,
-      includeTargets: [{ id: "all_users", targetType: "group" }],
+      includeTargets: [
+        {
+          id: "all_users",
+          targetType: "group",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+        },
+      ],
       excludeTargets: breakGlassExcluded,
     });
     expect(onlyOne(run, TYPES.pilotGroup).name).to.equal("pilot");
@@ -113,7 +137,11 @@ describe("examples/staged-rollout wiring", () => {
       });
       expect(run.result.stage).to.equal("pilot");
       expect(declaredInputs(onlyOne(run, TYPES.campaign)).includeTargets).to.deep.equal([
-        { id: PILOT_GROUP_ID, targetType: "group" },
+        {
+          id: PILOT_GROUP_ID,
+          targetType: "group",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+        },
       ]);
       expect(declaredInputs(onlyOne(run, TYPES.pilotGroup)).members).to.deep.equal([
         "adele.vance@contoso.com",
@@ -132,10 +160,19 @@ describe("examples/staged-rollout wiring", () => {
         throw new Error("index.ts must export the targets as outputs");
       }
       expect(await valueOf(campaignTargets)).to.deep.equal([
-        { id: "all_users", targetType: "group" },
+        {
+          id: "all_users",
+          targetType: "group",
+          targetedAuthenticationMethod: "microsoftAuthenticator",
+        },
       ]);
       expect(await valueOf(authenticatorTargets)).to.deep.equal([
-        { id: "all_users", targetType: "group", authenticationMode: "any" },
+        {
+          id: "all_users",
+          targetType: "group",
+          authenticationMode: "any",
+          isRegistrationRequired: false,
+        },
       ]);
     });
 
