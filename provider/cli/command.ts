@@ -1,7 +1,10 @@
-// What every `entra-nudge` subcommand does around its own work: the output format, usage errors
-// (the message, then the usage), --help, errors reported on stderr (and in the requested format on
-// stdout) with exit code 1, and the Graph sessions of the job, each with its own settings and
-// warnings sent to stderr. Nothing here is process-wide: two commands can run in one process.
+// What every `entra-nudge` subcommand does around its own work: its options parsed (unknown ones
+// refused) and the ones they share applied once here (--help, --json/--markdown for the output
+// format, --cwd for the Pulumi project directory of --stack), usage errors (the message, then the
+// usage), errors reported on stderr (and in the requested format on stdout) with exit code 1, and
+// the Graph sessions of the job, each with its own settings and warnings sent to stderr. Nothing
+// here is process-wide: two commands can run in one process.
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ConfigLookup } from "../config";
 import { unknownValues, type Declaration, type DeclarationBasis } from "../declaration";
 import { errorKind } from "../errors";
@@ -10,11 +13,24 @@ import type { CommandIO } from "./types";
 
 export type Format = "table" | "json" | "markdown";
 
+/** Every command takes --help (-h). */
+const HELP = { help: { type: "boolean", short: "h" } } as const;
+
+/** A command's options, as node:util parseArgs takes them. */
+export type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** The values parseArgs gives for a command's options (with --help). */
+export type Values<O extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ options: O & typeof HELP; strict: true; allowPositionals: false }>
+>["values"];
+
 /** What a command's run gets besides its options. */
 export interface Job {
   io: CommandIO;
-  /** The requested format (table when neither --json nor --markdown was given). */
+  /** The requested format: --json, --markdown, else table. */
   format: Format;
+  /** The Pulumi project directory of --stack: --cwd, else the current directory. */
+  cwd: string;
   /**
    * A new Graph session for the job: settings from `config` (a stack's), then the environment;
    * warnings to stderr. Each stack of a multi-stack run has its own.
@@ -22,23 +38,41 @@ export interface Job {
   session(config?: ConfigLookup): Session;
 }
 
-export interface Command<T> {
+export interface Command<O extends CommandOptions, T> {
   /** The subcommand's name, as messages show it ("drift"). */
   name: string;
   usage: string;
-  /** The options ("help", or `help: true`, for --help); throws with a message on bad usage. */
-  parse(args: string[]): T | "help";
+  /**
+   * Its options; --help is added. Those it shares are applied by the runner: --json and
+   * --markdown (one of them) give Job.format, --cwd (only with --stack) gives Job.cwd.
+   */
+  options: O;
+  /** Checks the values of its own options and gives the run's; throws with a message on bad usage. */
+  parse(values: Values<O>): T;
   /** Does the work and answers the exit code; throws to report an error (exit 1). */
   run(options: T, job: Job): Promise<number>;
-  /** What to write to stdout after an error, in the requested format (none by default). */
+  /**
+   * What to write to stdout after an error, in the requested format. Default: with --json, the
+   * error as JSON (jsonError); otherwise nothing.
+   */
   errorReport?(err: unknown, format: Format): string | undefined;
   /** Added to an error's message on stderr (e.g. how to avoid what failed). */
   errorHint?(err: unknown): string;
 }
 
-/** The format the raw arguments ask for (known even when they do not parse). */
-export function formatOf(args: readonly string[]): Format {
-  return args.includes("--json") ? "json" : args.includes("--markdown") ? "markdown" : "table";
+/** The options the commands share, checked once: throws with a message on bad usage. */
+function sharedOptions(
+  values: Record<string, unknown>,
+  io: CommandIO,
+): { format: Format; cwd: string } {
+  if (values.json === true && values.markdown === true)
+    throw new Error("--json and --markdown cannot be combined: choose one format.");
+  if (values.cwd !== undefined && values.stack === undefined)
+    throw new Error("--cwd applies to --stack only.");
+  return {
+    format: values.json === true ? "json" : values.markdown === true ? "markdown" : "table",
+    cwd: typeof values.cwd === "string" ? values.cwd : io.cwd,
+  };
 }
 
 /** Where a command's sessions send their warnings: stderr, after the report's progress. */
@@ -59,39 +93,48 @@ export function jsonError(err: unknown): string {
   return `${JSON.stringify({ error }, null, 2)}\n`;
 }
 
-/** Runs a command: parse, --help, the work, and its errors (exit 1). */
-export async function runCommand<T>(
-  command: Command<T>,
+/** Runs a command: its options, --help, the work, and its errors (exit 1). */
+export async function runCommand<O extends CommandOptions, T>(
+  command: Command<O, T>,
   args: string[],
   io: CommandIO,
 ): Promise<number> {
-  let format = formatOf(args);
-  let options: T | "help";
+  let options: T;
+  let shared: { format: Format; cwd: string };
   try {
-    options = command.parse(args);
+    const values: Record<string, unknown> = parseArgs({
+      args,
+      options: { ...command.options, ...HELP },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+    if (values.help === true) {
+      io.stdout(command.usage);
+      return 0;
+    }
+    shared = sharedOptions(values, io);
+    options = command.parse(values as Values<O>);
   } catch (err) {
     io.stderr(`entra-nudge ${command.name}: ${(err as Error).message}\n\n${command.usage}`);
     return 1;
   }
-  if (options === "help" || (options as { help?: unknown }).help === true) {
-    io.stdout(command.usage);
-    return 0;
-  }
-  const parsedFormat = (options as { format?: unknown }).format;
-  if (parsedFormat === "table" || parsedFormat === "json" || parsedFormat === "markdown") {
-    format = parsedFormat;
-  }
+  const { format, cwd } = shared;
   try {
     return await command.run(options, {
       io,
       format,
+      cwd,
       session: (config) => sessionFor(io, config),
     });
   } catch (err) {
     io.stderr(
       `entra-nudge ${command.name}: ${(err as Error).message}${command.errorHint?.(err) ?? ""}\n`,
     );
-    const report = command.errorReport?.(err, format);
+    const report = command.errorReport
+      ? command.errorReport(err, format)
+      : format === "json"
+        ? jsonError(err)
+        : undefined;
     if (report) io.stdout(report);
     return 1;
   }

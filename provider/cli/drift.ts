@@ -1,6 +1,5 @@
 // `entra-nudge drift`: does the tenant still match the stack? Exit 0 in sync, 2 drift, 1 error
 // (an error is never reported as drift or as no drift).
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { declarationFromFile, declarationFromStack, requireResources } from "../declaration";
 import { detectDrift, type DriftReport } from "../drift/detect";
 import { ReportError } from "../errors";
@@ -16,7 +15,7 @@ import {
   type StackOutcome,
 } from "../drift/format";
 import { mapWithConcurrency } from "./pool";
-import { runCommand, sessionFor, type Format } from "./command";
+import { runCommand, sessionFor, type CommandOptions, type Format, type Values } from "./command";
 import type { CommandIO } from "./types";
 
 export const EXIT = { inSync: 0, error: 1, drift: 2 } as const;
@@ -28,8 +27,7 @@ export const OPTIONS = {
   file: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge drift --stack NAME [--cwd PROJECT_DIR] [--json | --markdown]
        entra-nudge drift --stack A --stack B ... [--concurrency N] [--cwd PROJECT_DIR] [--json | --markdown]
@@ -55,20 +53,13 @@ stacks, 1 if any stack errored, else 2 if any drifted, else 0.
 /** Stacks checked at once when --concurrency is not given. */
 export const DEFAULT_CONCURRENCY = 4;
 
-function options(args: string[]): {
+function options(values: Values<typeof OPTIONS>): {
   stacks: string[];
   concurrency: number;
-  cwd?: string;
   file?: string;
-  format: Format;
-  help: boolean;
 } {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
-  if (values.json && values.markdown) {
-    throw new ReportError("usage", "--json and --markdown cannot be combined: choose one format.");
-  }
   const stacks = values.stack ?? [];
-  if (!values.help && stacks.length === 0 && values.file === undefined) {
+  if (stacks.length === 0 && values.file === undefined) {
     throw new ReportError(
       "usage",
       "Give the stack to check with --stack NAME (or a state file with --file).",
@@ -76,9 +67,6 @@ function options(args: string[]): {
   }
   if (stacks.length > 0 && values.file !== undefined) {
     throw new ReportError("usage", "--stack and --file cannot be combined: give one declaration.");
-  }
-  if (values.file !== undefined && values.cwd !== undefined) {
-    throw new ReportError("usage", "--cwd applies to --stack only; give --file a path instead.");
   }
   let concurrency = DEFAULT_CONCURRENCY;
   if (values.concurrency !== undefined) {
@@ -91,14 +79,7 @@ function options(args: string[]): {
       );
     }
   }
-  return {
-    stacks,
-    concurrency,
-    cwd: values.cwd,
-    file: values.file,
-    format: values.json ? "json" : values.markdown ? "markdown" : "table",
-    help: values.help === true,
-  };
+  return { stacks, concurrency, file: values.file };
 }
 
 /**
@@ -157,14 +138,15 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     {
       name: "drift",
       usage: USAGE,
+      options: OPTIONS,
       parse: options,
-      async run(parsed, { format }) {
+      async run(parsed, { format, cwd }) {
         if (parsed.stacks.length > 1) {
-          return await runMany(parsed.stacks, parsed.cwd ?? io.cwd, parsed.concurrency, format, io);
+          return await runMany(parsed.stacks, cwd, parsed.concurrency, format, io);
         }
         const checked = await checkDrift(
           parsed.file ? { file: parsed.file } : { stack: parsed.stacks[0] },
-          parsed.cwd ?? io.cwd,
+          cwd,
           io,
         );
         if (checked.report === undefined) throw checked.error;

@@ -1,8 +1,7 @@
 // `entra-nudge export --out DIR`: writes a Pulumi TypeScript project declaring the tenant's current
 // campaign, Microsoft Authenticator and passkey settings (DESIGN.md). Exit 0 written, 1 error.
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_PROJECT, DEFAULT_STACK, exportTenant } from "../export";
-import { runCommand, type Job } from "./command";
+import { runCommand, type CommandOptions, type Job, type Values } from "./command";
 import type { CommandIO } from "./types";
 
 export const OPTIONS = {
@@ -14,8 +13,7 @@ export const OPTIONS = {
   project: { type: "string" },
   "no-beta": { type: "boolean" },
   force: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge export --out DIR [--stack-name NAME] [--project NAME] [--no-beta] [--force]
 
@@ -34,25 +32,25 @@ Settings and credentials: the environment (README, "Using a real tenant"). Read 
 Policy.Read.AuthenticationMethod, GroupMember.Read.All and User.Read.All (for the names).
 `;
 
-type Values = ReturnType<typeof parseOptions>;
+type Options = ReturnType<typeof parseOptions>;
 
-function parseOptions(args: string[]) {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+function parseOptions(values: Values<typeof OPTIONS>) {
   if (values.stack !== undefined) {
     throw new Error(
       `--stack names the stack a command reads its settings from, in every command; export reads the tenant, not a stack. ` +
         `To name the stack settings file it writes (Pulumi.NAME.yaml), use --stack-name ${values.stack}.`,
     );
   }
-  if (!values.help && !values.out) throw new Error("give the directory to write with --out DIR.");
+  if (!values.out) throw new Error("give the directory to write with --out DIR.");
   return values;
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCommand<Values>(
+  return runCommand(
     {
       name: "export",
       usage: USAGE,
+      options: OPTIONS,
       parse: parseOptions,
       run: exportTo,
     },
@@ -61,7 +59,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   );
 }
 
-async function exportTo(values: Values, { io, session }: Job): Promise<number> {
+async function exportTo(values: Options, { io, session }: Job): Promise<number> {
   const result = await exportTenant({
     outDir: values.out as string,
     stackName: values["stack-name"],

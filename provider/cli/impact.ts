@@ -1,7 +1,6 @@
 // `entra-nudge impact`: how many users the declared configuration will nudge, compared with the
 // current one, by target and by member/guest, with the main reasons the others will not be.
 // Exit 0 with a report, 1 on any error (no P1/P2 licence, sign-in, permission, bad declaration).
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import {
   declarationFromProposalFile,
@@ -10,7 +9,14 @@ import {
   type Declaration,
 } from "../declaration";
 import { analyzeImpact, declaredSingletons, impactMarkdown, impactTable } from "../impact";
-import { basisOption, jsonError, runCommand, warnUnknown, type Job } from "./command";
+import {
+  basisOption,
+  runCommand,
+  warnUnknown,
+  type CommandOptions,
+  type Job,
+  type Values,
+} from "./command";
 import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
 
@@ -23,8 +29,7 @@ const OPTIONS = {
   markdown: { type: "boolean" },
   "cache-ttl": { type: "string" },
   "no-cache": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge impact --stack NAME [--cwd PROJECT_DIR] [--from preview | --from state] [--json | --markdown]
        entra-nudge impact --stack NAME [--cwd PROJECT_DIR] --declaration FILE [--json | --markdown]
@@ -62,15 +67,12 @@ A singleton the declaration leaves out keeps the tenant's setting (a PasskeyPoli
 passkeyProfiles keeps the tenant's profiles). Exit codes: 0 report, 1 error.
 `;
 
-type Values = ReturnType<typeof parseOptions>;
+type Options = ReturnType<typeof parseOptions>;
 
-function parseOptions(args: string[]) {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
-  if (values.json && values.markdown)
-    throw new Error("--json and --markdown cannot be combined: choose one format.");
+function parseOptions(values: Values<typeof OPTIONS>) {
   if (values["no-cache"] && values["cache-ttl"] !== undefined)
     throw new Error("--no-cache and --cache-ttl cannot be combined: choose one.");
-  if (!values.help && values.stack === undefined && values.declaration === undefined)
+  if (values.stack === undefined && values.declaration === undefined)
     throw new Error(
       "Give the stack with --stack NAME, or a proposed configuration with --declaration FILE.",
     );
@@ -78,21 +80,23 @@ function parseOptions(args: string[]) {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCommand<Values>(
+  return runCommand(
     {
       name: "impact",
       usage: USAGE,
+      options: OPTIONS,
       parse: parseOptions,
       run: impact,
-      errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
     },
     args,
     io,
   );
 }
 
-async function impact(values: Values, { io, format, session: openSession }: Job): Promise<number> {
-  const cwd = values.cwd ?? io.cwd;
+async function impact(
+  values: Options,
+  { io, format, cwd, session: openSession }: Job,
+): Promise<number> {
   let declaration: Declaration;
   if (values.stack !== undefined) {
     const stack = { stack: values.stack, cwd, env: io.env };

@@ -2,12 +2,11 @@
 // dangerous changes first. Exit 0 with the summary on stdout, 1 on error.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { declarationFromStack, type Declaration } from "../declaration";
 import type { GraphClient } from "../graph";
 import { ReportError } from "../errors";
 import { readImpact, summarizePreview } from "../preview";
-import { runCommand, type Job } from "./command";
+import { runCommand, type CommandOptions, type Job, type Values } from "./command";
 import type { CommandIO } from "./types";
 
 export const OPTIONS = {
@@ -17,8 +16,7 @@ export const OPTIONS = {
   stack: { type: "string" },
   cwd: { type: "string" },
   offline: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge preview-summary --input FILE [--impact FILE] [--break-glass ID]...
                                    [--stack NAME [--cwd PROJECT_DIR]] [--offline]
@@ -47,28 +45,21 @@ interface Options {
   impact?: string;
   breakGlass: string[];
   stack?: string;
-  cwd?: string;
   offline: boolean;
 }
 
-function options(args: string[]): Options | "help" {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
-  if (values.help) return "help";
+function options(values: Values<typeof OPTIONS>): Options {
   if (values.input === undefined) {
     throw new ReportError(
       "usage",
       "Give the preview with --input FILE (`pulumi preview --json` output or an event log).",
     );
   }
-  if (values.cwd !== undefined && values.stack === undefined) {
-    throw new ReportError("usage", "--cwd applies to --stack only.");
-  }
   return {
     input: values.input,
     impact: values.impact,
     breakGlass: (values["break-glass"] ?? []).map((id) => id.toLowerCase()),
     stack: values.stack,
-    cwd: values.cwd,
     offline: values.offline === true,
   };
 }
@@ -82,10 +73,11 @@ function readInput(file: string, cwd: string): string {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCommand<Options>(
+  return runCommand(
     {
       name: "preview-summary",
       usage: USAGE,
+      options: OPTIONS,
       parse: options,
       run: summarize,
       errorHint: offlineHint,
@@ -95,12 +87,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   );
 }
 
-async function summarize(parsed: Options, { io, session }: Job): Promise<number> {
+async function summarize(parsed: Options, { io, cwd, session }: Job): Promise<number> {
   const previewText = readInput(parsed.input, io.cwd);
   const impact = parsed.impact ? readImpact(parsed.impact, io.cwd) : undefined;
   // --stack: the stack's settings, and its configured break-glass groups beside --break-glass.
   const declaration: Declaration | undefined = parsed.stack
-    ? await declarationFromStack({ stack: parsed.stack, cwd: parsed.cwd ?? io.cwd, env: io.env })
+    ? await declarationFromStack({ stack: parsed.stack, cwd, env: io.env })
     : undefined;
   const graph: GraphClient | undefined = parsed.offline
     ? undefined

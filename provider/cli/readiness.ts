@@ -3,7 +3,6 @@
 // report, 1 on any error (no P1/P2 licence, sign-in, permission, bad stack).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { declarationFromStack, requireResources } from "../declaration";
 import { isGuid } from "../model";
@@ -20,7 +19,14 @@ import {
   type FleetRow,
   type ReadinessReport,
 } from "../readiness";
-import { basisOption, jsonError, runCommand, warnUnknown, type Job } from "./command";
+import {
+  basisOption,
+  runCommand,
+  warnUnknown,
+  type CommandOptions,
+  type Job,
+  type Values,
+} from "./command";
 import { htmlTarget, writeHtml } from "./htmlFile";
 import { scanCacheUse } from "./scanCache";
 import type { CommandIO } from "./types";
@@ -36,8 +42,7 @@ const OPTIONS = {
   html: { type: "string" },
   "cache-ttl": { type: "string" },
   "no-cache": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge readiness [--stack NAME [--cwd PROJECT_DIR] [--from preview | --from state]]
        [--json | --markdown | --html FILE]
@@ -78,14 +83,9 @@ and the audit log (AuditLog.Read.All), paced within Graph's reports limit (5 req
 Exit codes: 0 report, 1 error.
 `;
 
-type Values = ReturnType<typeof parseOptions>;
+type Options = ReturnType<typeof parseOptions>;
 
-function parseOptions(args: string[]) {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
-  if (values.json && values.markdown)
-    throw new Error("--json and --markdown cannot be combined: choose one format.");
-  if (values.cwd !== undefined && values.stack === undefined)
-    throw new Error("--cwd applies to --stack only.");
+function parseOptions(values: Values<typeof OPTIONS>) {
   if ((values.stack?.length ?? 0) > 1 && values.html !== undefined)
     throw new Error(
       "--html shows one tenant: give one --stack, or leave --html out for the fleet table.",
@@ -102,13 +102,13 @@ function parseOptions(args: string[]) {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCommand<Values>(
+  return runCommand(
     {
       name: "readiness",
       usage: USAGE,
+      options: OPTIONS,
       parse: parseOptions,
       run: readiness,
-      errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
     },
     args,
     io,
@@ -139,19 +139,14 @@ function writeUsers(file: string, csv: string): void {
 
 /** One tenant: the live campaign, or one stack's declaration applied to its tenant. */
 async function readinessOf(
-  values: Values,
+  values: Options,
   stack: string | undefined,
-  { io, session: openSession }: Job,
+  { io, cwd, session: openSession }: Job,
 ): Promise<ReadinessReport> {
   const declaration =
     stack === undefined
       ? undefined
-      : requireResources(
-          await declarationFromStack(
-            { stack, cwd: values.cwd ?? io.cwd, env: io.env },
-            values.from,
-          ),
-        );
+      : requireResources(await declarationFromStack({ stack, cwd, env: io.env }, values.from));
   if (declaration) warnUnknown(declaration, io);
   const session = openSession(declaration?.config);
   const report = await analyzeReadiness(session.graph, {
@@ -180,7 +175,7 @@ async function readinessOf(
   return report;
 }
 
-async function readiness(values: Values, job: Job): Promise<number> {
+async function readiness(values: Options, job: Job): Promise<number> {
   const { io, format } = job;
   const htmlFile = htmlTarget(values.html, io.cwd);
   const usersFile = usersTarget(values.users, io.cwd);

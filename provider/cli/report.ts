@@ -2,11 +2,10 @@
 // for the method the campaign nudges them to (Microsoft Authenticator push or a passkey) or not
 // yet, per target group, per method and day by day since the campaign was enabled. Exit 0 with a
 // report, 1 on any error (no P1/P2 licence, sign-in, permission).
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { progressBar } from "../eligibility/progressBar";
 import { analyzeProgress, progressHtml, progressMarkdown, progressTable } from "../report";
 import { declarationFromStack } from "../declaration";
-import { jsonError, runCommand, type Job } from "./command";
+import { runCommand, type CommandOptions, type Job, type Values } from "./command";
 import { htmlTarget, writeHtml } from "./htmlFile";
 import type { CommandIO } from "./types";
 
@@ -16,8 +15,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   markdown: { type: "boolean" },
   html: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies CommandOptions;
 
 export const USAGE = `Usage: entra-nudge report [--stack NAME [--cwd PROJECT_DIR]] [--json | --markdown | --html FILE]
 
@@ -38,32 +36,24 @@ reports limit (5 requests / 10 s).
 Exit codes: 0 report, 1 error.
 `;
 
-type Values = ReturnType<typeof parseOptions>;
-
-function parseOptions(args: string[]) {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
-  if (values.json && values.markdown)
-    throw new Error("--json and --markdown cannot be combined: choose one format.");
-  if (values.cwd !== undefined && values.stack === undefined)
-    throw new Error("--cwd applies to --stack only.");
-  return values;
-}
-
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCommand<Values>(
+  return runCommand(
     {
       name: "report",
       usage: USAGE,
-      parse: parseOptions,
+      options: OPTIONS,
+      parse: (values) => values,
       run: report,
-      errorReport: (err, format) => (format === "json" ? jsonError(err) : undefined),
     },
     args,
     io,
   );
 }
 
-async function report(values: Values, { io, format, session }: Job): Promise<number> {
+async function report(
+  values: Values<typeof OPTIONS>,
+  { io, format, cwd, session }: Job,
+): Promise<number> {
   const htmlFile = htmlTarget(values.html, io.cwd);
   const config =
     values.stack === undefined
@@ -71,7 +61,7 @@ async function report(values: Values, { io, format, session }: Job): Promise<num
       : (
           await declarationFromStack({
             stack: values.stack,
-            cwd: values.cwd ?? io.cwd,
+            cwd,
             env: io.env,
           })
         ).config;
