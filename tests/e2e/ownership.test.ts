@@ -17,6 +17,16 @@ import { BREAK_GLASS_GROUP_ID, CAMPAIGN_PATH, Tenant, diagnostics } from "./harn
 const PROJECT = "entra-nudge-ownership-tests";
 const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
 
+/**
+ * A Microsoft-managed campaign as Graph treats it: its snooze days and method are refused in a
+ * PATCH and read back as Microsoft sets them (docs/emulator.md), so a destroy that restores its
+ * state and targets gives back the campaign found.
+ */
+const MICROSOFT_MANAGED_AS_GRAPH = {
+  managedCampaignReadback: "microsoftDecides",
+  managedCampaignEdits: "rejectSent",
+} as const;
+
 /** What one engine operation showed. */
 interface Outcome {
   error?: unknown;
@@ -142,6 +152,7 @@ describe("what a stack may write, through the real engine", function () {
     it("a stack pointed at another tenant fails at preview and at up, naming the two safe ways; nothing is written to either tenant", async () => {
       emulator.reset();
       other.reset();
+      other.configure(MICROSOFT_MANAGED_AS_GRAPH);
       const stack = await ProgramStack.create(workspace, emulator, "tenant-switch");
       stack.program = () =>
         new RegistrationCampaign("campaign", {
@@ -227,6 +238,9 @@ describe("what a stack may write, through the real engine", function () {
     it("the second stack is refused at preview and at up, naming the first, writing nothing; once the first is destroyed it adopts, and destroying it leaves the tenant's settings from before either", async () => {
       emulator.reset();
       other.reset();
+      // The campaign found is Microsoft managed ("default"): destroy writes back its state and
+      // targets only, and Graph shows the snooze days and method as Microsoft sets them.
+      emulator.configure(MICROSOFT_MANAGED_AS_GRAPH);
       const original = await tenant.campaign();
       const a = await ProgramStack.create(workspace, emulator, "two-stacks-a");
       const b = await ProgramStack.create(workspace, emulator, "two-stacks-b");
