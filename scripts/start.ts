@@ -340,11 +340,13 @@ async function demo(emulator: RunningEmulator, workDir: string): Promise<void> {
 
   step(
     "Who is nudged, and how the campaign goes",
-    "`entra-nudge impact` counts who the declared campaign nudges and why others are not; the\n" +
-      "emulator then simulates two weeks of MFA sign-ins, and `entra-nudge report` reads the\n" +
-      "registration report and the audit log for the campaign's progress.",
+    "`entra-nudge impact` counts who the declared campaign nudges and why others are not (here\n" +
+      "`--from state`, the stack as just deployed; by default it counts the program as `pulumi\n" +
+      "preview` plans it, the change a pull request makes). The emulator then simulates two weeks\n" +
+      "of MFA sign-ins, and `entra-nudge report` reads the registration report and the audit log\n" +
+      "for the campaign's progress.",
   );
-  await timed("impact", () => terminal.run(`entra-nudge impact --stack ${STACK}`));
+  await timed("impact", () => terminal.run(`entra-nudge impact --stack ${STACK} --from state`));
   emulator.simulate({ days: 14, seed: 1 });
   note("(14 simulated days of sign-ins: POST /_emulator/simulate)");
   await timed("report", () => terminal.run(`entra-nudge report --stack ${STACK}`));
@@ -390,7 +392,7 @@ async function summary(tenant: TenantView, terminal: Terminal): Promise<void> {
     'New in 2026: campaigns can nudge to passkeys ("fido2", docs/passkeys.md); Microsoft managed\n' +
       "now moves to passkeys; Microsoft-provided SMS and voice retire on 2027-02-01. Who is ready:",
   );
-  await terminal.run(`entra-nudge readiness --stack ${STACK}`);
+  await terminal.run(`entra-nudge readiness --stack ${STACK} --from state`);
   console.log("\nNext: the same program against a real tenant, see docs/real-tenant.md.");
 }
 

@@ -141,15 +141,17 @@ export async function runCommand<O extends CommandOptions, T>(
 }
 
 /**
- * `--from preview|state` of a command that reads a stack's declaration: the program as `pulumi
- * preview` plans it, or (the default) the stack as last deployed.
+ * `--from preview|state` of a command that reads a stack's declaration: (the default) the program
+ * as `pulumi preview` plans it, which is what the stack will deploy and what a pull request's
+ * review needs; or the stack as last deployed. Of a `--declaration` file, the file is the
+ * declaration and the basis does not apply.
  */
 export function basisOption(
   from: string | undefined,
   stack: string | undefined,
   declarationFile?: string,
 ): DeclarationBasis {
-  if (from === undefined) return "state";
+  if (from === undefined) return declarationFile === undefined ? "preview" : "state";
   if (from !== "preview" && from !== "state")
     throw new Error(`--from must be "preview" or "state" (got "${from}").`);
   if (stack === undefined) throw new Error("--from applies to --stack only.");

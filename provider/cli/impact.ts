@@ -46,9 +46,10 @@ within Graph's reports limit (5 requests / 10 s).
                         PasskeyPolicy are declared; its entra-nudge:* config gives the settings
                         and entra-nudge:breakGlassGroups
   --cwd DIR             the Pulumi project directory (default: the current directory)
-  --from state          (the default) the stack as last deployed: its recorded inputs
-  --from preview        the stack's program as \`pulumi preview\` plans it now, what \`pulumi up\`
-                        would deploy (runs the preview in --cwd): for a change not yet deployed
+  --from preview        (the default) the stack's program as \`pulumi preview\` plans it now,
+                        what \`pulumi up\` would deploy (runs the preview in --cwd): the change
+                        a pull request makes, before it is deployed
+  --from state          the stack as last deployed: its recorded inputs (no preview run)
   --declaration FILE    a proposed configuration instead of the stack's: JSON
                         { "campaign": {...}, "authenticator": {...}, "passkey": {...},
                         "breakGlassGroups": [...] } with the resources' arguments

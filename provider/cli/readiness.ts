@@ -62,8 +62,9 @@ and the audit log (AuditLog.Read.All), paced within Graph's reports limit (5 req
                         \`pulumi up\`; what the stack leaves out stays the tenant's. Its
                         entra-nudge:* config gives the settings
   --cwd DIR             the Pulumi project directory (default: the current directory)
-  --from state          (the default) the stack as last deployed: its recorded inputs
-  --from preview        the stack's program as \`pulumi preview\` plans it now (runs the preview)
+  --from preview        (the default) the stack's program as \`pulumi preview\` plans it now
+                        (runs the preview in --cwd)
+  --from state          the stack as last deployed: its recorded inputs (no preview run)
   --json                the report as JSON ({"deadline": "2027-02-01", "phoneOnly": n,
                         "phoneOnlyNudged": n, "phoneOnlyNotNudged": n, ...})
   --markdown            the report as Markdown

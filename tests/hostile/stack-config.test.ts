@@ -49,7 +49,7 @@ describe("hostile input: a misspelled entra-nudge: key in the stack read by the 
 
   for (const args of [
     ["report", "--stack", "dev"],
-    ["impact", "--stack", "dev"],
+    ["impact", "--stack", "dev", "--from", "state"],
     ["drift", "--stack", "dev"],
   ]) {
     it(`\`${args.join(" ")}\` names the key once on stderr, with the likely meant one`, async () => {

@@ -84,13 +84,13 @@ describe("impact --from preview: what the program declares now", function () {
   });
   after(async () => cleanup?.());
 
-  it("--from preview counts the program's change; --from state (the default) the stack as deployed, and each says which", async () => {
-    const deployed = await impact();
+  it("by default (--from preview) counts the program's change; --from state the stack as deployed, and each says which", async () => {
+    const deployed = await impact("--from", "state");
     expect(deployed.report.declared.source).to.equal("stack dev");
     expect(deployed.report.declared.nudged, "nothing deployed changed").to.equal(
       deployed.report.current.nudged,
     );
-    const planned = await impact("--from", "preview");
+    const planned = await impact();
     expect(planned.report.declared.source).to.equal("stack dev, as `pulumi preview` plans it");
     expect(planned.report.current.nudged).to.equal(deployed.report.current.nudged);
     expect(planned.report.declared.nudged).to.be.greaterThan(0);
@@ -100,7 +100,7 @@ describe("impact --from preview: what the program declares now", function () {
   it("preview-summary --impact shows the change's real before and after", async () => {
     const preview = await sh("pulumi preview --json > preview.json");
     expect(preview.code, preview.output).to.equal(0);
-    const { report } = await impact("--from", "preview");
+    const { report } = await impact();
     fs.writeFileSync(path.join(dir, "impact.json"), JSON.stringify(report));
     const out = captureIo(env, dir);
     const code = await main(

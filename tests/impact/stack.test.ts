@@ -80,7 +80,7 @@ describe("impact and report on a deployed stack", function () {
 
   it("`impact --stack` counts the pilot: deployed, so the declaration is what the tenant holds", async () => {
     const out = captureIo(env, workspace.workDir);
-    const code = await main(["impact", "--stack", "pilot", "--json"], out.io);
+    const code = await main(["impact", "--stack", "pilot", "--from", "state", "--json"], out.io);
     expect(code, out.stderr()).to.equal(0);
     const report = JSON.parse(out.stdout()) as {
       declared: {

@@ -64,7 +64,17 @@ describe("readiness with several --stack (the fleet view)", function () {
   it("one row per stack, a JSON list, a CSV with the stack first, and exit 1 for the stack that fails", async () => {
     const users = path.join(workspace.workDir, "fleet.csv");
     const out = captureIo(env, workspace.workDir);
-    const args = ["readiness", "--stack", "dev", "--stack", "paused", "--stack", "nowhere"];
+    const args = [
+      "readiness",
+      "--from",
+      "state",
+      "--stack",
+      "dev",
+      "--stack",
+      "paused",
+      "--stack",
+      "nowhere",
+    ];
     const code = await main([...args, "--json", "--no-cache", "--users", users], out.io);
     expect(code, out.stderr()).to.equal(1);
     expect(out.stderr()).to.match(/^entra-nudge readiness: nowhere: /m);

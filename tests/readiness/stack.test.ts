@@ -67,7 +67,9 @@ describe("readiness/impact --stack with a declared PasskeyPolicy", function () {
 
   async function readiness(...args: string[]): Promise<ReadinessReport> {
     const out = captureIo(env, workspace.workDir);
-    const code = await main(["readiness", "--json", "--no-cache", ...args], out.io);
+    // The stack as deployed (its state is written by the test, not by a program to preview).
+    const basis = args.includes("--stack") ? ["--from", "state"] : [];
+    const code = await main(["readiness", "--json", "--no-cache", ...basis, ...args], out.io);
     expect(code, out.stderr()).to.equal(0);
     return JSON.parse(out.stdout()) as ReadinessReport;
   }
@@ -126,7 +128,9 @@ describe("readiness/impact --stack with a declared PasskeyPolicy", function () {
       excludeTargets: [],
     });
     const table = captureIo(env, workspace.workDir);
-    expect(await main(["readiness", "--stack", "dev", "--no-cache"], table.io)).to.equal(0);
+    expect(
+      await main(["readiness", "--stack", "dev", "--from", "state", "--no-cache"], table.io),
+    ).to.equal(0);
     // The group is named where the scan read its name (it used to be shown by id alone).
     expect(table.stdout()).to.include(
       "Passkey method (stack dev): enabled, for group Pilot - Authenticator wave 1; self-service setup on",
@@ -134,7 +138,9 @@ describe("readiness/impact --stack with a declared PasskeyPolicy", function () {
 
     // impact --stack agrees: the pilot's users start seeing the passkey nudge.
     const out = captureIo(env, workspace.workDir);
-    expect(await main(["impact", "--stack", "dev", "--json", "--no-cache"], out.io)).to.equal(0);
+    expect(
+      await main(["impact", "--stack", "dev", "--from", "state", "--json", "--no-cache"], out.io),
+    ).to.equal(0);
     const impact = JSON.parse(out.stdout()) as {
       declared: { nudged: number };
       current: { nudged: number };

@@ -172,14 +172,21 @@ describe("wiring: one reader for --stack in every command", function () {
       expect(out.stderr()).to.match(
         /: Could not read the stack "nope": `pulumi (stack export|config --json)` failed: error: no stack named 'nope' found\n$/,
       );
-      // Both questions are asked at once: wait for the slower one's line.
-      for (let waited = 0; waited < 10_000 && calls(file).length < 2; waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(calls(file).map((call) => [call.args.join(" "), call.cwd])).to.have.deep.members([
+      // The questions are asked at once: wait for the slowest one's line. impact and readiness
+      // also ask for the program's preview (their default, --from preview).
+      const expected = [
         ["stack export --stack nope", project],
         ["config --json --show-secrets --stack nope", project],
-      ]);
+        ...(command === "impact" || command === "readiness"
+          ? [["preview --json --stack nope", project]]
+          : []),
+      ];
+      for (let waited = 0; waited < 10_000 && calls(file).length < expected.length; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(calls(file).map((call) => [call.args.join(" "), call.cwd])).to.have.deep.members(
+        expected,
+      );
     });
   }
 
