@@ -1,11 +1,12 @@
 // `npm run bench` (docs/performance.md): Graph calls per operation through the real engine, the
 // engine's overhead on a preview, `impact` at 10,000 and 100,000 users under Graph's throttling,
-// `readiness` at the same sizes, and the emulator's own throughput. Writes
+// `readiness` at the same sizes, the emulator's own throughput, and `npm start` itself. Writes
 // bench/results/latest.json and the table of docs/performance.md. `npm run bench -- --quick` is a
 // short trial: fewer repetitions and no 100,000-user scan. Parts: `--only
-// calls,overhead,scans,readiness,throughput,pilot,methodloss` (pilot: one group of 5,000 members
+// calls,overhead,scans,readiness,throughput,pilot,methodloss,start` (pilot: one group of 5,000 members
 // created, changed, refreshed and destroyed under Graph's throttling; methodloss: the method-loss
-// check of a preview that narrows Authenticator on 100,000 users, 10,000 with --quick). `--render` measures nothing: it
+// check of a preview that narrows Authenticator on 100,000 users, 10,000 with --quick; start:
+// `npm start` as a whole process, a first run and three warm ones). `--render` measures nothing: it
 // writes docs/performance.md's table again from bench/results/latest.json.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,6 +22,7 @@ import { measureOverhead } from "./overhead";
 import { measureReadiness } from "./readiness";
 import { renderResults, replaceGenerated, type BenchResults } from "./report";
 import { measureScans } from "./scans";
+import { measureStart } from "./start";
 import { measureThroughput } from "./throughput";
 
 const PARTS = [
@@ -31,6 +33,7 @@ const PARTS = [
   "throughput",
   "pilot",
   "methodloss",
+  "start",
 ] as const;
 type Part = (typeof PARTS)[number];
 
@@ -139,6 +142,10 @@ async function main(argv: string[]): Promise<number> {
   if (parts.has("methodloss")) {
     log("the method-loss check of a narrowing preview with Graph's throttling on");
     results.methodLoss = await measureMethodLoss(quick ? 10_000 : 100_000);
+  }
+  if (parts.has("start")) {
+    log("npm start, as a user runs it: the first run, then the warm ones");
+    results.start = await measureStart(quick ? 2 : 4);
   }
   const elapsedMs = Date.now() - started;
   // With --only, the results keep the whole run's duration; the log says this run's.
