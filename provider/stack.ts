@@ -131,9 +131,12 @@ export async function readStack(ref: StackRef): Promise<StackSnapshot> {
  * What `pulumi up` would deploy now: `pulumi preview --json` of the stack, run in its project (the
  * program runs, and the providers' check() gives each resource's canonical inputs). A preview that
  * fails still answers with its JSON (its diagnostics say why); the caller reads them.
+ * `--show-sames`: the engine's JSON lists an unchanged resource only when asked (its display's
+ * shouldShow skips "same" steps otherwise, pulumi/pulumi pkg/backend/display), and an unchanged
+ * resource is as much the program's declaration as a changed one.
  */
 export function previewStack(ref: StackRef): Promise<string> {
-  return runPulumi(["preview", "--json", "--stack", ref.stack], ref, (stdout) =>
+  return runPulumi(["preview", "--json", "--show-sames", "--stack", ref.stack], ref, (stdout) =>
     stdout.trimStart().startsWith("{"),
   );
 }

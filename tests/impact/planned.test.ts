@@ -1,8 +1,9 @@
 // What the program declares now (issue "Never take a sign-in method away by surprise"): a program
 // changed after `up` (the campaign moved from all users to one group) is counted as `pulumi
-// preview` plans it with `impact --stack --from preview`, and `preview-summary --impact` then shows
-// the change's real before and after; the stack as last deployed (`--from state`, the default)
-// still shows no change, and says which it used. Through the CLI and the real engine, in a project
+// preview` plans it with `impact --stack` (`--from preview`, the default), and `preview-summary
+// --impact` then shows the change's real before and after; the stack as last deployed (`--from
+// state`) still shows no change, and says which it used. A program the preview leaves unchanged
+// is read too (the engine lists unchanged resources only when asked: `--show-sames`). Through the CLI and the real engine, in a project
 // directory as a user has one.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -112,6 +113,19 @@ describe("impact --from preview: what the program declares now", function () {
       `| Users nudged | ${report.current.nudged.toLocaleString("en-US")} | ${report.declared.nudged.toLocaleString("en-US")} |`,
     );
     expect(report.current.nudged).to.not.equal(report.declared.nudged);
+  });
+
+  it("a program with no change is read too: its unchanged campaign is the declaration", async () => {
+    const back = await sh("pulumi config rm target");
+    expect(back.code, back.output).to.equal(0);
+    try {
+      const planned = await impact();
+      expect(planned.report.declared.source).to.equal("stack dev, as `pulumi preview` plans it");
+      expect(planned.report.declared.nudged).to.equal(planned.report.current.nudged);
+    } finally {
+      const again = await sh(`pulumi config set target ${ENGINEERING_GROUP_ID}`);
+      expect(again.code, again.output).to.equal(0);
+    }
   });
 
   it("--from preview of a program that declares nothing says so instead of answering with the tenant's settings", async () => {

@@ -178,7 +178,7 @@ describe("wiring: one reader for --stack in every command", function () {
         ["stack export --stack nope", project],
         ["config --json --show-secrets --stack nope", project],
         ...(command === "impact" || command === "readiness"
-          ? [["preview --json --stack nope", project]]
+          ? [["preview --json --show-sames --stack nope", project]]
           : []),
       ];
       for (let waited = 0; waited < 10_000 && calls(file).length < expected.length; waited += 100) {
