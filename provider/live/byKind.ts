@@ -7,9 +7,17 @@ import { liveAuthenticator } from "./authenticator";
 import { liveCampaign } from "./campaign";
 import { livePasskey } from "./passkey";
 import { readPilotGroup } from "./pilotGroup";
+import type { LiveSingleton, SingletonKind } from "./singleton";
 
 export type LiveState =
   { exists: true; actual: SettingsByKind[ResourceKind]; displayName?: string } | { exists: false };
+
+/** How each tenant-wide singleton is read and restricted to what a declaration manages. */
+export const LIVE_SINGLETONS: { [K in SingletonKind]: LiveSingleton<K> } = {
+  RegistrationCampaign: liveCampaign,
+  AuthenticatorPolicy: liveAuthenticator,
+  PasskeyPolicy: livePasskey,
+};
 
 /**
  * Reads what the tenant holds for a resource: a singleton's settings restricted to what the
@@ -21,32 +29,16 @@ export async function readLive(
   id: string,
   declared: InputsByKind[ResourceKind],
 ): Promise<LiveState> {
-  switch (kind) {
-    case "RegistrationCampaign": {
-      const inputs = declared as InputsByKind["RegistrationCampaign"];
-      const spec = liveCampaign;
-      const actual = await spec.read(graph, spec.version(inputs));
-      return { exists: true, actual: spec.managed(actual, inputs) };
-    }
-    case "AuthenticatorPolicy": {
-      const inputs = declared as InputsByKind["AuthenticatorPolicy"];
-      const spec = liveAuthenticator;
-      const actual = await spec.read(graph, spec.version(inputs));
-      return { exists: true, actual: spec.managed(actual, inputs) };
-    }
-    case "PasskeyPolicy": {
-      const inputs = declared as InputsByKind["PasskeyPolicy"];
-      const spec = livePasskey;
-      const actual = await spec.read(graph, spec.version(inputs));
-      return { exists: true, actual: spec.managed(actual, inputs) };
-    }
-    case "PilotGroup": {
-      const inputs = declared as InputsByKind["PilotGroup"];
-      const observed: PilotGroupObserved | undefined = await readPilotGroup(graph, id, inputs);
-      if (!observed) return { exists: false };
-      return { exists: true, actual: observed, displayName: observed.displayName };
-    }
+  if (kind === "PilotGroup") {
+    const inputs = declared as InputsByKind["PilotGroup"];
+    const observed: PilotGroupObserved | undefined = await readPilotGroup(graph, id, inputs);
+    if (!observed) return { exists: false };
+    return { exists: true, actual: observed, displayName: observed.displayName };
   }
+  const spec: LiveSingleton<SingletonKind> = LIVE_SINGLETONS[kind];
+  const inputs = declared as InputsByKind[SingletonKind];
+  const actual = await spec.read(graph, spec.version(inputs));
+  return { exists: true, actual: spec.managed(actual, inputs) };
 }
 
 /**
@@ -54,23 +46,13 @@ export async function readLive(
  * the part of `originalSettings` that a delete restores over the declared properties.
  */
 export function managedPart(
-  kind: "RegistrationCampaign" | "AuthenticatorPolicy" | "PasskeyPolicy",
+  kind: SingletonKind,
   settings: SettingsByKind[ResourceKind],
   declared: InputsByKind[ResourceKind],
 ): SettingsByKind[ResourceKind] {
-  if (kind === "PasskeyPolicy") {
-    return livePasskey.managed(
-      settings as SettingsByKind["PasskeyPolicy"],
-      declared as InputsByKind["PasskeyPolicy"],
-    );
-  }
-  return kind === "RegistrationCampaign"
-    ? liveCampaign.managed(
-        settings as SettingsByKind["RegistrationCampaign"],
-        declared as InputsByKind["RegistrationCampaign"],
-      )
-    : liveAuthenticator.managed(
-        settings as SettingsByKind["AuthenticatorPolicy"],
-        declared as InputsByKind["AuthenticatorPolicy"],
-      );
+  const spec: LiveSingleton<SingletonKind> = LIVE_SINGLETONS[kind];
+  return spec.managed(
+    settings as SettingsByKind[SingletonKind],
+    declared as InputsByKind[SingletonKind],
+  );
 }
