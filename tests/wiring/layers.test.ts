@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { sourceFiles, specifiersOf } from "../../scripts/structure";
 import { projectRoot } from "../support/engine";
 
 const SOURCE_DIRS = ["provider", "emulator", "policy", "bench", "scripts", "examples", "tests"];
@@ -18,29 +19,6 @@ const LOADS_ENTRY_AS_THE_ENGINE = [
   path.join(projectRoot, "bench", "overhead.ts"),
   path.join(projectRoot, "bench", "methodLoss.ts"),
 ];
-
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sourceFiles(full);
-    return /\.(ts|js|mjs|cjs)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
-  });
-}
-
-/** Every module specifier the file names: import/export ... from, import(), require(). */
-export function specifiersOf(text: string): string[] {
-  const found: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*["']([^"']+)["']/g,
-    /\bimport\s*["']([^"']+)["']/g,
-    /\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g,
-  ];
-  for (const pattern of patterns) {
-    for (const match of text.matchAll(pattern)) found.push(match[1]);
-  }
-  return found;
-}
 
 /** Where a specifier leads, as a path without extension; undefined for another package. */
 function target(file: string, specifier: string): string | undefined {

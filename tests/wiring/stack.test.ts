@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { main } from "../../provider/cli";
 import { captureIo } from "../eligibility/support";
 import { projectRoot } from "../support/engine";
-import { specifiersOf } from "../../scripts/structure";
+import { sourceFiles, specifiersOf } from "../../scripts/structure";
 
 const TYPE = "pulumi-nodejs:dynamic/entra-nudge:";
 const BREAK_GLASS = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74";
@@ -33,14 +33,6 @@ if (!fs.existsSync(file)) {
 }
 process.stdout.write(fs.readFileSync(file, "utf8"));
 `;
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : [];
-  });
-}
 
 describe("wiring: one reader for --stack in every command", function () {
   this.timeout(60_000);
