@@ -3,8 +3,7 @@
 // The emulator enforces it per token (permissions.ts: an app token's roles against the Application
 // row, a delegated token's scopes against the Delegated row); the tests check the product's
 // declared permissions (provider/permissions.ts, docs/real-tenant.md) and every request the suites
-// send against it (tests/security/least-privilege.test.ts). Data only: two helpers spell the cells
-// that repeat (same, readOn), no logic.
+// send against it (tests/security/permission-table.test.ts). Data only: no logic here.
 import type { GraphVersion } from "../types";
 
 /** One permission-type row of a page's table. */
@@ -47,18 +46,6 @@ const BOTH: readonly GraphVersion[] = ["v1.0", "beta"];
 const V1: readonly GraphVersion[] = ["v1.0"];
 const NONE: readonly string[] = [];
 
-/**
- * Where a row's table was read: the reference page `slug`, from the docs source's permissions
- * include of that page unless `readFrom` says otherwise, on READ.
- */
-function readOn(slug: string, readFrom?: string) {
-  return {
-    page: `${LEARN}/${slug}`,
-    readFrom: readFrom ?? `${DOCS} api-reference/v1.0/includes/permissions/${slug}-permissions.md`,
-    read: READ,
-  };
-}
-
 /** The same requirement for both permission types (most pages). */
 function same(least: readonly string[], higher: readonly string[] = NONE) {
   const requirement: PermissionRequirement = { least, higher };
@@ -88,27 +75,27 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
       ["Policy.Read.AuthenticationMethod"],
       ["Policy.ReadWrite.AuthenticationMethod", "Policy.Read.All"],
     ),
-    ...readOn("authenticationmethodspolicy-get"),
+    page: `${LEARN}/authenticationmethodspolicy-get`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/authenticationmethodspolicy-get-permissions.md`,
+    read: READ,
   },
   {
     method: "PATCH",
     versions: BOTH,
     route: "policies/authenticationMethodsPolicy",
     ...same(["Policy.ReadWrite.AuthenticationMethod"]),
-    ...readOn(
-      "authenticationmethodspolicy-update",
-      "graph-contract.md §1.2 (the page's include is not in the stored docs copy)",
-    ),
+    page: `${LEARN}/authenticationmethodspolicy-update`,
+    readFrom: "graph-contract.md §1.2 (the page's include is not in the stored docs copy)",
+    read: READ,
   },
   {
     method: "GET",
     versions: BOTH,
     route: `${CONFIGURATIONS}/:id`,
     ...same(["Policy.Read.AuthenticationMethod"], ["Policy.ReadWrite.AuthenticationMethod"]),
-    ...readOn(
-      "fido2authenticationmethodconfiguration-get",
-      "the published fido2 page (learn.microsoft.com)",
-    ),
+    page: `${LEARN}/fido2authenticationmethodconfiguration-get`,
+    readFrom: "the published fido2 page (learn.microsoft.com)",
+    read: READ,
     note: "The product reads the MicrosoftAuthenticator, Fido2, Sms and Voice configurations; each method's page lists the same permissions as the fido2 page read here.",
   },
   {
@@ -116,10 +103,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
     versions: BOTH,
     route: `${CONFIGURATIONS}/:id`,
     ...same(["Policy.ReadWrite.AuthenticationMethod"]),
-    ...readOn(
-      "microsoftauthenticatorauthenticationmethodconfiguration-update",
-      "the published v1.0 and beta pages (learn.microsoft.com)",
-    ),
+    page: `${LEARN}/microsoftauthenticatorauthenticationmethodconfiguration-update`,
+    readFrom: "the published v1.0 and beta pages (learn.microsoft.com)",
+    read: READ,
     note: "The product writes the MicrosoftAuthenticator and Fido2 configurations.",
   },
   {
@@ -138,7 +124,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
         "Group.ReadWrite.All",
       ],
     },
-    ...readOn("group-post-groups"),
+    page: `${LEARN}/group-post-groups`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-post-groups-permissions.md`,
+    read: READ,
   },
   {
     method: "GET",
@@ -155,17 +143,18 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
         "GroupMember.Read.All",
       ],
     ),
-    ...readOn("group-list"),
+    page: `${LEARN}/group-list`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-permissions.md`,
+    read: READ,
   },
   {
     method: "GET",
     versions: BOTH,
     route: "groups/:id",
     ...same(["GroupMember.Read.All"], GROUP_READERS),
-    ...readOn(
-      "group-get",
-      `${DOCS} api-reference/v1.0/includes/permissions/group-get-permissions.md and the beta one`,
-    ),
+    page: `${LEARN}/group-get`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-get-permissions.md and the beta one`,
+    read: READ,
     note: "The product reads a pilot group with its owners ($expand=owners) on beta: v1.0 does not list service principals among a group's owners.",
   },
   {
@@ -175,10 +164,10 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
     route: "groups/:id",
     bodyOnly: ["members@odata.bind"],
     ...same(["GroupMember.ReadWrite.All"], ["Group.ReadWrite.All", "Directory.ReadWrite.All"]),
-    ...readOn(
-      "group-post-members",
+    page: `${LEARN}/group-post-members`,
+    readFrom:
       "graph-contract.md §4.4 (current pages, user members); the stored copy of the page is older and lists GroupMember.ReadWrite.All and User.ReadWrite.All",
-    ),
+    read: READ,
   },
   {
     method: "PATCH",
@@ -193,34 +182,36 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
         "Group.ReadWrite.All",
       ],
     ),
-    ...readOn("group-update"),
+    page: `${LEARN}/group-update`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-update-permissions.md`,
+    read: READ,
   },
   {
     method: "DELETE",
     versions: V1,
     route: "groups/:id",
     ...same(["Group.ReadWrite.All"]),
-    ...readOn(
-      "group-delete",
-      "graph-contract.md §4.3 (the page's include is not in the stored docs copy)",
-    ),
+    page: `${LEARN}/group-delete`,
+    readFrom: "graph-contract.md §4.3 (the page's include is not in the stored docs copy)",
+    read: READ,
   },
   {
     method: "GET",
     versions: V1,
     route: "groups/:id/members",
     ...same(["GroupMember.Read.All"], MEMBER_READERS),
-    ...readOn("group-list-members"),
+    page: `${LEARN}/group-list-members`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-members-permissions.md`,
+    read: READ,
   },
   {
     method: "GET",
     versions: BOTH,
     route: "groups/:id/owners",
     ...same(["GroupMember.Read.All"], MEMBER_READERS),
-    ...readOn(
-      "group-list-owners",
-      `${DOCS} api-reference/v1.0/includes/permissions/group-list-owners-permissions.md; the published beta page (learn.microsoft.com, ?view=graph-rest-beta) lists the same`,
-    ),
+    page: `${LEARN}/group-list-owners`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-owners-permissions.md; the published beta page (learn.microsoft.com, ?view=graph-rest-beta) lists the same`,
+    read: READ,
     note: 'v1.0: "service principals are not listed as group owners due to the staged rollout of service principals to the Microsoft Graph v1.0 endpoint"; beta lists them, so the product lists owners there.',
   },
   {
@@ -238,24 +229,28 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
         "GroupMember.ReadWrite.All",
       ],
     ),
-    ...readOn("group-list-transitivemembers"),
+    page: `${LEARN}/group-list-transitivemembers`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/group-list-transitivemembers-permissions.md`,
+    read: READ,
   },
   {
     method: "POST",
     versions: V1,
     route: "groups/:id/members/$ref",
     ...same(["GroupMember.ReadWrite.All"], ["Group.ReadWrite.All", "Directory.ReadWrite.All"]),
-    ...readOn(
-      "group-post-members",
+    page: `${LEARN}/group-post-members`,
+    readFrom:
       "graph-contract.md §4.4 (current pages, user members); the stored copy of the page is older and lists GroupMember.ReadWrite.All and User.ReadWrite.All",
-    ),
+    read: READ,
   },
   {
     method: "DELETE",
     versions: V1,
     route: "groups/:id/members/:memberId/$ref",
     ...same(["GroupMember.ReadWrite.All"], ["Directory.ReadWrite.All", "Group.ReadWrite.All"]),
-    ...readOn("group-delete-members", "the published page (learn.microsoft.com)"),
+    page: `${LEARN}/group-delete-members`,
+    readFrom: "the published page (learn.microsoft.com)",
+    read: READ,
   },
   {
     method: "POST",
@@ -266,17 +261,18 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
       higher: ["Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
     },
     application: { least: ["Group.ReadWrite.All"], higher: ["Directory.ReadWrite.All"] },
-    ...readOn("group-post-owners", `${DOCS} api-reference/v1.0/api/group-post-owners.md`),
+    page: `${LEARN}/group-post-owners`,
+    readFrom: `${DOCS} api-reference/v1.0/api/group-post-owners.md`,
+    read: READ,
   },
   {
     method: "DELETE",
     versions: V1,
     route: "groups/:id/owners/:memberId/$ref",
     ...same(["Group.ReadWrite.All"], ["Directory.ReadWrite.All"]),
-    ...readOn(
-      "group-delete-owners",
-      "as the add-owners page (the remove-owners include is not in the stored docs copy)",
-    ),
+    page: `${LEARN}/group-delete-owners`,
+    readFrom: "as the add-owners page (the remove-owners include is not in the stored docs copy)",
+    read: READ,
   },
   {
     method: "GET",
@@ -295,10 +291,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
       least: ["User.Read.All"],
       higher: ["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
     },
-    ...readOn(
-      "user-get",
-      "graph-contract.md §4.7 (the page's include is not in the stored docs copy)",
-    ),
+    page: `${LEARN}/user-get`,
+    readFrom: "graph-contract.md §4.7 (the page's include is not in the stored docs copy)",
+    read: READ,
   },
   {
     method: "GET",
@@ -317,10 +312,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
       least: ["User.Read.All"],
       higher: ["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
     },
-    ...readOn(
-      "user-list",
-      "graph-contract.md §4.7 (the page's include is not in the stored docs copy)",
-    ),
+    page: `${LEARN}/user-list`,
+    readFrom: "graph-contract.md §4.7 (the page's include is not in the stored docs copy)",
+    read: READ,
   },
   {
     method: "GET",
@@ -336,7 +330,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
         "RoleManagement.ReadWrite.Directory",
       ],
     ),
-    ...readOn("rbacapplication-list-roleassignments"),
+    page: `${LEARN}/rbacapplication-list-roleassignments`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/rbacapplication-list-roleassignments-permissions.md`,
+    read: READ,
     note: "The delegated row also lists RoleManagement.Read.All and the Exchange role permissions as higher; the application row is recorded.",
   },
   {
@@ -344,14 +340,18 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
     versions: V1,
     route: "directoryObjects/:id",
     ...same(["Directory.Read.All"]),
-    ...readOn("directoryobject-get"),
+    page: `${LEARN}/directoryobject-get`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/directoryobject-get-permissions.md`,
+    read: READ,
   },
   {
     method: "GET",
     versions: V1,
     route: "reports/authenticationMethods/userRegistrationDetails",
     ...same(["AuditLog.Read.All"], ["UserAuthenticationMethod.Read.All"]),
-    ...readOn("authenticationmethodsroot-list-userregistrationdetails"),
+    page: `${LEARN}/authenticationmethodsroot-list-userregistrationdetails`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/authenticationmethodsroot-list-userregistrationdetails-permissions.md`,
+    read: READ,
   },
   {
     method: "GET",
@@ -359,10 +359,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
     route: "reports/authenticationMethods/usersRegisteredByMethod",
     delegated: { least: ["AuditLog.Read.All"], higher: NONE },
     application: { least: null, higher: NONE },
-    ...readOn(
-      "authenticationmethodsroot-usersregisteredbymethod",
-      "the published v1.0 and beta pages (learn.microsoft.com)",
-    ),
+    page: `${LEARN}/authenticationmethodsroot-usersregisteredbymethod`,
+    readFrom: "the published v1.0 and beta pages (learn.microsoft.com)",
+    read: READ,
     note: "Application permissions: Not supported. An app token is refused.",
   },
   {
@@ -370,7 +369,9 @@ export const PERMISSION_TABLE: readonly PermissionTableRow[] = [
     versions: V1,
     route: "auditLogs/directoryAudits",
     ...same(["AuditLog.Read.All", "Directory.Read.All"]),
-    ...readOn("directoryaudit-list"),
+    page: `${LEARN}/directoryaudit-list`,
+    readFrom: `${DOCS} api-reference/v1.0/includes/permissions/directoryaudit-list-permissions.md`,
+    read: READ,
     note: '"AuditLog.Read.All and Directory.Read.All": both, for both permission types.',
   },
 ];

@@ -839,25 +839,14 @@ export function passkeyMainPatches(
   const idByName = new Map(
     profiles.filter((p) => p.id !== undefined).map((p) => [p.name.toLowerCase(), p.id as string]),
   );
-  const currentNameById = new Map(
-    (current.passkeyProfiles ?? []).map((p) => [(p.id ?? "").toLowerCase(), p.name]),
-  );
-  // A tenant profile's id counts only while the profile stays: one the declaration's
-  // passkeyProfiles leave out is deleted by the same writes, so a target naming it is refused.
-  const finalIds = new Set(profiles.map((p) => (p.id ?? "").toLowerCase()));
+  const currentIds = new Set((current.passkeyProfiles ?? []).map((p) => p.id));
   const defaultId = current.defaultPasskeyProfile ?? DEFAULT_PASSKEY_PROFILE_ID;
   const resolve = (ref: string, where: string): string | undefined => {
     const lower = ref.toLowerCase();
     const byOwn = ownNameById.get(lower);
     const id =
-      idByName.get(byOwn ?? lower) ?? (isGuid(ref) && finalIds.has(lower) ? lower : undefined);
-    const removed = id === undefined && isGuid(ref) ? currentNameById.get(lower) : undefined;
-    if (removed !== undefined) {
-      problems.push(
-        `${where}: ${JSON.stringify(ref)} is the tenant's passkey profile ${JSON.stringify(removed)}, which passkeyProfiles leaves out, so it would be deleted. ` +
-          `Keep ${JSON.stringify(removed)} in passkeyProfiles, or name one of: ${profiles.map((p) => JSON.stringify(p.name)).join(", ")}.`,
-      );
-    } else if (id === undefined) {
+      idByName.get(byOwn ?? lower) ?? (isGuid(ref) && currentIds.has(lower) ? lower : undefined);
+    if (id === undefined) {
       problems.push(
         `${where}: ${JSON.stringify(ref)} names no passkey profile of the tenant${settings.passkeyProfiles ? " or of passkeyProfiles" : ""}. ` +
           `Use the name or id of one of: ${profiles.map((p) => JSON.stringify(p.name)).join(", ")}.`,

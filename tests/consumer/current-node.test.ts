@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { provideNode, runNpm, type NodeRuntime } from "../../scripts/node-runtime";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, Tenant } from "../e2e/harness";
+import { CAMPAIGN_PATH, Tenant } from "../support/tenant";
 import { ConsumerProject } from "../support/consumer";
 import { docBlock } from "../support/docBlocks";
 import { expectCleanInstall, expectOneCopyEach } from "./support";

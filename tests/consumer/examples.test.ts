@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, Tenant } from "../e2e/harness";
+import { CAMPAIGN_PATH, Tenant } from "../support/tenant";
 import { ConsumerProject, markdownBlockAfter } from "../support/consumer";
 import { projectRoot } from "../support/engine";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, Tenant, type GraphCampaign } from "../e2e/harness";
+import { CAMPAIGN_PATH, type GraphCampaign, Tenant } from "../support/tenant";
 import { ConsumerProject } from "../support/consumer";
 import { commandLines, docBlock } from "../support/docBlocks";
 import { expectCleanInstall, runTemplates } from "./support";

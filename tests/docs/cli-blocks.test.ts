@@ -4,15 +4,14 @@
 // the Pulumi-native drift check, a state export checked by `entra-nudge drift --file`, and a JSON
 // preview turned into a summary by `entra-nudge preview-summary`. Synopsis brackets are dropped:
 // each line runs with its required arguments only.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { seedProjectName } from "../../examples/seed-scenario/project";
 import { useEmulator } from "../support/emulator";
-import { cliEnvironment, isolatedWorkspace, projectRoot } from "../support/engine";
+import { cliEnvironment, isolatedWorkspace, projectRoot, runShell } from "../support/engine";
 import { commandLines, docBlock } from "../support/docBlocks";
-import { CAMPAIGN_PATH, Tenant, type GraphCampaign } from "../e2e/harness";
+import { CAMPAIGN_PATH, type GraphCampaign, Tenant } from "../support/tenant";
 
 /** A documented line as it runs: synopsis options in brackets left out (nested ones too). */
 function asTyped(line: string): string {
@@ -34,24 +33,7 @@ describe("documentation: pulumi and entra-nudge lines run in a project through t
   let tenant: Tenant;
   let applied: GraphCampaign;
 
-  /**
-   * Runs one line in the project with sh, as a user's shell would; asynchronously, since the
-   * emulator answers from this process.
-   */
-  async function sh(
-    line: string,
-  ): Promise<{ code: number | null; stdout: string; output: string }> {
-    const child = spawn("sh", ["-c", line], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stdout, output };
-  }
+  const sh = (line: string) => runShell(line, { cwd: dir, env });
 
   function lines(page: string, id: string, startsWith: string): string[] {
     const found = commandLines(docBlock(page, id))

@@ -14,6 +14,7 @@ import {
   BREAK_GLASS_GROUP_ID,
   ENGINEERING_GROUP_ID,
   Portal,
+  tenantSettings,
   tenantWithId as tenant,
 } from "../support/tenant";
 
@@ -21,14 +22,14 @@ type Json = Record<string, unknown>;
 
 /** The stack config that points a stack at an emulator's tenant (the secret stored encrypted). */
 function tenantConfig(emulator: RunningEmulator, clientSecret?: string) {
-  const app = emulator.info.apps.writer;
-  return {
-    "entra-nudge:tenantId": { value: emulator.info.tenantId },
-    "entra-nudge:clientId": { value: app.clientId },
-    "entra-nudge:clientSecret": { value: clientSecret ?? app.clientSecret, secret: true },
-    "entra-nudge:authorityHost": { value: emulator.info.authorityHost },
-    "entra-nudge:graphEndpoint": { value: emulator.info.graphEndpoint },
-  };
+  const settings = tenantSettings(emulator);
+  if (clientSecret) settings["entra-nudge:clientSecret"] = clientSecret;
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      key,
+      { value, secret: key === "entra-nudge:clientSecret" },
+    ]),
+  );
 }
 
 describe("drift of many stacks at once (three tenants)", function () {

@@ -18,6 +18,7 @@ import {
   BREAK_GLASS_GROUP_ID,
   ENGINEERING_GROUP_ID,
   Portal,
+  tenantSettings,
   tenantWithId as tenant,
 } from "../support/tenant";
 
@@ -25,15 +26,7 @@ type Json = Record<string, unknown>;
 
 /** A stack's config pointing at one emulator's tenant (no AZURE_* variables are used). */
 function stackConfig(emulator: RunningEmulator, extra: Record<string, string> = {}): ConfigLookup {
-  const app = emulator.info.apps.writer;
-  const values: Record<string, string> = {
-    "entra-nudge:tenantId": emulator.info.tenantId,
-    "entra-nudge:clientId": app.clientId,
-    "entra-nudge:clientSecret": app.clientSecret,
-    "entra-nudge:authorityHost": emulator.info.authorityHost,
-    "entra-nudge:graphEndpoint": emulator.info.graphEndpoint,
-    ...extra,
-  };
+  const values = { ...tenantSettings(emulator), ...extra };
   const lookup: ConfigLookup = (key) => values[key];
   lookup.keys = () => Object.keys(values);
   return lookup;

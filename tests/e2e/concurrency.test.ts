@@ -10,12 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import {
-  ConcurrentUpdateError,
-  LocalWorkspace,
-  type EngineEvent,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { RegistrationCampaign } from "../../provider";
 import { run as runDrift } from "../../provider/cli/drift";
 import { createGraphApi, DEFAULT_TENANT_FILE } from "../../emulator/graph/index.js";
@@ -24,16 +19,9 @@ import type { GraphRequest } from "../../emulator/types.js";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { useEmulator } from "../support/emulator";
 import { docBlock } from "../support/docBlocks";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import {
-  CAMPAIGN_PATH,
-  Tenant,
-  diagnostics,
-  exitCode,
-  stepOps,
-  steps,
-  type GraphCampaign,
-} from "./harness";
+import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
+import { EngineStack, diagnostics, exitCode, stepOps, steps } from "../support/engineStack";
+import { CAMPAIGN_PATH, type GraphCampaign, Tenant } from "../support/tenant";
 
 type Target = { id: string; targetType: "user" | "group" };
 type Props = Record<string, unknown>;
@@ -71,17 +59,18 @@ const PROJECT = "entra-nudge-concurrency-tests";
 
 /** A stack of the campaign program in a shared workspace (backend, PULUMI_HOME, work dir). */
 class CampaignStack {
-  private constructor(
-    readonly stack: Stack,
-    private readonly program: { options: CampaignOptions },
-  ) {}
+  private constructor(private readonly engine: EngineStack<CampaignOptions>) {}
+
+  get stack(): Stack {
+    return this.engine.stack;
+  }
 
   get options(): CampaignOptions {
-    return this.program.options;
+    return this.engine.options;
   }
 
   set options(options: CampaignOptions) {
-    this.program.options = options;
+    this.engine.options = options;
   }
 
   static async create(
@@ -91,24 +80,16 @@ class CampaignStack {
     options: CampaignOptions,
     env: Record<string, string> = {},
   ): Promise<CampaignStack> {
-    const program = { options };
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName, projectName: PROJECT, program: async () => campaignProgram(program.options) },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: {
-          ...workspace.envVars,
-          ...emulator.env("writer"),
-          ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0",
-          ...env,
-        },
-        workDir: workspace.workDir,
-        // The engine starts the dynamic provider in `main`, which must resolve the package.
-        projectSettings: { name: PROJECT, runtime: "nodejs", main: projectRoot },
-      },
-    );
-    return new CampaignStack(stack, program);
+    const engine = await EngineStack.create({
+      stackName,
+      projectName: PROJECT,
+      workspace,
+      program: campaignProgram,
+      options,
+      emulator,
+      env: { ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0", ...env },
+    });
+    return new CampaignStack(engine);
   }
 
   /** `pulumi up`, keeping the engine's events; never throws. */

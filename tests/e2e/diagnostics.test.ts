@@ -3,7 +3,8 @@
 // an adoption warning is shown once, in words; a check error is a sentence, not an engine dump.
 import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, SeedStack } from "./harness";
+import { type SeedStack, seedStack } from "../support/engineStack";
+import { CAMPAIGN_PATH } from "../support/tenant";
 
 describe("engine: provider warnings on the resource's URN", function () {
   this.timeout(300_000);
@@ -13,7 +14,7 @@ describe("engine: provider warnings on the resource's URN", function () {
   let adoption: string;
 
   before(async () => {
-    seed = await SeedStack.create(emulator, { stackName: "diagnostics" });
+    seed = await seedStack(emulator, { stackName: "diagnostics" });
     adoption = (await seed.succeed((handlers) => seed.stack.up(handlers))).stdout;
   });
   after(async () => seed?.cleanup());

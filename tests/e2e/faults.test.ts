@@ -10,16 +10,15 @@ import { expect } from "chai";
 import type { FaultSpec, RunningEmulator } from "../../emulator/index.js";
 import { rawRequest, useEmulator } from "../support/emulator";
 import {
-  BREAK_GLASS_GROUP_ID,
+  type Operation,
   PILOT_GROUP_NAME,
-  PILOT_USER_ID,
-  SeedStack,
-  Tenant,
+  type SeedStack,
   diagnostics,
   expectStateTruthful,
   recordedResources,
-  type Operation,
-} from "./harness";
+  seedStack,
+} from "../support/engineStack";
+import { BREAK_GLASS_GROUP_ID, PILOT_USER_ID, Tenant } from "../support/tenant";
 
 interface FaultCase {
   title: string;
@@ -129,7 +128,7 @@ describe("e2e: faults during up", function () {
   for (const [index, fault] of CASES.entries()) {
     it(`${fault.title}: ${fault.outcome === "success" ? "succeeds" : "fails with a clean error"}, then a rerun converges`, async () => {
       emulator.reset();
-      const seed = await SeedStack.create(emulator, {
+      const seed = await seedStack(emulator, {
         stackName: `faults-${index}`,
         env: fault.env,
       });

@@ -15,12 +15,12 @@ import { deriveMailNickname } from "../../provider/model";
 import { rawRequest, useEmulator } from "../support/emulator";
 import {
   PILOT_GROUP_NAME,
-  PILOT_USER_ID,
-  SeedStack,
-  Tenant,
+  type SeedStack,
   expectStateTruthful,
   recordedResources,
-} from "./harness";
+  seedStack,
+} from "../support/engineStack";
+import { PILOT_USER_ID, Tenant } from "../support/tenant";
 
 /** The mailNickname the seed program's pilot group gets (derived from its display name). */
 const PILOT_MAIL_NICKNAME = deriveMailNickname(PILOT_GROUP_NAME);
@@ -163,7 +163,7 @@ describe("e2e: the engine interrupted in the middle of an up", function () {
 
   it("SIGINT: Pulumi finishes the creation in flight, records it, and the next up converges", async () => {
     emulator.reset();
-    const seed = await SeedStack.create(emulator, { stackName: "sigint", env: ENV });
+    const seed = await seedStack(emulator, { stackName: "sigint", env: ENV });
     stacks.push(seed);
     const arrived = stallGroupCreation(emulator);
     const interrupt = new AbortController();
@@ -186,7 +186,7 @@ describe("e2e: the engine interrupted in the middle of an up", function () {
 
   it("SIGKILL: the lock and the pending create are repaired as documented, and the next up converges on one group", async () => {
     emulator.reset();
-    const seed = await SeedStack.create(emulator, { stackName: "sigkill", env: ENV });
+    const seed = await seedStack(emulator, { stackName: "sigkill", env: ENV });
     stacks.push(seed);
     const arrived = stallGroupCreation(emulator);
     const up = seed.attempt((h) => seed.stack.up(h));

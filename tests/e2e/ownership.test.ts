@@ -6,13 +6,13 @@
 //   stacks on one tenant end, both destroyed, with the tenant's settings from before either;
 // - a PasskeyPolicy that leaves a profile's attestation out keeps the tenant's.
 import { expect } from "chai";
-import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import { tenantWithId } from "../drift/support";
-import { BREAK_GLASS_GROUP_ID, CAMPAIGN_PATH, Tenant, diagnostics } from "./harness";
+import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
+import { EngineStack, diagnostics } from "../support/engineStack";
+import { BREAK_GLASS_GROUP_ID, CAMPAIGN_PATH, Tenant, tenantWithId } from "../support/tenant";
 
 const PROJECT = "entra-nudge-ownership-tests";
 const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
@@ -39,33 +39,23 @@ interface Outcome {
 class ProgramStack {
   program: () => void = () => undefined;
 
-  private constructor(
-    readonly stack: Stack,
-    readonly env: Record<string, string>,
-  ) {}
+  private constructor(readonly stack: Stack) {}
 
   static async create(
     workspace: IsolatedWorkspace,
     emulator: RunningEmulator,
     stackName: string,
   ): Promise<ProgramStack> {
-    const env: Record<string, string> = {
-      ...workspace.envVars,
-      ...emulator.env("writer"),
-      ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0",
-    };
     const holder: { self?: ProgramStack } = {};
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName, projectName: PROJECT, program: async () => holder.self?.program() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: env,
-        workDir: workspace.workDir,
-        projectSettings: { name: PROJECT, runtime: "nodejs", main: projectRoot },
-      },
-    );
-    holder.self = new ProgramStack(stack, env);
+    const { stack } = await EngineStack.create({
+      stackName,
+      projectName: PROJECT,
+      workspace,
+      program: () => holder.self?.program(),
+      emulator,
+      env: { ENTRA_NUDGE_RETRY_DELAY_SECONDS: "0" },
+    });
+    holder.self = new ProgramStack(stack);
     return holder.self;
   }
 

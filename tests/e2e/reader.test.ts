@@ -4,14 +4,15 @@ import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
 import {
   PILOT_GROUP_NAME,
-  SeedStack,
-  Tenant,
+  type SeedStack,
   diagnostics,
   exitCode,
   expectStateTruthful,
   recordedResources,
+  seedStack,
   stepOps,
-} from "./harness";
+} from "../support/engineStack";
+import { Tenant } from "../support/tenant";
 
 describe("e2e: the reader app", function () {
   this.timeout(180_000);
@@ -26,7 +27,7 @@ describe("e2e: the reader app", function () {
   }
 
   it("previews and refreshes a deployed stack; up names Policy.ReadWrite.AuthenticationMethod", async () => {
-    const seed = await SeedStack.create(emulator, { stackName: "reader" });
+    const seed = await seedStack(emulator, { stackName: "reader" });
     stacks.push(seed);
     await seed.succeed((h) => seed.stack.up(h));
     signInAs(seed, "reader");
@@ -55,7 +56,7 @@ describe("e2e: the reader app", function () {
 
   it("previews a new stack; up names Group.ReadWrite.All and creates nothing", async () => {
     emulator.reset();
-    const seed = await SeedStack.create(emulator, { stackName: "reader-new", app: "reader" });
+    const seed = await seedStack(emulator, { stackName: "reader-new", app: "reader" });
     stacks.push(seed);
     const preview = await seed.succeed((h) => seed.stack.preview(h));
     expect(stepOps(preview.events)).to.deep.equal({

@@ -4,11 +4,12 @@
 // nothing at all, with or without `--run-program` (issue 26: every refresh showed
 // `[diff: -onDelete,targetedAuthenticationMethod~includeTargets]` beside "4 unchanged").
 import { expect } from "chai";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { RegistrationCampaign } from "../../provider";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
-import { CAMPAIGN_PATH, SeedStack, Tenant, type Handlers } from "./harness";
+import type { IsolatedWorkspace } from "../support/engine";
+import { EngineStack, type Handlers, type SeedStack, seedStack } from "../support/engineStack";
+import { CAMPAIGN_PATH, Tenant } from "../support/tenant";
 
 describe("engine: a refresh of the seed program with no change shows no diff", function () {
   this.timeout(300_000);
@@ -16,7 +17,7 @@ describe("engine: a refresh of the seed program with no change shows no diff", f
   let seed: SeedStack;
 
   before(async () => {
-    seed = await SeedStack.create(emulator, { stackName: "refresh-no-change" });
+    seed = await seedStack(emulator, { stackName: "refresh-no-change" });
     await seed.succeed((handlers) => seed.stack.up(handlers));
   });
   after(async () => seed?.cleanup());
@@ -52,30 +53,20 @@ describe("engine: a refresh shows only what changed in the tenant", function () 
   let stack: Stack;
 
   before(async () => {
-    workspace = await isolatedWorkspace();
-    const projectName = "entra-nudge-refresh-display";
-    stack = await LocalWorkspace.createOrSelectStack(
-      {
-        stackName: "refresh",
-        projectName,
-        program: async () => {
-          new RegistrationCampaign("campaign", {
-            state: "enabled",
-            snoozeDurationInDays: 0,
-            failOnExternalChange: true,
-            strictEligibility: false,
-            onDelete: "retain",
-          });
-        },
+    ({ stack, workspace } = await EngineStack.create({
+      stackName: "refresh",
+      projectName: "entra-nudge-refresh-display",
+      program: () => {
+        new RegistrationCampaign("campaign", {
+          state: "enabled",
+          snoozeDurationInDays: 0,
+          failOnExternalChange: true,
+          strictEligibility: false,
+          onDelete: "retain",
+        });
       },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer") },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+      emulator,
+    }));
     await stack.up();
   });
   after(async () => workspace?.cleanup());

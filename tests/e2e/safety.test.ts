@@ -1,11 +1,11 @@
 // Resource safety through the real engine (issue 17): what the engine records after a failed
 // update, a pilot group moved to another tenant, and two resources for one tenant singleton.
 import { expect } from "chai";
-import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { AuthenticatorPolicy, PasskeyPolicy, RegistrationCampaign } from "../../provider";
-import { isolatedWorkspace, projectRoot } from "../support/engine";
 import { useEmulator } from "../support/emulator";
-import { CAMPAIGN_PATH, SeedStack, diagnostics, steps } from "./harness";
+import { EngineStack, type SeedStack, diagnostics, seedStack, steps } from "../support/engineStack";
+import { CAMPAIGN_PATH } from "../support/tenant";
 
 describe("e2e: resource safety", function () {
   this.timeout(180_000);
@@ -15,7 +15,7 @@ describe("e2e: resource safety", function () {
 
   async function stack(name: string): Promise<SeedStack> {
     emulator.reset();
-    const seed = await SeedStack.create(emulator, { stackName: name });
+    const seed = await seedStack(emulator, { stackName: name });
     stacks.push(seed);
     return seed;
   }
@@ -45,34 +45,24 @@ describe("e2e: resource safety", function () {
   for (const kind of ["AuthenticatorPolicy", "PasskeyPolicy", "RegistrationCampaign"] as const) {
     it(`two ${kind} resources in one program fail the preview naming both, before anything is written`, async () => {
       emulator.reset();
-      const workspace = await isolatedWorkspace();
+      const declare = (name: string) =>
+        kind === "AuthenticatorPolicy"
+          ? new AuthenticatorPolicy(name, { state: "enabled" })
+          : kind === "PasskeyPolicy"
+            ? new PasskeyPolicy(name, { state: "enabled" })
+            : new RegistrationCampaign(name, { state: "disabled" });
+      const engine = await EngineStack.create({
+        stackName: `two-${kind}`,
+        projectName: "entra-nudge-two-singletons",
+        program: () => {
+          declare("team-a");
+          declare("team-b");
+        },
+        emulator,
+      });
       try {
-        const declare = (name: string) =>
-          kind === "AuthenticatorPolicy"
-            ? new AuthenticatorPolicy(name, { state: "enabled" })
-            : kind === "PasskeyPolicy"
-              ? new PasskeyPolicy(name, { state: "enabled" })
-              : new RegistrationCampaign(name, { state: "disabled" });
-        const projectName = "entra-nudge-two-singletons";
-        const stack = await LocalWorkspace.createOrSelectStack(
-          {
-            stackName: `two-${kind}`,
-            projectName,
-            program: async () => {
-              declare("team-a");
-              declare("team-b");
-            },
-          },
-          {
-            pulumiCommand: workspace.pulumiCommand,
-            pulumiHome: workspace.pulumiHome,
-            envVars: { ...workspace.envVars, ...emulator.env("writer") },
-            workDir: workspace.workDir,
-            projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-          },
-        );
         const events: EngineEvent[] = [];
-        const error = await stack.preview({ onEvent: (e) => events.push(e) }).then(
+        const error = await engine.stack.preview({ onEvent: (e) => events.push(e) }).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -83,7 +73,7 @@ describe("e2e: resource safety", function () {
         expect(errors).not.to.match(/\n\s+at \S+ \(/);
         expect(emulator.requests().filter((r) => r.method === "PATCH")).to.deep.equal([]);
       } finally {
-        await workspace.cleanup();
+        await engine.cleanup();
       }
     });
   }

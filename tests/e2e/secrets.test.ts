@@ -16,14 +16,14 @@ import { createClientCertificate } from "../../emulator/index.js";
 import { useEmulator } from "../support/emulator";
 import { projectRoot } from "../support/engine";
 import {
-  BREAK_GLASS_GROUP_ID,
-  SeedStack,
-  Tenant,
+  type Handlers,
+  type SeedStack,
   diagnostics,
   exitCode,
   recordedResources,
-  type Handlers,
-} from "./harness";
+  seedStack,
+} from "../support/engineStack";
+import { BREAK_GLASS_GROUP_ID, Tenant } from "../support/tenant";
 
 /** Every regular file below `dir`, with its content. */
 function filesBelow(dir: string): { file: string; text: string }[] {
@@ -264,7 +264,7 @@ describe("e2e: no secret, private key or access token leaks", function () {
     let secret: string;
 
     before(async () => {
-      seed = await SeedStack.create(emulator, {
+      seed = await seedStack(emulator, {
         stackName: "secret",
         withoutSecretInEnvironment: true,
         env: AZURE_VERBOSE,
@@ -391,7 +391,7 @@ describe("e2e: no secret, private key or access token leaks", function () {
         privateKeyForms(stranger.privateKeyPem),
       );
 
-      seed = await SeedStack.create(emulator, {
+      seed = await seedStack(emulator, {
         stackName: "certificate",
         withoutSecretInEnvironment: true,
         env: AZURE_VERBOSE,

@@ -9,19 +9,22 @@ import seedScenario from "../../examples/seed-scenario";
 import { seedProjectMain } from "../../examples/seed-scenario/project";
 import { useEmulator } from "../support/emulator";
 import {
-  BREAK_GLASS_GROUP_ID,
-  CAMPAIGN_PATH,
   PILOT_GROUP_NAME,
-  PILOT_USER_ID,
-  PILOT_USER_UPN,
-  SeedStack,
-  Tenant,
+  type SeedStack,
   diagnostics,
   exitCode,
+  seedStack,
   stepOps,
   steps,
+} from "../support/engineStack";
+import {
+  BREAK_GLASS_GROUP_ID,
+  CAMPAIGN_PATH,
   type GraphCampaign,
-} from "./harness";
+  PILOT_USER_ID,
+  PILOT_USER_UPN,
+  Tenant,
+} from "../support/tenant";
 
 /** A group and a user of the default tenant, for a declaration with more than one exclusion. */
 const SALES_GROUP_ID = "2fbb5b75-4b8e-581b-9aaa-28ef3cb88c74";
@@ -78,7 +81,7 @@ describe("e2e: the seed scenario through the engine", function () {
   };
 
   before(async () => {
-    seed = await SeedStack.create(emulator, { stackName: "seed" });
+    seed = await seedStack(emulator, { stackName: "seed" });
     original = {
       campaign: await tenant.campaign("v1.0"),
       campaignBeta: await tenant.campaign("beta"),

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { resolveSettings } from "../../provider/config";
 import {
   GraphClient,
@@ -13,7 +13,8 @@ import {
 } from "../../provider/graph";
 import { AuthenticatorPolicy } from "../../provider";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { EngineStack } from "../support/engineStack";
 
 const UNKNOWN_TENANT = "0b2f6c1e-5a55-4d3c-9e0e-6d1f00c0ffee";
 const UNKNOWN_CLIENT = "5d0c9a53-1f3e-4e43-8f6a-3c7b0d1e2f40";
@@ -154,24 +155,13 @@ describe("sign-in errors say what Microsoft Entra ID said", function () {
     let workspace: IsolatedWorkspace;
     let stack: Stack;
     before(async () => {
-      workspace = await isolatedWorkspace();
-      const projectName = "entra-nudge-sign-in";
-      stack = await LocalWorkspace.createOrSelectStack(
-        {
-          stackName: "signin",
-          projectName,
-          program: async () => {
-            new AuthenticatorPolicy("authenticator", { state: "enabled" });
-          },
+      ({ stack, workspace } = await EngineStack.create({
+        stackName: "signin",
+        projectName: "entra-nudge-sign-in",
+        program: () => {
+          new AuthenticatorPolicy("authenticator", { state: "enabled" });
         },
-        {
-          pulumiCommand: workspace.pulumiCommand,
-          pulumiHome: workspace.pulumiHome,
-          envVars: workspace.envVars,
-          workDir: workspace.workDir,
-          projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-        },
-      );
+      }));
     });
     after(async () => workspace?.cleanup());
 

@@ -4,19 +4,15 @@
 // warnings that say who and why, a break-glass group named, a group created in the same program
 // "cannot be checked yet" (never a failure), and strictEligibility failing the preview.
 import { expect } from "chai";
-import {
-  LocalWorkspace,
-  type EngineEvent,
-  type PreviewResult,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { type EngineEvent, type PreviewResult, type Stack } from "@pulumi/pulumi/automation";
 import {
   AuthenticatorPolicy,
   PasskeyPolicy,
   PilotGroup,
   RegistrationCampaign,
 } from "../../provider";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { type IsolatedWorkspace } from "../support/engine";
+import { EngineStack } from "../support/engineStack";
 import { useEmulator } from "../support/emulator";
 
 const PILOT_GROUP = "6ff4ac01-441a-5c79-9a9d-55bd5400bb31"; // in the emulator's default tenant
@@ -123,18 +119,12 @@ describe("eligibility: the preview check through the real engine", function () {
   let stack: Stack;
 
   before(async () => {
-    workspace = await isolatedWorkspace();
-    const projectName = "entra-nudge-preview-check";
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "check", projectName, program: async () => program(options)() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer") },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+    ({ stack, workspace } = await EngineStack.create({
+      stackName: "check",
+      projectName: "entra-nudge-preview-check",
+      program: () => program(options)(),
+      emulator,
+    }));
     await stack.setConfig("entra-nudge:breakGlassGroups", { value: BREAK_GLASS });
   });
   after(async () => workspace?.cleanup());

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
 import { resolveSettings, SettingsError, type ConfigLookup } from "../../provider/config";
 import { provider, setConfig, setWarningSink } from "../../provider/resources/providers";
-import { SeedStack, diagnostics } from "../e2e/harness";
+import { type SeedStack, diagnostics, seedStack } from "../support/engineStack";
 
 type Config = Record<string, unknown>;
 
@@ -249,7 +249,7 @@ describe("hostile input: malformed stack config", function () {
     let seed: SeedStack;
     before(async function () {
       this.timeout(120_000);
-      seed = await SeedStack.create(emulator, { stackName: "hostile-config" });
+      seed = await seedStack(emulator, { stackName: "hostile-config" });
     });
     after(async () => seed?.cleanup());
 

@@ -5,14 +5,13 @@
 // state`) still shows no change, and says which it used. A program the preview leaves unchanged
 // is read too (the engine lists unchanged resources only when asked: `--show-sames`). Through the CLI and the real engine, in a project
 // directory as a user has one.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { main } from "../../provider/cli";
 import { captureIo } from "../eligibility/support";
 import { useEmulator } from "../support/emulator";
-import { cliEnvironment, isolatedWorkspace, projectRoot } from "../support/engine";
+import { cliEnvironment, isolatedWorkspace, projectRoot, runShell } from "../support/engine";
 
 const ENGINEERING_GROUP_ID = "0b2aab64-4927-523f-872d-07057afedf1e";
 
@@ -40,20 +39,7 @@ describe("impact --from preview: what the program declares now", function () {
   let env: NodeJS.ProcessEnv;
   let cleanup: () => Promise<void>;
 
-  async function sh(
-    line: string,
-  ): Promise<{ code: number | null; stdout: string; output: string }> {
-    const child = spawn("sh", ["-c", line], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stdout, output };
-  }
+  const sh = (line: string) => runShell(line, { cwd: dir, env });
 
   async function impact(...args: string[]): Promise<{ report: ImpactJson; stderr: string }> {
     const out = captureIo(env, dir);

@@ -4,14 +4,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { AuthenticatorPolicy, PilotGroup, RegistrationCampaign } from "../../provider";
 import { main } from "../../provider/cli";
 import { declarationFromState } from "../../provider/declaration";
 import { analyzeImpact, impactSummary } from "../../provider/impact";
 import { analyzeProgress, progressSummary } from "../../provider/report";
 import { captureIo, graphClient } from "../eligibility/support";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { type IsolatedWorkspace } from "../support/engine";
+import { EngineStack } from "../support/engineStack";
 import { useEmulator } from "../support/emulator";
 
 const BREAK_GLASS = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
@@ -51,18 +52,12 @@ describe("impact and report on a deployed stack", function () {
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    workspace = await isolatedWorkspace();
-    const projectName = "entra-nudge-impact-stack";
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "pilot", projectName, program: async () => program() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer") },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+    ({ stack, workspace } = await EngineStack.create({
+      stackName: "pilot",
+      projectName: "entra-nudge-impact-stack",
+      program,
+      emulator,
+    }));
     await stack.setConfig("entra-nudge:breakGlassGroups", { value: BREAK_GLASS });
     await stack.up();
     // The commands read the stack through the pulumi CLI, signed in as the read-only app.

@@ -559,21 +559,6 @@ describe("passkey policy: the PATCH bodies", () => {
     ).to.throw(/\(1 problem\):\n.*" names no passkey profile of the tenant or of passkeyProfiles/);
   });
 
-  it("a target naming by id a tenant profile that passkeyProfiles leaves out is refused before any write", () => {
-    const refuse = () =>
-      passkeyMainPatches(
-        declare(
-          [{ name: "Pilot", passkeyTypes: ["deviceBound"] }],
-          [{ id: G1, targetType: "group", allowedPasskeyProfiles: [OLD_ID] }],
-        ),
-        tenant(),
-      );
-    expect(refuse).to.throw(PasskeyReferenceError);
-    expect(refuse).to.throw(
-      `includeTargets[0].allowedPasskeyProfiles: "${OLD_ID}" is the tenant's passkey profile "Old", which passkeyProfiles leaves out, so it would be deleted. Keep "Old" in passkeyProfiles, or name one of: "Default", "Pilot".`,
-    );
-  });
-
   it("weakenings: only a declared change to a profile the tenant has is named", () => {
     const current = tenant();
     expect(

@@ -11,17 +11,11 @@
 //    seed program's narrowing (8 users lose Authenticator push).
 // examples/azuread-interop needs the @pulumi/azuread plugin, which cannot be obtained here: its
 // wiring test (tests/wiring/azuread-interop.test.ts) runs the pack's rules on it in-process.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as ts from "typescript";
-import {
-  LocalWorkspace,
-  type EngineEvent,
-  type PolicyEvent,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { type EngineEvent, type PolicyEvent, type Stack } from "@pulumi/pulumi/automation";
 import * as nudge from "../../provider";
 import { POLICY } from "../../provider/policy";
 import seedScenario from "../../examples/seed-scenario";
@@ -32,12 +26,12 @@ import {
 } from "../../examples/authenticator-to-passkeys/program";
 import { microsoftManagedPinnedExclusions } from "../../examples/microsoft-managed-pinned-exclusions/program";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { EngineStack, policyWorkspace } from "../support/engineStack";
 import { docBlock } from "../support/docBlocks";
-import { AUTHENTICATOR_PATH, Tenant } from "../e2e/harness";
+import { AUTHENTICATOR_PATH, Tenant } from "../support/tenant";
 
 const POLICY_PACK_DIR = path.join(projectRoot, "policy");
-const ANALYZER = path.join(projectRoot, "scripts", "pulumi-analyzer-policy-nodejs");
 
 // Objects of emulator/tenants/default.json.
 const BREAK_GLASS_GROUP = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
@@ -129,13 +123,7 @@ describe("the examples are safe as written: the policy pack passes and nobody lo
 
   before(async () => {
     tenant = new Tenant(emulator);
-    // The test language host cannot start policy packs (tests/policy/pack.test.ts).
-    workspace = await isolatedWorkspace({ languageHost: false });
-    execFileSync(
-      workspace.pulumiCommand.command,
-      ["plugin", "install", "analyzer", "policy-nodejs", "3.248.0", "--file", ANALYZER],
-      { env: { ...process.env, ...workspace.envVars }, stdio: "pipe" },
-    );
+    workspace = await policyWorkspace();
   });
   after(async () => workspace?.cleanup());
 
@@ -147,17 +135,14 @@ describe("the examples are safe as written: the policy pack passes and nobody lo
     // or the next example's adoption would be refused as a second stack managing the singletons.
     if (previous) await previous.workspace.removeStack(previous.name, { force: true });
     emulator.reset();
-    const projectName = "entra-nudge-examples";
-    return (previous = await LocalWorkspace.createOrSelectStack(
-      { stackName: `example-${++stacks}`, projectName, program: async () => program() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer") },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    ));
+    const { stack } = await EngineStack.create({
+      stackName: `example-${++stacks}`,
+      projectName: "entra-nudge-examples",
+      workspace,
+      program: () => program(),
+      emulator,
+    });
+    return (previous = stack);
   }
 
   let configs = 0;

@@ -4,23 +4,17 @@
 // host: the engine asks a host, when it finds one, to start the pack, and the test host built from
 // sdk v3.68.0 cannot (scripts/engine.ts, engineWithoutLanguageHost). Asserts what a user sees: which policies
 // report, at which enforcement level, and whether the preview fails.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import {
-  LocalWorkspace,
-  type EngineEvent,
-  type PolicyEvent,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { type EngineEvent, type PolicyEvent, type Stack } from "@pulumi/pulumi/automation";
 import * as nudge from "../../provider";
 import { POLICY, POLICY_PACK_NAME } from "../../provider/policy";
 import { useEmulator } from "../support/emulator";
-import { isolatedWorkspace, projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { projectRoot, type IsolatedWorkspace } from "../support/engine";
+import { EngineStack, policyWorkspace } from "../support/engineStack";
 
 const POLICY_PACK_DIR = path.join(projectRoot, "policy");
-const ANALYZER = path.join(projectRoot, "scripts", "pulumi-analyzer-policy-nodejs");
 
 // Objects of emulator/tenants/default.json.
 const BREAK_GLASS_GROUP = "6dbc0cdd-bcd1-5384-8dce-41a981a21b4c";
@@ -153,24 +147,14 @@ describe("guardrails policy pack through the engine", function () {
   let program: () => void = compliant;
 
   before(async () => {
-    // The test language host cannot start policy packs (see engineWithoutLanguageHost).
-    workspace = await isolatedWorkspace({ languageHost: false });
-    execFileSync(
-      workspace.pulumiCommand.command,
-      ["plugin", "install", "analyzer", "policy-nodejs", "3.248.0", "--file", ANALYZER],
-      { env: { ...process.env, ...workspace.envVars }, stdio: "pipe" },
-    );
-    const projectName = "entra-nudge-policy";
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "policy", projectName, program: async () => program() },
-      {
-        pulumiCommand: workspace.pulumiCommand,
-        pulumiHome: workspace.pulumiHome,
-        envVars: { ...workspace.envVars, ...emulator.env("writer") },
-        workDir: workspace.workDir,
-        projectSettings: { name: projectName, runtime: "nodejs", main: projectRoot },
-      },
-    );
+    workspace = await policyWorkspace();
+    ({ stack } = await EngineStack.create({
+      stackName: "policy",
+      projectName: "entra-nudge-policy",
+      workspace,
+      program: () => program(),
+      emulator,
+    }));
   });
   after(async () => workspace?.cleanup());
 

@@ -23,7 +23,7 @@ import {
 } from "../../provider/permissions";
 import { provider, setConfig, setWarningSink } from "../../provider/resources/providers";
 import { projectRoot } from "../support/engine";
-import { SeedStack } from "../e2e/harness";
+import { type SeedStack, seedStack } from "../support/engineStack";
 
 type Props = Record<string, unknown>;
 
@@ -482,7 +482,7 @@ describe("least privilege: each command and resource operation with exactly its 
     it("previews, ups, refreshes and destroys, each signed in as an app holding only what it needs", async function () {
       this.timeout(240_000);
       emulator.reset();
-      seed = await SeedStack.create(emulator, {
+      seed = await seedStack(emulator, {
         stackName: "least-privilege",
         app: "engine preview",
       });

@@ -1,6 +1,7 @@
 // Offline, isolated settings for tests that drive the real Pulumi engine: every run gets its own
 // PULUMI_HOME, a file:// backend and a passphrase in a fresh temp directory, so no test reads or
 // writes the user's ~/.pulumi, logs in anywhere, or downloads a plugin.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -100,6 +101,34 @@ export async function cliEnvironment(
       PATH: [...new Set(pathDirs), process.env.PATH ?? ""].join(path.delimiter),
     },
   };
+}
+
+export interface ShellRun {
+  code: number | null;
+  stdout: string;
+  /** stdout and stderr, interleaved as a terminal shows them. */
+  output: string;
+}
+
+/**
+ * Runs one command line with sh in `cwd`, as a user's shell would (`pulumi …`, `entra-nudge …`
+ * with the environment of {@link cliEnvironment}); asynchronously, since the emulator answers
+ * from this process.
+ */
+export async function runShell(
+  line: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<ShellRun> {
+  const child = spawn("sh", ["-c", line], { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, output };
 }
 
 /** One of this package's resources, as a state records it. */

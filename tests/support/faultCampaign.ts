@@ -12,15 +12,15 @@ import { startEmulator, type FaultSpec, type RunningEmulator } from "../../emula
 import { seededRandom } from "../../emulator/random.js";
 import { deriveMailNickname, PROVIDER_ONLY_ARGUMENTS } from "../../provider/model";
 import {
-  AUTHENTICATOR_PATH,
-  CAMPAIGN_PATH,
-  PILOT_GROUP_NAME,
-  PILOT_USER_UPN,
-  SeedStack,
   type Handlers,
   type Operation,
+  PILOT_GROUP_NAME,
   type SeedOptions,
-} from "../e2e/harness";
+  type SeedStack,
+  recordedResources,
+  seedStack,
+} from "./engineStack";
+import { AUTHENTICATOR_PATH, CAMPAIGN_PATH, PILOT_USER_UPN } from "./tenant";
 import { getToken, rawRequest } from "./emulator";
 
 export interface CampaignOptions {
@@ -170,13 +170,6 @@ export const INVARIANTS = {
 } as const;
 
 type Props = Record<string, unknown>;
-
-interface StateResource {
-  urn: string;
-  type: string;
-  id?: string;
-  outputs?: Props;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -397,7 +390,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
   const tenant = new TenantReader(emulator);
   let seed: SeedStack | undefined;
   try {
-    seed = await SeedStack.create(emulator, { stackName: `faults-${lane}`, env: CAMPAIGN_ENV });
+    seed = await seedStack(emulator, { stackName: `faults-${lane}`, env: CAMPAIGN_ENV });
     const originals = {
       campaign: await tenant.campaign(),
       authenticator: await tenant.authenticator(),
@@ -420,15 +413,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
       }
     };
 
-    const resources = async (): Promise<Map<string, StateResource>> => {
-      const state = await stack.stack.exportStack();
-      const all = (state.deployment.resources ?? []) as StateResource[];
-      return new Map(
-        all
-          .filter((r) => r.type.includes("entra-nudge:"))
-          .map((r) => [r.urn.split("::").pop() as string, r]),
-      );
-    };
+    const resources = () => recordedResources(stack);
 
     /** The state's claims, one by one, against the tenant; and no pilot group it does not know. */
     const checkTenant = async (cycle: number, step: StepKind) => {

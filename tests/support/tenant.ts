@@ -37,6 +37,18 @@ export function tenantWithId(tenantId: string): Record<string, unknown> {
   return { ...tenant, tenantId };
 }
 
+/** The `entra-nudge:*` stack settings that point a stack at this emulator's tenant as one app. */
+export function tenantSettings(emulator: RunningEmulator, app = "writer"): Record<string, string> {
+  const { clientId, clientSecret } = emulator.info.apps[app];
+  return {
+    "entra-nudge:tenantId": emulator.info.tenantId,
+    "entra-nudge:clientId": clientId,
+    "entra-nudge:clientSecret": clientSecret,
+    "entra-nudge:authorityHost": emulator.info.authorityHost,
+    "entra-nudge:graphEndpoint": emulator.info.graphEndpoint,
+  };
+}
+
 export interface GraphCampaign {
   state: string;
   snoozeDurationInDays: number;

@@ -1,2 +1,0 @@
-// Moved to tests/support/tenant.ts; kept until the last importer moves.
-export { tenantWithId } from "../support/tenant";
