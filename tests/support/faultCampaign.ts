@@ -387,6 +387,13 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
 
   const others = otherPilotUsers();
   const emulator = await startEmulator();
+  // The default tenant's campaign is Microsoft managed, as Graph treats it (docs/emulator.md): its
+  // snooze days and method are refused in a PATCH and read back as Microsoft sets them. A destroy
+  // gives back its state and targets, so "the originals" are the campaign found.
+  emulator.configure({
+    managedCampaignReadback: "microsoftDecides",
+    managedCampaignEdits: "rejectSent",
+  });
   const tenant = new TenantReader(emulator);
   let seed: SeedStack | undefined;
   try {
