@@ -4,7 +4,7 @@
 import { diffAuthenticator } from "./authenticator";
 import { diffCampaign } from "./campaign";
 import type { LikeByKind } from "./check";
-import { formatChange, type PropertyChange } from "./compare";
+import type { PropertyChange } from "./compare";
 import { UPDATE_SETTING_ARGUMENTS } from "./defaults";
 import { containsUnknown, isUnknown } from "./ids";
 import { AUTHENTICATOR_ARGUMENTS } from "./authenticator";
@@ -50,7 +50,7 @@ export function describeChanges<K extends ResourceKind>(
 /**
  * The properties an update overwrites that changed outside Pulumi since the state was recorded:
  * changed (recorded → actual) and about to change again (actual → declared). Backs the warning
- * "names each property it overwrites, old → new".
+ * that names each property it overwrites, old → new (provider/render/overwrites.ts).
  */
 export function describeOverwrites<K extends ResourceKind>(
   kind: K,
@@ -63,19 +63,6 @@ export function describeOverwrites<K extends ResourceKind>(
   );
   return describeChanges(kind, declared, actual).filter((change) =>
     changedOutside.has(change.property),
-  );
-}
-
-/** One warning naming each overwritten property, old → new; undefined when there is none. */
-export function formatOverwriteWarning(
-  kind: ResourceKind,
-  overwrites: readonly PropertyChange[],
-): string | undefined {
-  if (overwrites.length === 0) return undefined;
-  return (
-    `${kind}: the tenant's settings changed outside Pulumi since the last refresh; ` +
-    `this update overwrites them with the declaration: ` +
-    overwrites.map(formatChange).join("; ")
   );
 }
 

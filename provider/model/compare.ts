@@ -181,9 +181,3 @@ export function toJson(value: unknown): JsonValue {
   }
   return String(value);
 }
-
-/** `snoozeDurationInDays: 3 → 0`: what applying the declaration does (actual → declared). */
-export function formatChange(change: PropertyChange): string {
-  const show = (value: JsonValue) => (value === null ? "(absent)" : JSON.stringify(value));
-  return `${change.property}: ${show(change.actual)} → ${show(change.declared)}`;
-}

@@ -8,7 +8,7 @@
 // outside the stack, so it never fails for this (it warns when it overwrites). A preview never
 // reads Graph for a singleton (a no-change preview makes no Graph call), so it cannot tell; run
 // `pulumi preview --refresh` to see the external changes before an update.
-import { formatChange, type JsonValue, type PropertyChange } from "./compare";
+import type { PropertyChange } from "./compare";
 import type { UnknownValue } from "./ids";
 import type { ResourceKind } from "./types";
 import { checkBoolean, type ProblemCollector } from "./validation";
@@ -29,16 +29,21 @@ export function failOnExternalChangeInput(value: boolean | UnknownValue | undefi
   return value === undefined || value === null ? {} : { failOnExternalChange: value };
 }
 
-/** `snoozeDurationInDays: 0 → 7`: what the stack last recorded → what the tenant holds now. */
-function formatExternalChange(change: PropertyChange): string {
-  const show = (value: JsonValue) => (value === null ? "(absent)" : JSON.stringify(value));
-  return `${change.property}: ${show(change.declared)} → ${show(change.actual)}`;
+/**
+ * The changes an ExternalChangeError names, one sentence each in reviewer words ("Snooze: every
+ * sign-in → 7 days"), written by provider/render (externalChangeWords), which knows the display
+ * names: `external` last applied → live, `overwrites` live → declared.
+ */
+export interface ExternalChangeWords {
+  external: readonly string[];
+  overwrites: readonly string[];
 }
 
 /**
  * Thrown by an update with `failOnExternalChange: true` before it writes anything. `external` holds
  * recorded (as `declared`) → live (as `actual`); `overwrites` everything the update would have set
- * (live → declared): the external changes it would undo and the program's own changes.
+ * (live → declared): the external changes it would undo and the program's own changes. The message
+ * says them in `words`, one line each, never their full values (those stay in the state).
  */
 export class ExternalChangeError extends Error {
   readonly kind: ResourceKind;
@@ -49,15 +54,21 @@ export class ExternalChangeError extends Error {
     kind: ResourceKind,
     external: readonly PropertyChange[],
     overwrites: readonly PropertyChange[],
+    words: ExternalChangeWords,
   ) {
+    // A heading first line: the engine's progress row repeats the first line of a diagnostic.
     super(
-      `${kind}: the tenant's settings were changed outside this stack since it last applied or refreshed them, ` +
-        `and failOnExternalChange is true, so nothing was written. ` +
-        `Changed outside this stack (last applied → live): ${external.map(formatExternalChange).join("; ")}. ` +
-        `This update would have set: ${overwrites.map(formatChange).join("; ")}. ` +
+      [
+        `${kind}: the tenant's settings were changed outside this stack since it last applied or refreshed them, ` +
+          `and failOnExternalChange is true, so nothing was written.`,
+        `Changed outside this stack (last applied → live):`,
+        ...words.external.map((sentence) => `  ${sentence}.`),
+        `This update would have set:`,
+        ...words.overwrites.map((sentence) => `  ${sentence}.`),
         `To go on, run \`pulumi refresh\` to accept the live values into the stack's state, then ` +
-        `\`pulumi up\` to apply the declaration deliberately (or change the program to keep them); ` +
-        `or set failOnExternalChange: false to overwrite them with a warning.`,
+          `\`pulumi up\` to apply the declaration deliberately (or change the program to keep them); ` +
+          `or set failOnExternalChange: false to overwrite them with a warning.`,
+      ].join("\n"),
     );
     this.name = "ExternalChangeError";
     this.kind = kind;

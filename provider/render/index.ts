@@ -3,5 +3,6 @@
 export * from "./adoption";
 export * from "./chart";
 export * from "./names";
+export * from "./overwrites";
 export * from "./text";
 export * from "./words";

@@ -232,8 +232,10 @@ describe("two stacks, or a stack and a portal user, managing one tenant's campai
     expect(errors).to.contain(
       "RegistrationCampaign: the tenant's settings were changed outside this stack since it last applied or refreshed them, and failOnExternalChange is true, so nothing was written.",
     );
-    expect(errors).to.contain("Changed outside this stack (last applied → live):");
-    expect(errors).to.contain("snoozeDurationInDays: 0 → 5");
+    // B's change in reviewer words, last applied → live, then what A's update would have set:
+    // the message docs/resources.md quotes, word for word.
+    expect(errors).to.contain(docBlock("docs/resources.md", "external-change-error").text);
+    expect(errors, "no JSON").to.not.match(/\{"id"|\(absent\)|snoozeDurationInDays:/);
     expect(errors).to.contain("run `pulumi refresh` to accept the live values");
     expect(policyWrites(tenant), "no PATCH reached Graph").to.deep.equal([]);
     expect(settingsOf(await tenant.campaign())).to.deep.equal(declared(B));
@@ -246,11 +248,15 @@ describe("two stacks, or a stack and a portal user, managing one tenant's campai
     const events = await stackA.succeedUp();
     expect(stepOps(events)).to.deep.include({ campaign: "update" });
     const warnings = diagnostics(events, "warning").join("\n");
-    expect(warnings).to.match(
-      /RegistrationCampaign: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration: /,
+    expect(warnings).to.contain(
+      [
+        "RegistrationCampaign: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration:",
+        "  Snooze: 5 days → 1 day.",
+      ].join("\n"),
     );
-    expect(warnings).to.contain("snoozeDurationInDays: 5 → 1");
-    expect(warnings).to.contain(`excludeTargets[${SALES.id}]: {"id":"${SALES.id}"`);
+    expect(warnings).to.contain("\n  Excluded: − Sales.");
+    expect(warnings).to.contain("\n  Excluded: + Emergency Access Accounts.");
+    expect(warnings, "no JSON").to.not.match(/\{"id"|\(absent\)|excludeTargets\[/);
     expect(settingsOf(await tenant.campaign())).to.deep.equal(declared(A2));
   });
 
@@ -270,7 +276,7 @@ describe("two stacks, or a stack and a portal user, managing one tenant's campai
     expect(outcome.error, "the up should fail").to.not.equal(undefined);
     const errors = diagnostics(outcome.events, "error").join("\n");
     expect(errors).to.contain("failOnExternalChange is true, so nothing was written");
-    expect(errors).to.contain("snoozeDurationInDays: 1 → 9");
+    expect(errors).to.contain("\n  Snooze: 1 day → 9 days.\n");
     expect(policyWrites(tenant)).to.deep.equal([]);
     expect(await tenant.campaign()).to.include({ snoozeDurationInDays: 9 });
 

@@ -290,7 +290,7 @@ describe("e2e: the seed scenario through the engine", function () {
     const up = await seed.succeed((h) => seed.stack.up(h));
     const warnings = diagnostics(up.events, "warning");
     expect(warnings.join("\n")).to.match(
-      /RegistrationCampaign: the tenant's settings changed outside Pulumi.*snoozeDurationInDays: 7 → 3/,
+      /RegistrationCampaign: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration:\n {2}Snooze: 7 days → 3 days\./,
     );
     const campaign = await tenant.campaign();
     expect(campaign).to.deep.include({ snoozeDurationInDays: 3 });

@@ -9,11 +9,10 @@ import {
   describeOverwrites,
   diffResult,
   TenantSwitchError,
-  formatChange,
-  formatOverwriteWarning,
   type LikeByKind,
   type ResourceKind,
 } from "../../provider/model";
+import { overwriteWarning } from "../../provider/render";
 import { G1, G2, G3, expect } from "./support";
 
 type Props = Record<string, unknown>;
@@ -427,7 +426,6 @@ describe("model: real differences are named per property", () => {
       { state: "enabled", snoozeDurationInDays: 3 },
     );
     expect(change).to.deep.equal({ property: "snoozeDurationInDays", declared: 0, actual: 3 });
-    expect(formatChange(change)).to.equal("snoozeDurationInDays: 3 → 0");
   });
 
   it("an added target shows the whole target; a removed one shows as absent", () => {
@@ -436,9 +434,17 @@ describe("model: real differences are named per property", () => {
       { state: "enabled", includeTargets: [{ id: G1, targetType: "group" }] },
       { state: "enabled", includeTargets: [{ id: G2, targetType: "group" }] },
     );
-    expect(changes.map(formatChange)).to.deep.equal([
-      `includeTargets[${G1}]: (absent) → {"id":"${G1}","targetType":"group"}`,
-      `includeTargets[${G2}]: {"id":"${G2}","targetType":"group"} → (absent)`,
+    expect(changes).to.deep.equal([
+      {
+        property: `includeTargets[${G1}]`,
+        declared: { id: G1, targetType: "group" },
+        actual: null,
+      },
+      {
+        property: `includeTargets[${G2}]`,
+        declared: null,
+        actual: { id: G2, targetType: "group" },
+      },
     ]);
   });
 });
@@ -647,11 +653,18 @@ describe("model: overwriting changes made outside Pulumi", () => {
       "snoozeDurationInDays",
       `excludeTargets[${G3}]`,
     ]);
-    const warning = formatOverwriteWarning("RegistrationCampaign", overwrites);
-    expect(warning).to.include("changed outside Pulumi");
-    expect(warning).to.include("snoozeDurationInDays: 5 → 0");
-    expect(warning).to.include(
-      `excludeTargets[${G3}]: {"id":"${G3}","targetType":"user"} → (absent)`,
+    // In reviewer words, one line per property, display names where known; no JSON.
+    const names = new Map([[G3, "Megan Bowen"]]);
+    expect(overwriteWarning("RegistrationCampaign", overwrites, names)).to.equal(
+      [
+        "RegistrationCampaign: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration:",
+        "  Snooze: 5 days → every sign-in.",
+        "  Excluded: − Megan Bowen (user).",
+      ].join("\n"),
+    );
+    // An id whose name is not known stands for itself.
+    expect(overwriteWarning("RegistrationCampaign", overwrites, new Map())).to.contain(
+      `  Excluded: − ${G3} (user).`,
     );
   });
 
@@ -672,6 +685,5 @@ describe("model: overwriting changes made outside Pulumi", () => {
       declared as LikeByKind["RegistrationCampaign"],
     );
     expect(overwrites).to.deep.equal([]);
-    expect(formatOverwriteWarning("RegistrationCampaign", overwrites)).to.equal(undefined);
   });
 });

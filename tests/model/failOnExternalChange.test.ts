@@ -14,6 +14,7 @@ import {
   validateArgs,
   type ResourceKind,
 } from "../../provider/model";
+import { externalChangeWords } from "../../provider/render";
 import { G1, G2, expect } from "./support";
 
 type Args = Record<string, unknown>;
@@ -116,35 +117,52 @@ describe("failOnExternalChange (model)", () => {
     );
   });
 
-  it("its error names each change last applied → live, what the update would set, and the fix", () => {
+  it("its error names each change last applied → live, what the update would set, and the fix, in words", () => {
+    const external = [
+      { property: "snoozeDurationInDays", declared: 0, actual: 7 },
+      {
+        property: `excludeTargets[${G2}]`,
+        declared: { id: G2, targetType: "group" },
+        actual: null,
+      },
+    ];
+    // The program's own change as well: Sales excluded too.
+    const wouldSet = [
+      { property: "snoozeDurationInDays", declared: 0, actual: 7 },
+      {
+        property: `excludeTargets[${G2}]`,
+        declared: { id: G2, targetType: "group" },
+        actual: null,
+      },
+      {
+        property: `excludeTargets[${G1}]`,
+        declared: { id: G1, targetType: "group" },
+        actual: null,
+      },
+    ];
+    const names = new Map([
+      [G1, "Sales"],
+      [G2, "Emergency Access Accounts"],
+    ]);
     const error = new ExternalChangeError(
       "RegistrationCampaign",
-      [
-        { property: "snoozeDurationInDays", declared: 0, actual: 7 },
-        {
-          property: `excludeTargets[${G2}]`,
-          declared: { id: G2, targetType: "group" },
-          actual: null,
-        },
-      ],
-      [
-        { property: "snoozeDurationInDays", declared: 0, actual: 7 },
-        {
-          property: `excludeTargets[${G2}]`,
-          declared: { id: G2, targetType: "group" },
-          actual: null,
-        },
-      ],
+      external,
+      wouldSet,
+      externalChangeWords("RegistrationCampaign", external, wouldSet, names),
     );
-    expect(error.message).to.contain(
+    expect(error.message.split("\n").slice(0, 7)).to.deep.equal([
       "RegistrationCampaign: the tenant's settings were changed outside this stack since it last applied or refreshed them, and failOnExternalChange is true, so nothing was written.",
-    );
-    expect(error.message).to.contain(
-      `Changed outside this stack (last applied → live): snoozeDurationInDays: 0 → 7; excludeTargets[${G2}]: {"id":"${G2}","targetType":"group"} → (absent).`,
-    );
-    expect(error.message).to.contain(
-      `This update would have set: snoozeDurationInDays: 7 → 0; excludeTargets[${G2}]: (absent) → {"id":"${G2}","targetType":"group"}.`,
-    );
+      "Changed outside this stack (last applied → live):",
+      "  Snooze: every sign-in → 7 days.",
+      "  Excluded: − Emergency Access Accounts.",
+      "This update would have set:",
+      "  Snooze: 7 days → every sign-in.",
+      "  Excluded: + Emergency Access Accounts.",
+    ]);
+    expect(error.message).to.contain("\n  Excluded: + Sales.\n");
+    // The full values stay in the state (and on the error), never in the message.
+    expect(error.message, "no JSON").to.not.match(/[{}"]|\(absent\)|targetType/);
+    expect(error.external).to.deep.equal(external);
     expect(error.message).to.contain("run `pulumi refresh` to accept the live values");
     expect(error.message).to.contain("`pulumi up` to apply the declaration deliberately");
     expect(error.message).to.contain("set failOnExternalChange: false");

@@ -6,11 +6,14 @@ import { expect } from "chai";
 import { useEmulator } from "../support/emulator";
 import { resolveSettings } from "../../provider/config";
 import {
+  changeRelationship,
   getAuthenticationMethodsPolicy,
   getAuthenticatorConfiguration,
   GraphClient,
+  listRelationship,
   patchAuthenticatorConfiguration,
   patchRegistrationEnforcement,
+  updateGroup,
 } from "../../provider/graph";
 import { provider, setConfig, setWarningSink } from "../../provider/resources/providers";
 import { ExternalChangeError } from "../../provider/model";
@@ -135,17 +138,23 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
       expect(message).to.contain(
         "RegistrationCampaign: the tenant's settings were changed outside this stack since it last applied or refreshed them, and failOnExternalChange is true, so nothing was written.",
       );
-      expect(message).to.contain("Changed outside this stack (last applied → live):");
-      expect(message).to.contain("snoozeDurationInDays: 0 → 7");
+      // In reviewer words, one line each, with the groups' display names; no JSON.
       expect(message).to.contain(
-        `excludeTargets[${BREAK_GLASS}]: {"id":"${BREAK_GLASS}","targetType":"group"} → (absent)`,
+        [
+          "\nChanged outside this stack (last applied → live):",
+          "  Snooze: every sign-in → 7 days.",
+          "  Excluded: − Emergency Access Accounts.",
+          "This update would have set:",
+          "",
+        ].join("\n"),
       );
-      expect(message).to.contain("This update would have set: snoozeDurationInDays: 7 → 0");
+      const wouldSet = message.slice(message.indexOf("This update would have set:"));
+      expect(wouldSet).to.contain("\n  Snooze: 7 days → every sign-in.\n");
+      expect(wouldSet).to.contain("\n  Excluded: + Emergency Access Accounts.\n");
       // ... and the program's own change, the new exclusion.
-      expect(message).to.match(
-        new RegExp(
-          `This update would have set: [^]*excludeTargets\\[${SALES_GROUP}\\]: \\(absent\\) →`,
-        ),
+      expect(wouldSet).to.contain("\n  Excluded: + Sales.\n");
+      expect(message, "no JSON, no raw paths").to.not.match(
+        /[{}"]|\(absent\)|snoozeDurationInDays|excludeTargets/,
       );
       expect(message).to.contain("`pulumi refresh`");
       expect(message).to.contain("set failOnExternalChange: false");
@@ -210,9 +219,12 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
         outs,
         await checked("RegistrationCampaign", { ...declared, failOnExternalChange: false }),
       );
-      expect(warnings.join("\n")).to.match(
-        /RegistrationCampaign: the tenant's settings changed outside Pulumi.*snoozeDurationInDays: 7 → 0/,
-      );
+      expect(warnings).to.deep.equal([
+        [
+          "RegistrationCampaign: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration:",
+          "  Snooze: 7 days → every sign-in.",
+        ].join("\n"),
+      ]);
       expect(await liveCampaign()).to.include({ snoozeDurationInDays: 0 });
     });
 
@@ -291,8 +303,9 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
         "AuthenticatorPolicy: the tenant's settings were changed outside this stack",
       );
       expect(failure.message).to.contain(
-        `includeTargets[${PILOT_GROUP}].authenticationMode: "any" → "deviceBasedPush"`,
+        "\n  Authentication mode for Pilot - Authenticator wave 1: Any (push or passwordless) → Passwordless.\n",
       );
+      expect(failure.message, "no JSON, no raw paths").to.not.match(/[{}"]|includeTargets/);
       expect(graphWrites()).to.deep.equal([]);
       const live = await getAuthenticatorConfiguration(portal);
       expect(live.includeTargets?.[0]).to.include({ authenticationMode: "deviceBasedPush" });
@@ -304,6 +317,39 @@ describe("failOnExternalChange and overwrite warnings (providers against the emu
       expect(warnings.join("\n")).to.match(
         /^AuthenticatorPolicy: adopting the Microsoft Authenticator configuration; this create changes .*\n(.*\n)*  Included: \+ Pilot - Authenticator wave 1, mode Any \(push or passwordless\)\./m,
       );
+    });
+  });
+
+  describe("PilotGroup", () => {
+    it("an update over a portal edit warns old → new in words: the description and a member", async () => {
+      const group = provider("PilotGroup");
+      const declared: Props = {
+        displayName: "Pilot - wave 3",
+        description: "Wave 3",
+        members: ["pilot.user@contoso.onmicrosoft.com", "DiegoS@contoso.onmicrosoft.com"],
+      };
+      const { id, outs } = await group.create(await checked("PilotGroup", declared));
+      // In the portal: the description edited, Diego taken out of the group.
+      await updateGroup(portal, id, { description: "Edited in the portal" });
+      const diego = (await listRelationship(portal, id, "members")).find((member) =>
+        member.userPrincipalName?.toLowerCase().startsWith("diegos@"),
+      );
+      await changeRelationship(portal, id, "members", "remove", [diego!.id]);
+      warnings = [];
+      // The program renames the group; the state still holds the old description and members.
+      await group.update!(
+        id,
+        outs,
+        await checked("PilotGroup", { ...declared, displayName: "Pilot - wave 3b" }),
+      );
+      expect(warnings).to.deep.equal([
+        [
+          "PilotGroup: the tenant's settings changed outside Pulumi since the last refresh; this update overwrites them with the declaration:",
+          '  Description: "Edited in the portal" → "Wave 3".',
+          "  Members: + diegos@contoso.onmicrosoft.com.",
+        ].join("\n"),
+      ]);
+      await group.delete!(id, outs);
     });
   });
 });

@@ -27,7 +27,6 @@ import {
   describeChanges,
   describeOverwrites,
   diffResult,
-  formatOverwriteWarning,
   InputValidationError,
   membershipDelta,
   parseArgs,
@@ -45,6 +44,7 @@ import {
   type PilotGroupObserved,
 } from "../../model";
 import { readPilotGroup } from "../../live";
+import { overwriteWarning } from "../../render";
 import * as context from "./processSession";
 import { argumentsOf, PROVIDER_KEY, withoutProvider } from "./props";
 import { readUntilSettled, REPLICATION_WAITS_SECONDS } from "./replication";
@@ -416,16 +416,20 @@ export const pilotGroupProvider: pulumi.dynamic.ResourceProvider = {
     const held = new Set([...(members ?? []), ...(owners ?? [])].map((o) => o.id));
     const resolved = await resolvePrincipals(graph, inputs, held);
     const actual = pilotGroupFromGraph(group, members ?? [], owners ?? [], inputs);
-    const warning = formatOverwriteWarning(
+    const overwrites = describeOverwrites(
       "PilotGroup",
-      describeOverwrites(
-        "PilotGroup",
-        argumentsOf("PilotGroup", olds) as unknown as PilotGroupInputs,
-        actual,
-        inputs,
-      ),
+      argumentsOf("PilotGroup", olds) as unknown as PilotGroupInputs,
+      actual,
+      inputs,
     );
-    if (warning) context.warn(warning);
+    if (overwrites.length > 0) {
+      // Members and owners named by id read as their sign-in names, as just listed.
+      const names = new Map<string, string>();
+      for (const object of [...(members ?? []), ...(owners ?? [])]) {
+        if (object.userPrincipalName) names.set(object.id, object.userPrincipalName);
+      }
+      context.warn(overwriteWarning("PilotGroup", overwrites, names));
+    }
     const patch = pilotGroupToGraphPatch(inputs, actual);
     if (patch?.mailNickname) await refuseTakenMailNickname(graph, patch.mailNickname, id);
     try {

@@ -26,7 +26,6 @@ import {
   describeOverwrites,
   diffResult,
   ExternalChangeError,
-  formatOverwriteWarning,
   parseArgs,
   PROVIDER_ONLY_ARGUMENTS,
   toCheckFailures,
@@ -52,8 +51,10 @@ import type { LiveSingleton, SingletonKind } from "../../live";
 import {
   adoptionWarning,
   collectObjectTypes,
+  externalChangeWords,
   idsInChange,
   lookUpNames,
+  overwriteWarning,
   propertyWords,
   targetWords,
   valueWords,
@@ -483,14 +484,24 @@ export function singletonProvider<K extends SingletonKind>(
           overwritten.has(change.property),
         );
         // What the update would have set: the program's own changes as well as the overwrites.
+        const wouldSet = describeChanges(spec.kind, inputs, actual);
+        const names = await targetNames(
+          graph,
+          [...external, ...wouldSet],
+          [inputs, actual, recorded],
+          new Map(),
+        );
         throw new ExternalChangeError(
           spec.kind,
           external,
-          describeChanges(spec.kind, inputs, actual),
+          wouldSet,
+          externalChangeWords(spec.kind, external, wouldSet, names),
         );
       }
-      const warning = formatOverwriteWarning(spec.kind, overwrites);
-      if (warning) context.warn(warning);
+      if (overwrites.length > 0) {
+        const names = await targetNames(graph, overwrites, [inputs, actual, recorded], new Map());
+        context.warn(overwriteWarning(spec.kind, overwrites, names));
+      }
       const writes = describeChanges(spec.kind, inputs, actual).length > 0;
       if (writes) await refuseBadTargets(graph, spec.kind, inputs, {});
       const stored = writes
