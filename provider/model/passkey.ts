@@ -595,10 +595,14 @@ export function profileIndex(settings: Partial<PreviewInputs<PasskeySettings>>):
   return { nameById, idByName, defaultRef: nameById.get(defaultId) ?? defaultId };
 }
 
-/** A reference as a name where the index knows the id (comparisons are by name). */
+/**
+ * A reference as the name the index knows for it (comparisons are by name): an id, or a name in
+ * any case, since the writes match names without regard to case (passkeyMainPatches).
+ */
 function refAsName(ref: unknown, index: ProfileIndex): unknown {
   if (typeof ref !== "string" || isUnknown(ref)) return ref;
-  return (isGuid(ref) ? index.nameById.get(ref.toLowerCase()) : undefined) ?? ref;
+  const id = isGuid(ref) ? ref.toLowerCase() : index.idByName.get(ref.toLowerCase());
+  return (id === undefined ? undefined : index.nameById.get(id)) ?? ref;
 }
 
 // ---- Comparison ----
