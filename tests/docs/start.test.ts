@@ -64,7 +64,7 @@ describe("npm start: the seed scenario through the CLI", function () {
     const preview = output.slice(after("pulumi preview"), after("pulumi up --yes"));
     expect(preview).to.include("+ 4 to create");
     const drift = output.slice(after("entra-nudge drift"), after("pulumi up --refresh"));
-    expect(drift).to.match(/campaign\s+snoozeDurationInDays\s+every sign-in\s+3 days/);
+    expect(drift).to.match(/campaign\s+Snooze \(snoozeDurationInDays\)\s+every sign-in\s+3 days/);
     expect(drift).to.include("(exit code 2)");
     const repair = output.slice(
       after("pulumi up --refresh"),
