@@ -42,9 +42,12 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
 }
 
 /** Holds the next POST /groups; resolves once it has arrived (the fault is then consumed). */
-function stallGroupCreation(emulator: RunningEmulator): () => Promise<boolean> {
+function stallGroupCreation(
+  emulator: RunningEmulator,
+  delayMs = CREATION_STALL_MS,
+): () => Promise<boolean> {
   emulator.injectFault({
-    delayMs: CREATION_STALL_MS,
+    delayMs,
     count: 1,
     method: "POST",
     pathPrefix: "/v1.0/groups",
@@ -131,6 +134,28 @@ interface Deployment {
   pending_operations?: { type: string; resource: { urn: string; type: string } }[];
 }
 
+/**
+ * Whether the backend's checkpoint (the file the engine rewrites after each step) records a
+ * resource of `type`: read from the file, as the stack is locked while the update runs.
+ */
+function checkpointHolds(seed: SeedStack, type: string): boolean {
+  const root = path.join(new URL(seed.workspace.backendUrl).pathname, ".pulumi", "stacks");
+  if (!fs.existsSync(root)) return false;
+  const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter(
+    (f) => path.basename(f) === `${seed.stackName}.json`,
+  );
+  return files.some((file) => {
+    try {
+      const saved = JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as {
+        checkpoint?: { latest?: { resources?: { type: string }[] } };
+      };
+      return (saved.checkpoint?.latest?.resources ?? []).some((r) => r.type === type);
+    } catch {
+      return false; // caught mid-write: read again
+    }
+  });
+}
+
 async function deployment(seed: SeedStack): Promise<Deployment> {
   return (await seed.stack.exportStack()).deployment as Deployment;
 }
@@ -188,9 +213,16 @@ describe("e2e: the engine interrupted in the middle of an up", function () {
     emulator.reset();
     const seed = await seedStack(emulator, { stackName: "sigkill", env: ENV });
     stacks.push(seed);
-    const arrived = stallGroupCreation(emulator);
+    // The group's creation is held long enough for the Authenticator policy, which does not wait
+    // for the group, to be adopted and recorded first: the kill then leaves exactly one create
+    // pending, the group's, as the documented recovery expects.
+    const arrived = stallGroupCreation(emulator, 20_000);
     const up = seed.attempt((h) => seed.stack.up(h));
     await until("the group's creation reaches Graph", arrived);
+    await until("the Authenticator policy's adoption is recorded", () =>
+      checkpointHolds(seed, "pulumi-nodejs:dynamic/entra-nudge:AuthenticatorPolicy"),
+    );
+    expect(groupCreations(emulator), "the group's creation is still held").to.deep.equal([]);
     killEngine();
     const killed = await up;
     expect(killed.error, "the killed up fails").not.to.equal(undefined);
