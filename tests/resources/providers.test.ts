@@ -172,7 +172,7 @@ describe("resource providers against the emulator", function () {
       expect(drift.changes).to.equal(true);
 
       await campaign().update!(id, outs, inputs);
-      expect(warnings.join("\n")).to.match(/snoozeDurationInDays: 7 → 0/);
+      expect(warnings.join("\n")).to.match(/Snooze: 7 days → every sign-in/);
       expect(await tenantCampaign()).to.include({ snoozeDurationInDays: 0 });
     });
 
