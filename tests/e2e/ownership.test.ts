@@ -128,7 +128,7 @@ describe("what a stack may write, through the real engine", function () {
       for (const operation of ["preview", "up"] as const) {
         const outcome = await stack.run(operation);
         expect(outcome.error, `${operation} fails`).to.not.equal(undefined);
-        expect(outcome.text).to.include(
+        expect(outcome.text, outcome.text).to.include(
           `includeTargets[0]: "${NO_SUCH_GROUP}" is not a group of tenant ${emulator.info.tenantId.toLowerCase()}`,
         );
         expect(outcome.text).to.include("Use the object id of an existing group");

@@ -262,7 +262,7 @@ describe("hostile input: malformed stack config", function () {
       const preview = await seed.attempt((h) => seed.stack.preview({ ...h }));
       expect(preview.error, "the preview must fail").to.not.equal(undefined);
       const shown = `${preview.stdout}\n${preview.stderr}\n${diagnostics(preview.events, "error").join("\n")}`;
-      expect(shown).to.contain("entra-nudge:graphEndpoint / ENTRA_NUDGE_GRAPH_ENDPOINT");
+      expect(shown, shown).to.contain("entra-nudge:graphEndpoint / ENTRA_NUDGE_GRAPH_ENDPOINT");
       expect(shown).to.match(/has the path "\/v1\.0"; give only the scheme and host/);
       expect(emulator.requests().filter((r) => r.method !== "GET")).to.deep.equal([]);
       expect(emulator.requests()).to.deep.equal([]);

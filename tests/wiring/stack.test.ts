@@ -162,7 +162,7 @@ describe("wiring: one reader for --stack in every command", function () {
       const code = await main([command, ...extra, "--stack", "nope", "--cwd", project], out.io);
       expect(code).to.equal(1);
       expect(out.stderr()).to.match(
-        /: Could not read the stack "nope": `pulumi (stack export|config --json)` failed: error: no stack named 'nope' found\n$/,
+        /: Could not read the stack "nope": `pulumi (stack export|config --json|preview --json)` failed: error: no stack named 'nope' found\n$/,
       );
       // The questions are asked at once: wait for the slowest one's line. impact and readiness
       // also ask for the program's preview (their default, --from preview).
