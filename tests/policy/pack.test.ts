@@ -229,7 +229,10 @@ describe("guardrails policy pack through the engine", function () {
   it("takes each policy's enforcement level from the config", async () => {
     program = microsoftManaged;
     const advisory = await preview({ ...BREAK_GLASS_CONFIG, [POLICY.campaignPinned]: "advisory" });
-    expect(advisory.error, "an advisory violation does not fail the preview").to.equal(undefined);
+    expect(
+      advisory.error,
+      `an advisory violation does not fail the preview: ${String((advisory.error as Error | undefined)?.message)}`,
+    ).to.equal(undefined);
     // The 3.248 typings say "warning"; the engine's event says "advisory".
     expect(
       advisory.violations.map((v) => [v.policyName, String(v.enforcementLevel)]),
