@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { useEmulator } from "../support/emulator";
+import { MICROSOFT_MANAGED_AS_GRAPH, useEmulator } from "../support/emulator";
 import { CAMPAIGN_PATH, type GraphCampaign, Tenant } from "../support/tenant";
 import { ConsumerProject } from "../support/consumer";
 import { commandLines, docBlock } from "../support/docBlocks";
@@ -30,10 +30,7 @@ describe("the README's first program in a consumer project, through the pulumi C
     // The default tenant's campaign is Microsoft managed, as Graph treats it (docs/emulator.md):
     // snooze days and method refused in a PATCH, read back as Microsoft sets them. The README's
     // destroy gives back its state and targets, so the tenant ends with the campaign found.
-    emulator.configure({
-      managedCampaignReadback: "microsoftDecides",
-      managedCampaignEdits: "rejectSent",
-    });
+    emulator.configure(MICROSOFT_MANAGED_AS_GRAPH);
     original = await tenant.campaign();
     const info = emulator.info;
     secret = info.apps.writer.clientSecret;

@@ -9,23 +9,13 @@ import { expect } from "chai";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
-import { useEmulator } from "../support/emulator";
+import { MICROSOFT_MANAGED_AS_GRAPH, useEmulator } from "../support/emulator";
 import { isolatedWorkspace, type IsolatedWorkspace } from "../support/engine";
 import { EngineStack, diagnostics } from "../support/engineStack";
 import { BREAK_GLASS_GROUP_ID, CAMPAIGN_PATH, Tenant, tenantWithId } from "../support/tenant";
 
 const PROJECT = "entra-nudge-ownership-tests";
 const NO_SUCH_GROUP = "0b5c8f0e-7d7a-4b44-9a5e-3c1f7a2b9d11";
-
-/**
- * A Microsoft-managed campaign as Graph treats it: its snooze days and method are refused in a
- * PATCH and read back as Microsoft sets them (docs/emulator.md), so a destroy that restores its
- * state and targets gives back the campaign found.
- */
-const MICROSOFT_MANAGED_AS_GRAPH = {
-  managedCampaignReadback: "microsoftDecides",
-  managedCampaignEdits: "rejectSent",
-} as const;
 
 /** What one engine operation showed. */
 interface Outcome {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { PasskeyPolicy, RegistrationCampaign } from "../../provider";
 import { getFido2Configuration } from "../../provider/graph";
-import { useEmulator } from "../support/emulator";
+import { MICROSOFT_MANAGED_AS_GRAPH, useEmulator } from "../support/emulator";
 import type { IsolatedWorkspace } from "../support/engine";
 import { entraNudge } from "../support/cli";
 import { EngineStack, ONE_RETRY, exitCode } from "../support/engineStack";
@@ -88,10 +88,7 @@ describe("passkeys through the engine: PasskeyPolicy and a fido2 campaign", func
     // Microsoft, not the admin (HOWTO), so destroy writes back its state and targets only (an
     // emulator refusing the others whenever sent under "default") and reads them back as
     // Microsoft sets them: 1 day, and Authenticator once the passkey method is restored too.
-    emulator.configure({
-      managedCampaignReadback: "microsoftDecides",
-      managedCampaignEdits: "rejectSent",
-    });
+    emulator.configure(MICROSOFT_MANAGED_AS_GRAPH);
     const original = { campaign: await portal.campaign(), passkeys: await methodConfiguration() };
 
     const preview = await stack.preview();

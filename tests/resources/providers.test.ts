@@ -3,7 +3,7 @@
 // that fails before any Graph call.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { useEmulator } from "../support/emulator";
+import { MICROSOFT_MANAGED_AS_GRAPH, useEmulator } from "../support/emulator";
 import { resolveSettings } from "../../provider/config";
 import {
   getAuthenticationMethodsPolicy,
@@ -119,10 +119,7 @@ describe("resource providers against the emulator", function () {
     it("on delete, the Microsoft managed campaign reads back as found where Microsoft sets the snooze days and method", async () => {
       // What Microsoft applies under "default" (graph-contract-passkeys.md §2): 1 day, and
       // Authenticator while no include target is enabled for passkeys.
-      emulator.configure({
-        managedCampaignReadback: "microsoftDecides",
-        managedCampaignEdits: "rejectSent",
-      });
+      emulator.configure(MICROSOFT_MANAGED_AS_GRAPH);
       const before = await tenantCampaign();
       const { id, outs } = await campaign().create(await checked("RegistrationCampaign", declared));
       expect(await tenantCampaign()).to.deep.include({ state: "enabled", snoozeDurationInDays: 0 });

@@ -21,6 +21,17 @@ export interface UseEmulatorOptions extends StartEmulatorOptions {
 }
 
 /**
+ * A Microsoft-managed campaign as Graph treats it (docs/emulator.md): its snooze days and method
+ * are refused in a PATCH and read back as Microsoft sets them. A destroy that restores a
+ * Microsoft-managed original writes its state and targets only, so a test that compares the
+ * tenant after destroy with the campaign found configures the emulator with this.
+ */
+export const MICROSOFT_MANAGED_AS_GRAPH = {
+  managedCampaignReadback: "microsoftDecides",
+  managedCampaignEdits: "rejectSent",
+} as const;
+
+/**
  * Starts an emulator for the enclosing describe() and returns it; the object is usable inside
  * hooks and tests (it forwards to the emulator started in before()).
  */

@@ -21,7 +21,7 @@ import {
   seedStack,
 } from "./engineStack";
 import { AUTHENTICATOR_PATH, CAMPAIGN_PATH, PILOT_USER_UPN } from "./tenant";
-import { getToken, rawRequest } from "./emulator";
+import { getToken, MICROSOFT_MANAGED_AS_GRAPH, rawRequest } from "./emulator";
 
 export interface CampaignOptions {
   /** Seeds every random choice: which calls fail and how, the changes, the replication lag. */
@@ -390,10 +390,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
   // The default tenant's campaign is Microsoft managed, as Graph treats it (docs/emulator.md): its
   // snooze days and method are refused in a PATCH and read back as Microsoft sets them. A destroy
   // gives back its state and targets, so "the originals" are the campaign found.
-  emulator.configure({
-    managedCampaignReadback: "microsoftDecides",
-    managedCampaignEdits: "rejectSent",
-  });
+  emulator.configure(MICROSOFT_MANAGED_AS_GRAPH);
   const tenant = new TenantReader(emulator);
   let seed: SeedStack | undefined;
   try {
